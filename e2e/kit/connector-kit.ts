@@ -1,0 +1,396 @@
+// The connector test kit: one suite every OAuth connector runs against its fake
+// platform, over real HTTP, through the real core (real SQLite file, real vault,
+// real loopback listener). Only the platform is fake.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MethodName, Params, PlatformId, Results } from '../../src-main/api/contract.ts';
+import { providerDecl } from '../../src-main/connectors/providers.ts';
+import { systemClock } from '../../src-main/core/clock.ts';
+import { openCore } from '../../src-main/core/core.ts';
+import type { Core } from '../../src-main/core/types.ts';
+import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
+import { DB_FILE } from '../../src-main/store/db.ts';
+import { PassphraseKeyWrapper } from '../../src-main/vault/passphrase-wrapper.ts';
+import { Secrets } from '../../src-main/vault/secrets.ts';
+import { Vault } from '../../src-main/vault/vault.ts';
+import { ERROR_KINDS, type FailureKind, type FakeOAuthPlatform } from '../fakes/fake-server.ts';
+
+export interface KitApp {
+  clientId: string;
+  clientSecret: string | null;
+  redirectUris: string[];
+}
+
+export interface KitSpec<E extends string> {
+  platform: PlatformId;
+  start(): Promise<FakeOAuthPlatform<E>>;
+  registerApp(fake: FakeOAuthPlatform<E>, app: KitApp): void;
+  /** Two distinct test users of the fake; the first has an avatar. */
+  users: [string, string];
+  /** A user whose avatar cannot be loaded (the pill shows the initial), if the fake has one. */
+  userWithoutAvatar?: string;
+  /** The fake's names for its endpoints. */
+  endpoints: { token: E; refresh: E; profile: E; revoke: E };
+  /** Calls the fake's token endpoint with a refresh token, as the platform would be called; true if accepted. */
+  refreshTokenWorks(fake: FakeOAuthPlatform<E>, app: KitApp, refreshToken: string): Promise<boolean>;
+}
+
+const PASSPHRASE = 'kit-passphrase';
+// The real wrapper at a lower scrypt cost: the kit opens dozens of vaults.
+const wrapper = () => new PassphraseKeyWrapper(PASSPHRASE, { logN: 14 });
+const HTTP_TIMEOUT_MS = 1500;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+export function connectorKit<E extends string>(spec: KitSpec<E>): void {
+  const decl = providerDecl(spec.platform);
+  const harnesses: Harness<E>[] = [];
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.close()));
+  });
+
+  async function setup(): Promise<Harness<E>> {
+    const h = await Harness.open(spec);
+    harnesses.push(h);
+    return h;
+  }
+
+  describe(`${decl.name} connector kit`, () => {
+    it('connects an account with its profile, avatar, scopes and expiry, green', async () => {
+      const h = await setup();
+      const { flow, page } = await h.connect(spec.users[0]);
+      expect(flow.state).toBe('connected');
+      expect(page).toMatch(/close this tab/i);
+      const [account] = await h.ok('accounts.list', {});
+      expect(account!.id).toBe(flow.accountId);
+      expect(account!.platform).toBe(spec.platform);
+      expect(account!.platformUserId).toBe(spec.users[0]);
+      expect(account!.handle).not.toBe('');
+      expect(account!.avatar).toMatch(/^data:image\/(png|jpeg|gif|webp);base64,/);
+      expect(account!.status).toBe('connected');
+      expect(account!.scopes.length).toBeGreaterThan(0);
+      const expiresIn = Date.parse(account!.tokenExpiresAt!) - h.fake.now();
+      expect(expiresIn).toBeGreaterThan(60_000);
+      const tokens = h.storedTokens(account!.id);
+      expect(tokens.accessToken).toBeTruthy();
+      if (decl.renewal === 'rotating-refresh' || decl.renewal === 'refresh') expect(tokens.refreshToken).toBeTruthy();
+    });
+
+    if (spec.userWithoutAvatar) {
+      it('falls back to no avatar (the initial) when the picture cannot be loaded', async () => {
+        const h = await setup();
+        await h.connect(spec.userWithoutAvatar!);
+        const [account] = await h.ok('accounts.list', {});
+        expect(account!.avatar).toBeNull();
+      });
+    }
+
+    it('adds a second account, and renews an account connected again in place', async () => {
+      const h = await setup();
+      const first = await h.connect(spec.users[0]);
+      await h.connect(spec.users[1]);
+      expect(await h.ok('accounts.list', {})).toHaveLength(2);
+      const oldTokens = h.storedTokens(first.flow.accountId!);
+      const again = await h.connect(spec.users[0]);
+      expect(again.flow.renewed).toBe(true);
+      expect(again.flow.accountId).toBe(first.flow.accountId);
+      const accounts = await h.ok('accounts.list', {});
+      expect(accounts).toHaveLength(2);
+      expect(h.storedTokens(first.flow.accountId!).accessToken).not.toBe(oldTokens.accessToken);
+      expect(h.activityKinds(first.flow.accountId!)).toEqual(['connected', 'reconnected']);
+    });
+
+    it('refreshes the token; a rotated refresh token replaces the old one', async () => {
+      const h = await setup();
+      const { flow } = await h.connect(spec.users[0]);
+      const before = h.storedTokens(flow.accountId!);
+      const [beforeView] = await h.ok('accounts.list', {});
+      h.fake.advance(600);
+      const after = await h.ok('accounts.refresh', { accountId: flow.accountId! });
+      expect(after.status).toBe('connected');
+      expect(Date.parse(after.tokenExpiresAt!)).toBeGreaterThan(Date.parse(beforeView!.tokenExpiresAt!));
+      const stored = h.storedTokens(flow.accountId!);
+      expect(stored.accessToken).not.toBe(before.accessToken);
+      if (decl.renewal === 'rotating-refresh') {
+        expect(stored.refreshToken).not.toBe(before.refreshToken);
+        expect(await spec.refreshTokenWorks(h.fake, h.app, before.refreshToken!)).toBe(false);
+      }
+      expect(h.activityKinds(flow.accountId!)).toContain('refreshed');
+    });
+
+    it('makes one platform request for concurrent refreshes of one account', async () => {
+      const h = await setup();
+      const { flow } = await h.connect(spec.users[0]);
+      h.fake.clearRequests();
+      const results = await Promise.all([1, 2, 3].map(() => h.core.call('accounts.refresh', { accountId: flow.accountId! })));
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(h.fake.requests.filter((r) => r.endpoint === spec.endpoints.refresh)).toHaveLength(1);
+    });
+
+    it('disconnects: deletes the secrets at once and revokes at the platform', async () => {
+      const h = await setup();
+      const { flow } = await h.connect(spec.users[0]);
+      expect(h.fake.liveGrants(spec.users[0])).toBeGreaterThan(0);
+      const result = await h.ok('accounts.disconnect', { accountId: flow.accountId! });
+      expect(result).toEqual({ accountId: flow.accountId, revoked: true, revokeError: null });
+      expect(h.fake.liveGrants(spec.users[0])).toBe(0);
+      expect(await h.ok('accounts.list', {})).toEqual([]);
+      expect(h.secretRows(flow.accountId!)).toBe(0);
+    });
+
+    it('disconnects locally even when revoking fails, and says so', async () => {
+      const h = await setup();
+      const { flow } = await h.connect(spec.users[0]);
+      h.fake.failNext(spec.endpoints.revoke, 'server_error');
+      const result = await h.ok('accounts.disconnect', { accountId: flow.accountId! });
+      expect(result.revoked).toBe(false);
+      expect(result.revokeError).toMatch(/server error/);
+      expect(await h.ok('accounts.list', {})).toEqual([]);
+      expect(h.secretRows(flow.accountId!)).toBe(0);
+    });
+
+    it('refuses a wrong state, a replayed callback, a callback after cancel, and a denial, with plain messages', async () => {
+      const h = await setup();
+      // Wrong state: a pasted address from another sign-in.
+      h.fake.autoApprove(spec.users[0]);
+      const start = await h.ok('connect.start', { platform: spec.platform });
+      const landing = await h.landingUrl(start.authorizeUrl);
+      const forged = new URL(landing);
+      forged.searchParams.set('state', 'A'.repeat(43));
+      const wrong = await h.core.call('connect.complete', { flowId: start.flowId, url: forged.href });
+      expect(wrong.ok).toBe(false);
+      expect(!wrong.ok && wrong.error.message).toMatch(/does not belong/);
+      expect((await h.ok('connect.status', { flowId: start.flowId })).state).toBe('waiting');
+
+      // The real callback completes it; replaying it is refused and changes nothing.
+      expect(await (await fetch(landing)).text()).toMatch(/close this tab/i);
+      const replay = await fetch(landing).then((r) => r.text(), () => 'refused: listener closed');
+      expect(replay).toMatch(/already|refused/i);
+      const replayPasted = await h.ok('connect.complete', { flowId: start.flowId, url: landing });
+      expect(replayPasted.state).toBe('connected');
+      expect(await h.ok('accounts.list', {})).toHaveLength(1);
+
+      // A callback after cancel.
+      h.fake.autoApprove(spec.users[1]);
+      const second = await h.ok('connect.start', { platform: spec.platform });
+      const secondLanding = await h.landingUrl(second.authorizeUrl);
+      expect((await h.ok('connect.cancel', { flowId: second.flowId })).state).toBe('cancelled');
+      const afterCancel = await fetch(secondLanding).then((r) => r.text(), () => 'refused: listener closed');
+      expect(afterCancel).toMatch(/refused/);
+      const pastedAfterCancel = await h.ok('connect.complete', { flowId: second.flowId, url: secondLanding });
+      expect(pastedAfterCancel.state).toBe('cancelled');
+      expect(await h.ok('accounts.list', {})).toHaveLength(1);
+
+      // The user says no at the platform.
+      h.fake.autoDeny();
+      const third = await h.ok('connect.start', { platform: spec.platform });
+      const denied = await fetch(await h.landingUrl(third.authorizeUrl)).then((r) => r.text());
+      expect(denied).toMatch(/declined/);
+      const thirdView = await h.ok('connect.status', { flowId: third.flowId });
+      expect(thirdView.state).toBe('failed');
+      expect(thirdView.error).toMatch(/You declined the authorization/);
+    });
+
+    it('answers bad API calls with a typed error', async () => {
+      const h = await setup();
+      const missing = await h.core.call('accounts.refresh', {});
+      expect(missing).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      const extra = await h.core.call('accounts.list', { workspaceId: 'default', token: 'x' });
+      expect(extra).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      const unknown = await h.core.call('accounts.steal', {});
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+      const nobody = await h.core.call('accounts.refresh', { accountId: 'nope' });
+      expect(nobody).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    });
+
+    describe('every entry of the error catalogue leaves stored accounts untouched', () => {
+      for (const kind of ERROR_KINDS) {
+        it(`refresh answered with ${kind}`, async () => {
+          const h = await setup();
+          const { flow } = await h.connect(spec.users[0]);
+          const before = h.storedTokens(flow.accountId!);
+          h.fake.failNext(spec.endpoints.refresh, kind);
+          const result = await h.core.call('accounts.refresh', { accountId: flow.accountId! });
+          expect(result.ok).toBe(false);
+          expect(!result.ok && result.error.code).toBe('platform');
+          expect(!result.ok && result.error.kind).toBe(expectedKind(kind));
+          expect(h.storedTokens(flow.accountId!)).toEqual(before);
+          const [account] = await h.ok('accounts.list', {});
+          expect(account!.status).toBe(kind === 'invalid_grant' ? 'expired' : 'offline');
+          expect(account!.lastError?.message).toBeTruthy();
+        });
+
+        for (const step of ['token', 'profile'] as const) {
+          it(`connect answered with ${kind} at the ${step} endpoint`, async () => {
+            const h = await setup();
+            const { flow: existing } = await h.connect(spec.users[1]);
+            const before = h.storedTokens(existing.accountId!);
+            h.fake.failNext(spec.endpoints[step], kind);
+            const { flow } = await h.connect(spec.users[0]);
+            expect(flow.state).toBe('failed');
+            expect(flow.error).toMatch(/\w+ \w+/);
+            const accounts = await h.ok('accounts.list', {});
+            expect(accounts.map((a) => a.id)).toEqual([existing.accountId]);
+            expect(h.storedTokens(existing.accountId!)).toEqual(before);
+          });
+        }
+      }
+    });
+
+    it('shows no token or secret to the API, the logs or the data folder in clear', async () => {
+      const h = await setup();
+      const { flow } = await h.connect(spec.users[0]);
+      await h.ok('accounts.refresh', { accountId: flow.accountId! });
+      await h.connect(spec.users[1]);
+      const tokens = h.storedTokens(flow.accountId!);
+      const secrets = [tokens.accessToken!, tokens.refreshToken, h.app.clientSecret].filter((s): s is string => Boolean(s));
+      expect(secrets.length).toBeGreaterThanOrEqual(2);
+      const said = JSON.stringify([await h.ok('accounts.list', {}), await h.ok('platforms.list', {}), h.transcript]);
+      await h.core.close();
+      const folder = Buffer.concat(filesUnder(h.dataDir).map((f) => readFileSync(f)));
+      for (const secret of secrets) {
+        expect(said.includes(secret)).toBe(false);
+        expect(folder.includes(secret)).toBe(false);
+      }
+    });
+  });
+}
+
+function expectedKind(kind: FailureKind): string {
+  switch (kind) {
+    case 'invalid_grant':
+      return 'auth';
+    case 'rate_limited':
+      return 'rate_limited';
+    case 'timeout':
+      return 'network';
+    case 'html_502':
+    case 'server_error':
+      return 'server';
+    case 'bad_json':
+    case 'missing_fields':
+      return 'malformed';
+  }
+}
+
+class Harness<E extends string> {
+  readonly transcript: unknown[] = [];
+  readonly fake: FakeOAuthPlatform<E>;
+  readonly core: Core;
+  readonly dataDir: string;
+  readonly app: KitApp;
+  readonly #spec: KitSpec<E>;
+  #db: Database.Database | null = null;
+  #secrets: Secrets | null = null;
+
+  private constructor(spec: KitSpec<E>, fake: FakeOAuthPlatform<E>, core: Core, dataDir: string, app: KitApp) {
+    this.#spec = spec;
+    this.fake = fake;
+    this.core = core;
+    this.dataDir = dataDir;
+    this.app = app;
+  }
+
+  static async open<E extends string>(spec: KitSpec<E>): Promise<Harness<E>> {
+    const fake = await spec.start();
+    const dataDir = mkdtempSync(join(tmpdir(), `plugboard-kit-${spec.platform}-`));
+    const port = await freePort();
+    const prefs = openConfPrefs(dataDir);
+    prefs.set('redirect', { [spec.platform]: { kind: 'loopback', port } });
+    const app: KitApp = { clientId: `kit-${spec.platform}-client`, clientSecret: `kit-${spec.platform}-secret-7c1d9e`, redirectUris: [`http://127.0.0.1:${port}/callback/${spec.platform}`] };
+    spec.registerApp(fake, app);
+    const core = await openCore({
+      dataDir,
+      keyWrapper: wrapper(),
+      prefs,
+      openExternal: null,
+      redirectKinds: ['loopback', 'manual'],
+      origins: fake.originMap(),
+      // The core shares the fake's clock, so advancing it moves both.
+      clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
+      httpTimeoutMs: HTTP_TIMEOUT_MS,
+    });
+    const h = new Harness(spec, fake, core, dataDir, app);
+    await h.ok('credentials.save', { platform: spec.platform, clientId: app.clientId, clientSecret: app.clientSecret ?? undefined });
+    await h.unlock();
+    return h;
+  }
+
+  async ok<M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> {
+    const r = await this.core.call(method, params);
+    this.transcript.push(r);
+    if (!r.ok) throw new Error(`${method} failed: ${r.error.code}: ${r.error.message}`);
+    return r.result as Results[M];
+  }
+
+  /** Where the platform sends the browser after consent (the fake decides at once: autoApprove/autoDeny). */
+  async landingUrl(authorizeUrl: string): Promise<string> {
+    const res = await fetch(authorizeUrl, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status !== 302 || !location) throw new Error(`the fake did not redirect (HTTP ${res.status}): ${await res.text()}`);
+    return location;
+  }
+
+  async connect(userId: string) {
+    this.fake.autoApprove(userId);
+    const start = await this.ok('connect.start', { platform: this.#spec.platform });
+    const page = await (await fetch(await this.landingUrl(start.authorizeUrl))).text();
+    const flow = await this.ok('connect.status', { flowId: start.flowId });
+    return { flow, page };
+  }
+
+  #open(): { db: Database.Database; secrets: Secrets } {
+    if (!this.#db) {
+      this.#db = new Database(join(this.dataDir, DB_FILE), { readonly: true });
+    }
+    return { db: this.#db, secrets: this.#secrets! };
+  }
+
+  async unlock(): Promise<void> {
+    const { db } = this.#open();
+    this.#secrets = new Secrets(db, await Vault.open(db, wrapper(), 0));
+  }
+
+  storedTokens(accountId: string): { accessToken: string | null; refreshToken: string | null } {
+    const { secrets } = this.#open();
+    return {
+      accessToken: secrets.get(`account:${accountId}`, 'access_token'),
+      refreshToken: secrets.get(`account:${accountId}`, 'refresh_token'),
+    };
+  }
+
+  secretRows(accountId: string): number {
+    return (this.#open().db.prepare('SELECT count(*) AS n FROM secrets WHERE owner = ?').get(`account:${accountId}`) as { n: number }).n;
+  }
+
+  activityKinds(accountId: string): string[] {
+    return (this.#open().db.prepare('SELECT kind FROM activity WHERE account_id = ? ORDER BY id').all(accountId) as { kind: string }[]).map((r) => r.kind);
+  }
+
+  async close(): Promise<void> {
+    this.#db?.close();
+    await this.core.close().catch(() => {});
+    await this.fake.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

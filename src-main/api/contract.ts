@@ -1,0 +1,169 @@
+// The one API contract between the renderer and the main process.
+// Shared by the core (which validates every call with these schemas), the
+// preload (whose exposed object `satisfies PlugboardApi`), the browser host
+// (POST /api/<method>) and the renderer (type imports only).
+// Nothing here may import Node: the web tsconfig compiles this file too.
+// No result type carries a token or a secret — keep it that way.
+import { z } from 'zod';
+
+export const PLATFORM_IDS = [
+  'x',
+  'linkedin',
+  'facebook',
+  'instagram',
+  'threads',
+  'tiktok',
+  'youtube',
+  'pinterest',
+  'bluesky',
+  'wordpress',
+] as const;
+export type PlatformId = (typeof PLATFORM_IDS)[number];
+
+/** How a platform keeps a connection alive without the user. */
+export type Renewal = 'rotating-refresh' | 'refresh' | 'long-lived-extension' | 'none';
+
+/** Where the browser comes back to after consent. */
+export type RedirectKind = 'loopback' | 'protocol' | 'https-relay' | 'manual';
+
+export interface PlatformView {
+  id: PlatformId;
+  name: string;
+  /** false: declared but its connector has not landed yet ("coming soon"). */
+  available: boolean;
+  auth: 'oauth2' | 'app-password';
+  renewal: Renewal;
+  /** The client ID is not a secret, so it is shown; the secret never is. */
+  credentials: { saved: boolean; clientId: string | null; hasSecret: boolean; savedAt: string | null };
+  /** The exact redirect URI to register at the platform (null until known). */
+  redirectUri: string | null;
+  redirectKind: RedirectKind | null;
+  /** Redirect kinds this platform accepts on this build (e.g. no `protocol` in the browser host). */
+  redirectKinds: RedirectKind[];
+  portalUrl: string;
+  guide: string[];
+  scopes: string[];
+}
+
+/** Derived from stored facts, never stored as a free string. */
+export type AccountStatus = 'connected' | 'expiring' | 'expired' | 'refreshing' | 'offline';
+
+export interface AccountView {
+  id: string;
+  workspaceId: string;
+  platform: PlatformId;
+  platformUserId: string;
+  handle: string;
+  displayName: string;
+  /** A data: URI cached at connect time (offline-first, strict CSP), or null → show the initial. */
+  avatar: string | null;
+  status: AccountStatus;
+  /** One plain sentence explaining a non-green status. */
+  statusReason: string | null;
+  scopes: string[];
+  /** ISO 8601 times. */
+  tokenExpiresAt: string | null;
+  connectionExpiresAt: string | null;
+  lastSyncedAt: string | null;
+  lastError: { kind: ErrorKind; message: string; at: string } | null;
+  /** Non-secret platform facts, e.g. X's subscriptionType. */
+  details: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** How a failed platform call is classified (the scheduler acts on this). */
+export type ErrorKind = 'auth' | 'rate_limited' | 'network' | 'server' | 'malformed' | 'setup' | 'denied';
+
+export type FlowState = 'waiting' | 'exchanging' | 'connected' | 'failed' | 'cancelled' | 'timed_out';
+
+export interface FlowView {
+  flowId: string;
+  platform: PlatformId;
+  state: FlowState;
+  authorizeUrl: string;
+  redirectUri: string;
+  startedAt: string;
+  expiresAt: string;
+  /** Set once connected: the account created or renewed in place. */
+  accountId: string | null;
+  /** true when the connect renewed an existing account rather than adding one. */
+  renewed: boolean;
+  reconnectAccountId: string | null;
+  /** A plain sentence for a failed/cancelled/timed-out flow. */
+  error: string | null;
+}
+
+const platform = z.enum(PLATFORM_IDS);
+const id = z.string().min(1).max(100);
+
+export const requestSchemas = {
+  'platforms.list': z.strictObject({}),
+  'credentials.save': z.strictObject({
+    platform,
+    clientId: z.string().trim().min(1, 'Client ID is empty').max(512),
+    /** Empty for a public client (e.g. X "Native App"), which sends no secret. */
+    clientSecret: z.string().trim().max(1024).optional(),
+  }),
+  'credentials.clear': z.strictObject({ platform }),
+  'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional() }),
+  'connect.status': z.strictObject({ flowId: id }),
+  'connect.cancel': z.strictObject({ flowId: id }),
+  'connect.complete': z.strictObject({ flowId: id, url: z.string().trim().min(1).max(8192) }),
+  'accounts.list': z.strictObject({ workspaceId: id.optional() }),
+  'accounts.refresh': z.strictObject({ accountId: id }),
+  'accounts.disconnect': z.strictObject({ accountId: id }),
+} as const;
+
+export type MethodName = keyof typeof requestSchemas;
+export const METHOD_NAMES = Object.keys(requestSchemas) as MethodName[];
+export type Params<M extends MethodName> = z.input<(typeof requestSchemas)[M]>;
+
+export interface Results {
+  'platforms.list': PlatformView[];
+  'credentials.save': PlatformView;
+  'credentials.clear': PlatformView;
+  'connect.start': { flowId: string; authorizeUrl: string; redirectUri: string; openedExternally: boolean };
+  'connect.status': FlowView;
+  'connect.cancel': FlowView;
+  'connect.complete': FlowView;
+  'accounts.list': AccountView[];
+  'accounts.refresh': AccountView;
+  'accounts.disconnect': { accountId: string; revoked: boolean; revokeError: string | null };
+}
+
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'unknown_method'
+  | 'not_found'
+  | 'not_configured'
+  | 'conflict'
+  | 'platform'
+  | 'locked'
+  | 'internal';
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+  /** For a platform failure: how it was classified. */
+  kind?: ErrorKind;
+  /** For bad_request: which fields were wrong and why. */
+  issues?: { path: string; message: string }[];
+}
+
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiError };
+
+export type ApiEvent =
+  | { type: 'accounts.changed' }
+  | { type: 'platforms.changed' }
+  | { type: 'flow.changed'; flow: FlowView };
+
+/** What the preload exposes as `window.plugboard`, and what the host's HTTP client implements. */
+export interface PlugboardApi {
+  invoke<M extends MethodName>(method: M, params: Params<M>): Promise<Envelope<Results[M]>>;
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}
+
+/** The IPC channel names the preload and the Electron shell agree on. */
+export const IPC_INVOKE = 'plugboard:invoke';
+export const IPC_EVENT = 'plugboard:event';

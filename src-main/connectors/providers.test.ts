@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { PLATFORM_IDS } from '../api/contract.ts';
+import { providerDeclSchema } from './provider-schema.ts';
+import { providerDecl, providers } from './providers.ts';
+import type { ProviderDecl } from './types.ts';
+
+function copyOf(id: ProviderDecl['id']): ProviderDecl {
+  return structuredClone(providerDecl(id));
+}
+
+/** The paths of the schema's complaints, so a test can tell which rule fired. */
+function rejectionPaths(decl: unknown): string[] {
+  const result = providerDeclSchema.safeParse(decl);
+  expect(result.success, 'the schema accepted a broken declaration').toBe(false);
+  return result.error?.issues.map((i) => i.path.join('.')) ?? [];
+}
+
+describe('provider declarations', () => {
+  it.each(providers.map((d) => [d.id, d] as const))('%s passes the schema', (_id, decl) => {
+    const result = providerDeclSchema.safeParse(decl);
+    expect(result.error?.issues ?? []).toEqual([]);
+  });
+
+  it('cover exactly the platforms of the contract, once each, in F1 order', () => {
+    expect(providers.map((d) => d.id)).toEqual([...PLATFORM_IDS]);
+  });
+
+  it('are found by id', () => {
+    for (const id of PLATFORM_IDS) expect(providerDecl(id).id).toBe(id);
+  });
+
+  it('ship only X in this build', () => {
+    expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(['x']);
+  });
+
+  it('give X what platforms.md demands', () => {
+    const x = providerDecl('x');
+    expect(x.auth).toBe('oauth2');
+    expect(x.renewal).toBe('rotating-refresh');
+    expect(x.oauth?.pkce).toBe('S256');
+    expect(x.oauth?.clientAuth).toBe('client_secret_basic');
+    expect(x.oauth?.scopes).toEqual(expect.arrayContaining(['offline.access', 'tweet.write']));
+    expect(x.oauth?.scopeSeparator).toBe(' ');
+    expect(x.oauth?.revokeUrl).toBe('https://api.x.com/2/oauth2/revoke');
+    expect(x.oauth?.tokenUrl).toBe('https://api.x.com/2/oauth2/token');
+    expect(x.oauth?.redirect).toMatchObject({ loopbackPort: 'fixed-port', defaultPort: 8765 });
+    expect(x.guide.join(' ')).toContain('Web App, Automated App or Bot');
+    expect(x.guide.join(' ')).toContain('Read and write');
+  });
+
+  it('name TikTok’s client ID client_key and ask Google for offline access', () => {
+    expect(providerDecl('tiktok').oauth?.clientIdParam).toBe('client_key');
+    expect(providerDecl('youtube').oauth?.extraAuthorizeParams).toEqual({ access_type: 'offline', prompt: 'consent' });
+  });
+});
+
+describe('provider schema rejects a careless entry', () => {
+  it('an oauth block on an app-password platform', () => {
+    const decl = copyOf('bluesky');
+    decl.oauth = structuredClone(providerDecl('x').oauth);
+    expect(rejectionPaths(decl)).toContain('oauth');
+  });
+
+  it('an OAuth platform without its oauth block', () => {
+    const decl = copyOf('linkedin');
+    delete decl.oauth;
+    expect(rejectionPaths(decl)).toContain('oauth');
+  });
+
+  it('a duplicate scope', () => {
+    const decl = copyOf('x');
+    decl.oauth!.scopes.push('tweet.read');
+    expect(rejectionPaths(decl)).toContain('oauth.scopes.5');
+  });
+
+  it('a scope that contains the separator', () => {
+    const decl = copyOf('tiktok');
+    decl.oauth!.scopes = ['user.info.basic,video.publish'];
+    expect(rejectionPaths(decl)).toContain('oauth.scopes.0');
+  });
+
+  it('no scopes at all', () => {
+    const decl = copyOf('youtube');
+    decl.oauth!.scopes = [];
+    expect(rejectionPaths(decl)).toContain('oauth.scopes');
+  });
+
+  it('an http URL', () => {
+    const decl = copyOf('x');
+    decl.oauth!.tokenUrl = 'http://api.x.com/2/oauth2/token';
+    expect(rejectionPaths(decl)).toContain('oauth.tokenUrl');
+  });
+
+  it('an http portal URL', () => {
+    const decl = copyOf('wordpress');
+    decl.portalUrl = 'http://wordpress.org/';
+    expect(rejectionPaths(decl)).toContain('portalUrl');
+  });
+
+  it('an authorize URL with its parameters baked in', () => {
+    const decl = copyOf('youtube');
+    decl.oauth!.authorizeUrl += '?access_type=offline';
+    expect(rejectionPaths(decl)).toContain('oauth.authorizeUrl');
+  });
+
+  it('an extra parameter that overrides one the flow sets', () => {
+    const decl = copyOf('youtube');
+    decl.oauth!.extraAuthorizeParams = { redirect_uri: 'https://example.com/' };
+    expect(rejectionPaths(decl)).toContain('oauth.extraAuthorizeParams.redirect_uri');
+  });
+
+  it('a guide without {redirectUri}', () => {
+    const decl = copyOf('x');
+    decl.guide = decl.guide.map((step) => step.replace('{redirectUri}', 'the redirect URI'));
+    expect(rejectionPaths(decl)).toContain('guide');
+  });
+
+  it('a guide with {redirectUri} twice', () => {
+    const decl = copyOf('linkedin');
+    decl.guide.push('Double-check that {redirectUri} is saved.');
+    expect(rejectionPaths(decl)).toContain('guide');
+  });
+
+  it('{redirectUri} on an app-password platform', () => {
+    const decl = copyOf('wordpress');
+    decl.guide.push('Register {redirectUri} somewhere.');
+    expect(rejectionPaths(decl)).toContain('guide');
+  });
+
+  it('a misspelt placeholder', () => {
+    const decl = copyOf('x');
+    decl.guide[3] = decl.guide[3]!.replace('{redirectUri}', '{redirectURI}');
+    expect(rejectionPaths(decl)).toEqual(expect.arrayContaining(['guide', 'guide.3']));
+  });
+
+  it('a guide of two steps', () => {
+    const decl = copyOf('bluesky');
+    decl.guide = decl.guide.slice(0, 2);
+    expect(rejectionPaths(decl)).toContain('guide');
+  });
+
+  it('a step that is not one sentence', () => {
+    const decl = copyOf('bluesky');
+    decl.guide[0] = 'Open Settings. Then open App passwords.';
+    expect(rejectionPaths(decl)).toContain('guide.0');
+  });
+
+  it('fixed-port without a port', () => {
+    const decl = copyOf('x');
+    delete decl.oauth!.redirect.defaultPort;
+    expect(rejectionPaths(decl)).toContain('oauth.redirect.defaultPort');
+  });
+
+  it('a port below 1024', () => {
+    const decl = copyOf('x');
+    decl.oauth!.redirect.defaultPort = 80;
+    expect(rejectionPaths(decl)).toContain('oauth.redirect.defaultPort');
+  });
+
+  it('a port on an any-port platform', () => {
+    const decl = copyOf('youtube');
+    decl.oauth!.redirect.defaultPort = 8765;
+    expect(rejectionPaths(decl)).toContain('oauth.redirect.defaultPort');
+  });
+
+  it('loopback first on an HTTPS-only platform', () => {
+    const decl = copyOf('linkedin');
+    decl.oauth!.redirect.kinds = ['loopback', 'https-relay', 'manual'];
+    expect(rejectionPaths(decl)).toContain('oauth.redirect.kinds');
+  });
+
+  it('a loopback port rule that contradicts the kinds', () => {
+    const decl = copyOf('facebook');
+    decl.oauth!.redirect.loopbackPort = 'any-port';
+    expect(rejectionPaths(decl)).toContain('oauth.redirect.loopbackPort');
+  });
+
+  it('X without PKCE', () => {
+    const decl = copyOf('x');
+    decl.oauth!.pkce = 'none';
+    expect(rejectionPaths(decl)).toContain('oauth.pkce');
+  });
+
+  it("renewal 'none' with a connection that outlives its token", () => {
+    const decl = copyOf('linkedin');
+    decl.connectionLifetimeSec = 365 * 86_400;
+    expect(rejectionPaths(decl)).toContain('connectionLifetimeSec');
+  });
+
+  it('a refresh model without an expiring token', () => {
+    const decl = copyOf('youtube');
+    decl.accessTokenLifetimeSec = null;
+    expect(rejectionPaths(decl)).toContain('accessTokenLifetimeSec');
+  });
+
+  it('asking for offline access and then not refreshing', () => {
+    const decl = copyOf('x');
+    decl.renewal = 'none';
+    decl.connectionLifetimeSec = decl.accessTokenLifetimeSec;
+    expect(rejectionPaths(decl)).toContain('renewal');
+  });
+
+  it('a long-lived extension on an app-password platform', () => {
+    const decl = copyOf('bluesky');
+    decl.renewal = 'long-lived-extension';
+    decl.connectionLifetimeSec = decl.accessTokenLifetimeSec;
+    expect(rejectionPaths(decl)).toContain('renewal');
+  });
+
+  it('an expiry buffer under a minute', () => {
+    const decl = copyOf('x');
+    decl.expiryBufferSec = 30;
+    expect(rejectionPaths(decl)).toContain('expiryBufferSec');
+  });
+
+  it('an expiry buffer as long as the token', () => {
+    const decl = copyOf('youtube');
+    decl.expiryBufferSec = 3600;
+    expect(rejectionPaths(decl)).toContain('expiryBufferSec');
+  });
+
+  it('an unknown field', () => {
+    expect(rejectionPaths({ ...copyOf('x'), scope: 'tweet.read' })).toContain('');
+  });
+});

@@ -1,0 +1,335 @@
+// The ten platforms as data: endpoints, scopes, how a connection stays alive,
+// which redirects each platform accepts, and the setup guide on its credentials
+// tab. Facts follow shared/platforms.md; provider-schema.ts holds the rules an
+// entry must keep. Lifetimes are typical values: a reply's own expires_in wins.
+import type { PlatformId } from '../api/contract.ts';
+import type { ProviderDecl } from './types.ts';
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Default port where a platform needs the loopback redirect registered exactly; the user can change it. */
+const FIXED_LOOPBACK_PORT = 8765;
+
+/** Meta serves a Graph API version for about two years; v25.0 is available until mid-2028. */
+const GRAPH_VERSION = 'v25.0';
+
+/** Long-lived tokens are extended this early so a machine that stays off or offline for a week still makes it. */
+const LONG_LIVED_BUFFER_SEC = 14 * DAY;
+
+export const providers: readonly ProviderDecl[] = [
+  {
+    id: 'x',
+    name: 'X (Twitter)',
+    available: true,
+    auth: 'oauth2',
+    renewal: 'rotating-refresh',
+    accessTokenLifetimeSec: 2 * HOUR,
+    // X documents no refresh-token lifetime, and every refresh hands out a new one.
+    connectionLifetimeSec: null,
+    expiryBufferSec: 5 * MINUTE,
+    oauth: {
+      authorizeUrl: 'https://x.com/i/oauth2/authorize',
+      tokenUrl: 'https://api.x.com/2/oauth2/token',
+      revokeUrl: 'https://api.x.com/2/oauth2/revoke',
+      // offline.access is what makes X issue a refresh token; media.write covers media uploads.
+      scopes: ['tweet.read', 'tweet.write', 'users.read', 'offline.access', 'media.write'],
+      scopeSeparator: ' ',
+      pkce: 'S256',
+      // A confidential "Web App, Automated App or Bot" client; a Native App saves no secret and sends client_id in the body.
+      clientAuth: 'client_secret_basic',
+      clientIdParam: 'client_id',
+      // X matches the callback URL exactly, port included.
+      redirect: { kinds: ['loopback', 'protocol', 'manual'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: false },
+    },
+    portalUrl: 'https://developer.x.com/en/portal/dashboard',
+    guide: [
+      'In the X Developer Portal, create a Project and add an App to it.',
+      'In the app’s User authentication settings, click Set up and turn on OAuth 2.0.',
+      'Choose "Web App, Automated App or Bot" as the type of app, which is what makes "Read and write" appear under App permissions, and select "Read and write".',
+      'Enter {redirectUri} as the Callback URI / Redirect URL, fill in any website URL you own, and click Save.',
+      'Copy the OAuth 2.0 Client ID and Client Secret (not the API Key and Secret, which are OAuth 1.0a) and paste them here; X shows the secret only once.',
+    ],
+  },
+  {
+    id: 'linkedin',
+    name: 'LinkedIn',
+    available: false,
+    auth: 'oauth2',
+    // LinkedIn issues refresh tokens only to apps it has approved for programmatic refresh, which a
+    // creator's own app is not by default: the connection ends with its 60-day token (Expiring soon, then Reconnect).
+    renewal: 'none',
+    accessTokenLifetimeSec: 60 * DAY,
+    connectionLifetimeSec: 60 * DAY,
+    expiryBufferSec: DAY,
+    oauth: {
+      authorizeUrl: 'https://www.linkedin.com/oauth/v2/authorization',
+      tokenUrl: 'https://www.linkedin.com/oauth/v2/accessToken',
+      revokeUrl: 'https://www.linkedin.com/oauth/v2/revoke',
+      // Company pages need r_organization_social w_organization_social rw_organization_admin from the Community
+      // Management API, which LinkedIn grants only to an app with no other product: that takes a second app.
+      scopes: ['openid', 'profile', 'email', 'w_member_social'],
+      scopeSeparator: ' ',
+      pkce: 'none',
+      clientAuth: 'client_secret_post',
+      clientIdParam: 'client_id',
+      // Unconfirmed whether LinkedIn accepts an http://127.0.0.1 redirect, so loopback comes last.
+      redirect: { kinds: ['https-relay', 'manual', 'loopback'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: true },
+    },
+    portalUrl: 'https://www.linkedin.com/developers/apps',
+    guide: [
+      'At LinkedIn Developers, create an app and associate it with a LinkedIn Page you administer, as LinkedIn requires.',
+      'On the Products tab, add "Sign In with LinkedIn using OpenID Connect" and "Share on LinkedIn".',
+      'On the Auth tab, add {redirectUri} under Authorized redirect URLs for your app.',
+      'Check that the Auth tab lists the scopes openid, profile, email and w_member_social.',
+      'Copy the Client ID and the Primary Client Secret from the Auth tab and paste them here.',
+    ],
+  },
+  {
+    id: 'facebook',
+    name: 'Facebook Pages',
+    available: false,
+    auth: 'oauth2',
+    // Each account is a Page, and a Page token obtained with a long-lived user token does not expire: it dies only
+    // when the user changes password, loses the Page role or removes the app, which the next call reports (code 190).
+    // The ~60-day user token has no refresh token and is needed only while connecting, so nothing is renewed;
+    // 'long-lived-extension' would promise an extension Facebook does not offer.
+    renewal: 'none',
+    accessTokenLifetimeSec: null,
+    // Unconfirmed whether data-access expiry (90 days without the user returning) limits what a Page token can do.
+    connectionLifetimeSec: null,
+    expiryBufferSec: DAY,
+    oauth: {
+      authorizeUrl: `https://www.facebook.com/${GRAPH_VERSION}/dialog/oauth`,
+      tokenUrl: `https://graph.facebook.com/${GRAPH_VERSION}/oauth/access_token`,
+      // DELETE, with the user token.
+      revokeUrl: `https://graph.facebook.com/${GRAPH_VERSION}/me/permissions`,
+      // Without business_management, Pages held in a Business portfolio are missing from /me/accounts.
+      scopes: ['pages_show_list', 'pages_manage_posts', 'pages_read_engagement', 'business_management'],
+      scopeSeparator: ',',
+      // Facebook takes PKCE only in its OIDC flow, which Meta still marks as testing.
+      pkce: 'none',
+      clientAuth: 'client_secret_post',
+      clientIdParam: 'client_id',
+      // Strict Mode wants an exact HTTPS URI; localhost works only while the app is in development mode.
+      redirect: { kinds: ['https-relay', 'manual'], loopbackPort: 'not-accepted', httpsOnly: true },
+    },
+    portalUrl: 'https://developers.facebook.com/apps',
+    guide: [
+      'At Meta for Developers, create an app with the use case "Manage everything on your Page".',
+      'In the use case’s permissions, add pages_show_list, pages_manage_posts, pages_read_engagement and business_management.',
+      'In the Facebook Login settings, add {redirectUri} to Valid OAuth Redirect URIs and keep Strict Mode and Enforce HTTPS on.',
+      'In App settings → Basic, copy the App ID and App secret and paste them here as client ID and client secret.',
+      'While the app stays in development mode only people with a role on the app can connect, which includes you.',
+    ],
+  },
+  {
+    // Instagram Login, for Business and Creator accounts. Accounts reached through a Facebook Page go through
+    // Facebook Login with the Facebook app's credentials instead.
+    id: 'instagram',
+    name: 'Instagram',
+    available: false,
+    auth: 'oauth2',
+    // The 1-hour token is exchanged at once for a 60-day one, which can be extended by 60 days once it is 24 hours old.
+    renewal: 'long-lived-extension',
+    accessTokenLifetimeSec: 60 * DAY,
+    connectionLifetimeSec: 60 * DAY,
+    expiryBufferSec: LONG_LIVED_BUFFER_SEC,
+    oauth: {
+      authorizeUrl: 'https://www.instagram.com/oauth/authorize',
+      tokenUrl: 'https://api.instagram.com/oauth/access_token',
+      scopes: ['instagram_business_basic', 'instagram_business_content_publish'],
+      scopeSeparator: ',',
+      pkce: 'none',
+      clientAuth: 'client_secret_post',
+      clientIdParam: 'client_id',
+      redirect: { kinds: ['https-relay', 'manual'], loopbackPort: 'not-accepted', httpsOnly: true },
+    },
+    portalUrl: 'https://developers.facebook.com/apps',
+    guide: [
+      'At Meta for Developers, create an app with the use case "Manage messaging & content on Instagram".',
+      'Under API setup with Instagram login, add the permissions instagram_business_basic and instagram_business_content_publish.',
+      'In the business login settings, add {redirectUri} as an OAuth redirect URI.',
+      'Copy the Instagram app ID and Instagram app secret (not the Facebook App ID) and paste them here.',
+      'Connect with an Instagram Business or Creator account; a personal account can be switched in the Instagram app’s settings.',
+    ],
+  },
+  {
+    id: 'threads',
+    name: 'Threads',
+    available: false,
+    auth: 'oauth2',
+    // The 1-hour token is exchanged at once for a 60-day one, which can be extended by 60 days once it is 24 hours old.
+    renewal: 'long-lived-extension',
+    accessTokenLifetimeSec: 60 * DAY,
+    connectionLifetimeSec: 60 * DAY,
+    expiryBufferSec: LONG_LIVED_BUFFER_SEC,
+    oauth: {
+      authorizeUrl: 'https://threads.net/oauth/authorize',
+      tokenUrl: 'https://graph.threads.net/oauth/access_token',
+      scopes: ['threads_basic', 'threads_content_publish'],
+      scopeSeparator: ',',
+      pkce: 'none',
+      clientAuth: 'client_secret_post',
+      clientIdParam: 'client_id',
+      // Unconfirmed whether Threads accepts a localhost redirect at all.
+      redirect: { kinds: ['https-relay', 'manual'], loopbackPort: 'not-accepted', httpsOnly: true },
+    },
+    portalUrl: 'https://developers.facebook.com/apps',
+    guide: [
+      'At Meta for Developers, create an app with the use case "Access the Threads API".',
+      'In the use case’s permissions, add threads_basic and threads_content_publish.',
+      'In the use case’s settings, add {redirectUri} as a Redirect Callback URL.',
+      'Copy the Threads app ID and Threads app secret from the same settings and paste them here.',
+      'While the app is in development, add your Threads account as a Threads Tester under App roles and accept the invitation in the Threads app.',
+    ],
+  },
+  {
+    id: 'tiktok',
+    name: 'TikTok',
+    available: false,
+    auth: 'oauth2',
+    // platforms.md has 24 h access tokens and a 365-day refresh token that "may" change; TikTok's current docs
+    // (November 2026) say 2 h and 180 days, and that each refresh rotates the refresh token and kills the old one.
+    // Rotating is the safe reading of both: the refresh token that comes back is always the one stored.
+    renewal: 'rotating-refresh',
+    accessTokenLifetimeSec: 2 * HOUR,
+    connectionLifetimeSec: 180 * DAY,
+    expiryBufferSec: 5 * MINUTE,
+    oauth: {
+      authorizeUrl: 'https://www.tiktok.com/v2/auth/authorize/',
+      tokenUrl: 'https://open.tiktokapis.com/v2/oauth/token/',
+      revokeUrl: 'https://open.tiktokapis.com/v2/oauth/revoke/',
+      // user.info.profile is what returns the username.
+      scopes: ['user.info.basic', 'user.info.profile', 'video.upload', 'video.publish'],
+      scopeSeparator: ',',
+      // Unconfirmed: TikTok's desktop guide may want the challenge hex-encoded rather than base64url (RFC 7636).
+      pkce: 'S256',
+      clientAuth: 'client_secret_post',
+      clientIdParam: 'client_key',
+      // Desktop apps register http://localhost or 127.0.0.1 with a port; an exact port keeps the URI copyable as shown.
+      redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: false },
+    },
+    portalUrl: 'https://developers.tiktok.com/apps',
+    guide: [
+      'At TikTok for Developers, create an app under Manage apps and fill in its basic information.',
+      'Add the Login Kit product with Desktop as the platform, and the Content Posting API product.',
+      'Under Login Kit, add {redirectUri} as a redirect URI.',
+      'Under Scopes, make sure user.info.basic, user.info.profile, video.upload and video.publish are added.',
+      'Copy the Client key and Client secret and paste them here as client ID and client secret.',
+      'Until TikTok approves the app, only accounts you add as Sandbox target users can connect.',
+    ],
+  },
+  {
+    id: 'youtube',
+    name: 'YouTube',
+    available: false,
+    auth: 'oauth2',
+    renewal: 'refresh',
+    accessTokenLifetimeSec: HOUR,
+    // Google's refresh tokens have no fixed lifetime: they die after 6 months unused, or after 7 days while the
+    // consent screen is in Testing.
+    connectionLifetimeSec: null,
+    expiryBufferSec: 5 * MINUTE,
+    oauth: {
+      authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+      revokeUrl: 'https://oauth2.googleapis.com/revoke',
+      scopes: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly'],
+      scopeSeparator: ' ',
+      pkce: 'S256',
+      // A desktop client's secret is not confidential; Google still expects it in the body.
+      clientAuth: 'client_secret_post',
+      clientIdParam: 'client_id',
+      // prompt=consent makes Google issue a refresh token on every reconnect, not only the first.
+      extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
+      // Desktop clients take any loopback port and no custom schemes.
+      redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'any-port', httpsOnly: false },
+    },
+    portalUrl: 'https://console.cloud.google.com/apis/credentials',
+    guide: [
+      'In the Google Cloud console, create a project and enable the YouTube Data API v3.',
+      'Configure the OAuth consent screen for External users and add the youtube.upload and youtube.readonly scopes.',
+      'Publish the app to In production, because while it stays in Testing Google ends every connection after 7 days and you would reconnect weekly.',
+      'Create an OAuth client ID of type Desktop app.',
+      'There is no redirect field to fill in, because a Desktop app client accepts {redirectUri} as it is.',
+      'Copy the client ID and client secret and paste them here.',
+    ],
+  },
+  {
+    id: 'pinterest',
+    name: 'Pinterest',
+    available: false,
+    auth: 'oauth2',
+    // Unconfirmed: newer apps may get continuous refresh (a new refresh token on each refresh); the refresh token
+    // that comes back is stored either way.
+    renewal: 'refresh',
+    accessTokenLifetimeSec: 30 * DAY,
+    connectionLifetimeSec: 365 * DAY,
+    expiryBufferSec: DAY,
+    oauth: {
+      authorizeUrl: 'https://www.pinterest.com/oauth/',
+      tokenUrl: 'https://api.pinterest.com/v5/oauth/token',
+      scopes: ['boards:read', 'pins:read', 'pins:write', 'user_accounts:read'],
+      scopeSeparator: ',',
+      pkce: 'none',
+      clientAuth: 'client_secret_basic',
+      clientIdParam: 'client_id',
+      // Pinterest's own quickstart registers http://localhost:8085/ exactly (unconfirmed for 127.0.0.1).
+      redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: false },
+    },
+    portalUrl: 'https://developers.pinterest.com/apps/',
+    guide: [
+      'At Pinterest Developers, sign in with a business account and create an app, which Pinterest reviews for Trial access.',
+      'Once the app is approved, open Manage and add {redirectUri} under Redirect URIs.',
+      'Plugboard asks for boards:read, pins:read, pins:write and user_accounts:read, which Trial access includes.',
+      'Copy the App ID and App secret key and paste them here as client ID and client secret.',
+    ],
+  },
+  {
+    id: 'bluesky',
+    name: 'Bluesky',
+    available: false,
+    auth: 'app-password',
+    // refreshSession returns a new pair and retires the old refresh JWT (after a grace window never relied on).
+    renewal: 'rotating-refresh',
+    accessTokenLifetimeSec: 2 * HOUR,
+    // platforms.md says ~2 months; the reference PDS signs refresh JWTs for 90 days.
+    connectionLifetimeSec: 60 * DAY,
+    expiryBufferSec: 5 * MINUTE,
+    portalUrl: 'https://bsky.app/settings/app-passwords',
+    guide: [
+      'In Bluesky, open Settings → Privacy and security → App passwords.',
+      'Add an app password named Plugboard, leaving access to direct messages off.',
+      'Copy the password Bluesky shows (it appears only once) and enter it in Plugboard with your handle.',
+      'Never enter your main Bluesky password: an app password can be revoked on its own and cannot change your account.',
+    ],
+  },
+  {
+    id: 'wordpress',
+    name: 'WordPress',
+    available: false,
+    auth: 'app-password',
+    renewal: 'none',
+    accessTokenLifetimeSec: null,
+    connectionLifetimeSec: null,
+    expiryBufferSec: DAY,
+    portalUrl: 'https://make.wordpress.org/core/2020/11/05/application-passwords-integration-guide/',
+    guide: [
+      'Make sure the site runs WordPress 5.6 or later over HTTPS, since application passwords are off on plain HTTP.',
+      'Either choose Connect in browser and approve Plugboard on your site’s own authorization page, or continue below.',
+      'Sign in to the site’s dashboard and open Users → Profile.',
+      'Under Application Passwords, enter Plugboard as the name and click Add New Application Password.',
+      'Copy the password (WordPress shows it only once) and enter it in Plugboard with the site address and your username.',
+    ],
+  },
+];
+
+const byId = new Map(providers.map((decl) => [decl.id, decl]));
+
+export function providerDecl(id: PlatformId): ProviderDecl {
+  const decl = byId.get(id);
+  if (!decl) throw new Error(`No provider declaration for platform "${id}"`);
+  return decl;
+}

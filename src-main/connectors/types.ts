@@ -1,0 +1,107 @@
+// A connector is mostly data (ProviderDecl, in providers.ts, checked by a schema
+// test) plus a few small functions for what differs between platforms (Connector).
+import type { ErrorKind, PlatformId, RedirectKind, Renewal } from '../api/contract.ts';
+import type { Http } from '../http/http.ts';
+
+export type ClientAuth =
+  /** HTTP Basic client_id:client_secret (X confidential clients, Pinterest). */
+  | 'client_secret_basic'
+  /** client_id and client_secret in the form body (LinkedIn, Google, TikTok, Meta). */
+  | 'client_secret_post';
+
+export interface OAuthDecl {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  scopes: string[];
+  scopeSeparator: ' ' | ',';
+  pkce: 'S256' | 'none';
+  clientAuth: ClientAuth;
+  /** TikTok calls the client ID `client_key`. */
+  clientIdParam: 'client_id' | 'client_key';
+  /** Added to the authorization URL as-is, e.g. Google's access_type=offline. */
+  extraAuthorizeParams?: Record<string, string>;
+  redirect: {
+    /** Kinds the platform accepts, best first. */
+    kinds: RedirectKind[];
+    /** 'any-port': the platform ignores the loopback port (Google); 'fixed-port': it must match exactly. */
+    loopbackPort: 'any-port' | 'fixed-port' | 'not-accepted';
+    /** Default port for fixed-port loopback; the user can change it. */
+    defaultPort?: number;
+    /** The platform refuses plain-http redirects (Meta, LinkedIn in production). */
+    httpsOnly: boolean;
+  };
+}
+
+export interface ProviderDecl {
+  id: PlatformId;
+  name: string;
+  /** Whether this build ships a working connector (false → "coming soon"). */
+  available: boolean;
+  auth: 'oauth2' | 'app-password';
+  renewal: Renewal;
+  /** Typical lifetimes; a reply's own expires_in always wins. null = does not expire. */
+  accessTokenLifetimeSec: number | null;
+  /** The connection's own deadline when the platform has one (refresh-token or long-lived-token expiry). */
+  connectionLifetimeSec: number | null;
+  /** Renew this long before expiry at the least (the scheduler also uses 10% of the lifetime). */
+  expiryBufferSec: number;
+  oauth?: OAuthDecl;
+  portalUrl: string;
+  /** Step-by-step setup guide shown on the credentials tab. `{redirectUri}` is filled in. */
+  guide: string[];
+}
+
+export interface Profile {
+  platformUserId: string;
+  handle: string;
+  displayName: string;
+  avatarUrl: string | null;
+  /** Non-secret facts worth showing (X: subscriptionType). */
+  details: Record<string, string>;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  /** Absent from a reply that carries none: the stored one is kept. */
+  refreshToken?: string;
+  /** Epoch ms. */
+  accessTokenExpiresAt: number | null;
+  refreshTokenExpiresAt?: number | null;
+  scopes: string[];
+}
+
+export interface ClientCredentials {
+  clientId: string;
+  /** null for a public client. */
+  clientSecret: string | null;
+}
+
+/** A platform failure, classified so the scheduler and the UI know what to do. */
+export class PlatformError extends Error {
+  override name = 'PlatformError';
+  readonly kind: ErrorKind;
+  /** For rate_limited: when the platform says to come back (epoch ms). */
+  readonly retryAt: number | null;
+  readonly status: number | null;
+  constructor(kind: ErrorKind, message: string, opts: { status?: number | null; retryAt?: number | null; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.kind = kind;
+    this.status = opts.status ?? null;
+    this.retryAt = opts.retryAt ?? null;
+  }
+}
+
+export interface ConnectorContext {
+  http: Http;
+  credentials: ClientCredentials;
+}
+
+export interface Connector {
+  decl: ProviderDecl;
+  fetchProfile(ctx: ConnectorContext, accessToken: string): Promise<Profile>;
+  /** Revoke at the platform; a connector without a revoke endpoint leaves this out. */
+  revoke?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null }): Promise<void>;
+  /** Turns a token-endpoint error reply into a sentence with the fix (setup mistakes). */
+  describeTokenError?(error: string, description: string | undefined, status: number): { kind: ErrorKind; message: string } | null;
+}

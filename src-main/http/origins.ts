@@ -1,0 +1,54 @@
+// PLUGBOARD_ORIGINS: a JSON object (or a path to a file holding one) mapping a
+// platform origin to a replacement, e.g. {"https://api.x.com": "http://127.0.0.1:7001"}.
+// Applied to every platform request and to the authorization URL alike, so the
+// same connector code talks to the real platform or to a fake.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export type OriginMap = Readonly<Record<string, string>>;
+
+const origin = z
+  .string()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s.replace(/\/$/, '');
+    } catch {
+      return false;
+    }
+  }, 'must be an origin like https://api.x.com (scheme, host and optional port; no path)')
+  .transform((s) => new URL(s).origin);
+
+const originMapSchema = z.record(origin, origin);
+
+export function parseOriginMap(value: string | undefined): OriginMap {
+  if (!value || !value.trim()) return {};
+  const text = value.trim().startsWith('{') ? value : readFileOrExplain(value.trim());
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`PLUGBOARD_ORIGINS is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = originMapSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`PLUGBOARD_ORIGINS: ${first?.path.join('.') || 'value'} ${first?.message ?? 'is invalid'}`);
+  }
+  return parsed.data;
+}
+
+function readFileOrExplain(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`PLUGBOARD_ORIGINS names a file that cannot be read (${path}): ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+}
+
+export function rewriteUrl(map: OriginMap, url: string): string {
+  const u = new URL(url);
+  const target = map[u.origin];
+  if (!target) return url;
+  return target + u.pathname + u.search + u.hash;
+}

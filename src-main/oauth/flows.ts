@@ -1,0 +1,203 @@
+// Connect flows in progress: one per platform at a time, each with a fresh
+// state and PKCE verifier, a time-out, and the callback accepted once, from
+// whichever door it arrives (loopback, plugboard://, pasted address).
+import { randomUUID } from 'node:crypto';
+import type { FlowState, FlowView, PlatformId } from '../api/contract.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import { checkCallbackShape } from './callback-shape.ts';
+
+export interface Flow {
+  id: string;
+  platform: PlatformId;
+  platformName: string;
+  workspaceId: string;
+  state: string;
+  verifier: string | null;
+  redirectUri: string;
+  authorizeUrl: string;
+  startedAt: number;
+  expiresAt: number;
+  status: FlowState;
+  error: string | null;
+  accountId: string | null;
+  renewed: boolean;
+  reconnectAccountId: string | null;
+  /** Releases what the flow holds (its loopback listener). */
+  release: () => void;
+  cancelTimer: () => void;
+}
+
+/** What the browser (or the pasted address) is told. */
+export interface CallbackOutcome {
+  /** true: the flow is settled, a one-shot listener may close. */
+  done: boolean;
+  ok: boolean;
+  title: string;
+  message: string;
+}
+
+export type CodeHandler = (flow: Flow, params: URLSearchParams) => Promise<{ accountId: string; renewed: boolean; handle: string }>;
+
+const ENDED_MEMORY = 200;
+
+export class Flows {
+  readonly #byId = new Map<string, Flow>();
+  readonly #byState = new Map<string, Flow>();
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #onChange: (flow: FlowView) => void;
+  readonly #onCode: CodeHandler;
+  readonly #describeError: (flow: Flow, error: string, description: string | null) => string;
+
+  constructor(opts: {
+    clock: Clock;
+    logger: Logger;
+    onChange: (flow: FlowView) => void;
+    onCode: CodeHandler;
+    describeError: (flow: Flow, error: string, description: string | null) => string;
+  }) {
+    this.#clock = opts.clock;
+    this.#logger = opts.logger;
+    this.#onChange = opts.onChange;
+    this.#onCode = opts.onCode;
+    this.#describeError = opts.describeError;
+  }
+
+  add(input: Omit<Flow, 'id' | 'startedAt' | 'expiresAt' | 'status' | 'error' | 'accountId' | 'renewed' | 'cancelTimer'>, timeoutMs: number): Flow {
+    for (const other of this.#byId.values()) {
+      if (other.platform === input.platform && isOpen(other)) this.#end(other, 'cancelled', 'A newer Connect replaced this one.');
+    }
+    const now = this.#clock.now();
+    const flow: Flow = {
+      ...input,
+      id: randomUUID(),
+      startedAt: now,
+      expiresAt: now + timeoutMs,
+      status: 'waiting',
+      error: null,
+      accountId: null,
+      renewed: false,
+      cancelTimer: () => {},
+    };
+    flow.cancelTimer = this.#clock.setTimeout(() => {
+      if (flow.status === 'waiting') this.#end(flow, 'timed_out', `No answer came back from ${flow.platformName} within ${Math.round(timeoutMs / 60000)} minutes. Click Connect to try again.`);
+    }, timeoutMs);
+    this.#byId.set(flow.id, flow);
+    this.#byState.set(flow.state, flow);
+    this.#forgetOld();
+    this.#onChange(view(flow));
+    return flow;
+  }
+
+  get(id: string): Flow | undefined {
+    return this.#byId.get(id);
+  }
+
+  cancel(id: string): Flow | undefined {
+    const flow = this.#byId.get(id);
+    // Once the code is being exchanged the account is about to be stored; cancelling
+    // then would report something untrue, so only a waiting flow can be cancelled.
+    if (flow?.status === 'waiting') this.#end(flow, 'cancelled', 'Connect was cancelled.');
+    return flow;
+  }
+
+  /** From the loopback listener or a plugboard:// URL: the state says which flow. */
+  async handleCallback(params: URLSearchParams, expectedFlowId?: string): Promise<CallbackOutcome> {
+    const shape = checkCallbackShape(params);
+    if (shape.kind === 'invalid') return { done: false, ok: false, title: 'Not a sign-in address', message: shape.reason };
+    const flow = this.#byState.get(shape.state);
+    if (!flow || (expectedFlowId && flow.id !== expectedFlowId)) {
+      this.#logger.warn('oauth callback with unknown state');
+      return {
+        done: false,
+        ok: false,
+        title: 'Unknown sign-in',
+        message: 'This address does not belong to the Connect in progress (its state does not match). Nothing was changed.',
+      };
+    }
+    if (flow.status !== 'waiting') return { done: true, ok: false, title: 'Already used', message: endedMessage(flow) };
+
+    if (shape.kind === 'error') {
+      this.#end(flow, 'failed', this.#describeError(flow, shape.error, shape.description));
+      return { done: true, ok: false, title: 'Not connected', message: flow.error! };
+    }
+
+    flow.status = 'exchanging';
+    this.#onChange(view(flow));
+    try {
+      const result = await this.#onCode(flow, shape.params);
+      flow.accountId = result.accountId;
+      flow.renewed = result.renewed;
+      this.#end(flow, 'connected', null);
+      return {
+        done: true,
+        ok: true,
+        title: result.renewed ? 'Reconnected' : 'Connected',
+        message: `@${result.handle} is ${result.renewed ? 'reconnected' : 'connected'} to Plugboard. You can close this tab.`,
+      };
+    } catch (e) {
+      this.#end(flow, 'failed', (e as Error).message);
+      return { done: true, ok: false, title: 'Not connected', message: flow.error! };
+    }
+  }
+
+  /** Ends every open flow (shutdown). */
+  closeAll(): void {
+    for (const flow of this.#byId.values()) if (isOpen(flow)) this.#end(flow, 'cancelled', 'Plugboard is closing.');
+  }
+
+  #end(flow: Flow, status: FlowState, error: string | null): void {
+    flow.status = status;
+    flow.error = error;
+    flow.cancelTimer();
+    flow.release();
+    this.#onChange(view(flow));
+  }
+
+  #forgetOld(): void {
+    if (this.#byId.size <= ENDED_MEMORY) return;
+    for (const flow of this.#byId.values()) {
+      if (this.#byId.size <= ENDED_MEMORY) break;
+      if (!isOpen(flow)) {
+        this.#byId.delete(flow.id);
+        this.#byState.delete(flow.state);
+      }
+    }
+  }
+}
+
+function isOpen(flow: Flow): boolean {
+  return flow.status === 'waiting' || flow.status === 'exchanging';
+}
+
+function endedMessage(flow: Flow): string {
+  switch (flow.status) {
+    case 'connected':
+      return 'This sign-in was already completed. You can close this tab.';
+    case 'cancelled':
+      return 'This Connect was cancelled in Plugboard, so the sign-in was not used. Click Connect to start again.';
+    case 'timed_out':
+      return 'This Connect timed out before the sign-in came back. Click Connect to start again.';
+    case 'exchanging':
+      return 'This sign-in is already being completed.';
+    default:
+      return 'This sign-in was already used. Click Connect to start again.';
+  }
+}
+
+export function view(flow: Flow): FlowView {
+  return {
+    flowId: flow.id,
+    platform: flow.platform,
+    state: flow.status,
+    authorizeUrl: flow.authorizeUrl,
+    redirectUri: flow.redirectUri,
+    startedAt: new Date(flow.startedAt).toISOString(),
+    expiresAt: new Date(flow.expiresAt).toISOString(),
+    accountId: flow.accountId,
+    renewed: flow.renewed,
+    reconnectAccountId: flow.reconnectAccountId,
+    error: flow.error,
+  };
+}

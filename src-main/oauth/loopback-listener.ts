@@ -1,0 +1,214 @@
+// A one-shot receiver for an OAuth redirect to http://127.0.0.1:PORT<path>.
+// Any web page can also send the browser to this URL, so the query's shape is checked
+// before the flow sees it, the first well-formed callback wins, and the listener goes
+// away as soon as the flow is settled. The query carries the authorization code: it is
+// never logged, and the answer page loads nothing and sends no Referer.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+
+export interface CallbackPage {
+  /** true: the flow is settled and the listener closes; false: keep waiting (e.g. a stale tab's state). */
+  done: boolean;
+  ok: boolean;
+  title: string;
+  message: string;
+}
+
+export type LoopbackCloseReason = 'done' | 'timeout' | 'closed';
+
+export interface LoopbackListenerOptions {
+  /** 0 = an ephemeral port. */
+  port: number;
+  /** e.g. '/callback/x' */
+  path: string;
+  timeoutMs: number;
+  onCallback: (params: URLSearchParams) => Promise<CallbackPage>;
+  onClosed?: (reason: LoopbackCloseReason) => void;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface LoopbackListener {
+  port: number;
+  redirectUri: string;
+  /** Cancels: stops listening at once; onClosed('closed'). */
+  close(): void;
+}
+
+const STATE = /^[A-Za-z0-9_-]{16,128}$/;
+const CODE = /^[A-Za-z0-9._~+/=%-]{1,2048}$/;
+const ERROR = /^[a-z_]{1,64}$/;
+const MAX_ERROR_DESCRIPTION = 1024;
+const SINGLE_PARAMS = ['state', 'code', 'error', 'error_description'];
+
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+
+const NOT_FOUND: CallbackPage = { done: false, ok: false, title: 'Not found', message: 'Plugboard is only waiting for a sign-in here.' };
+const MALFORMED: CallbackPage = {
+  done: false,
+  ok: false,
+  title: 'This sign-in link is incomplete',
+  message: 'The address is missing parts Plugboard needs. Return to Plugboard and start connecting again.',
+};
+const ALREADY_USED: CallbackPage = {
+  done: false,
+  ok: false,
+  title: 'This sign-in link was already used',
+  message: 'You can close this tab and return to Plugboard.',
+};
+const FAILED: CallbackPage = {
+  done: false,
+  ok: false,
+  title: 'Sign-in failed',
+  message: 'Plugboard could not finish the sign-in. Return to Plugboard and try connecting again.',
+};
+
+export async function startLoopbackListener(opts: LoopbackListenerOptions): Promise<LoopbackListener> {
+  if (!opts.path.startsWith('/')) throw new Error(`The callback path must start with '/': ${opts.path}`);
+  const clock = opts.clock ?? systemClock;
+  const { logger } = opts;
+  let phase: 'waiting' | 'processing' | 'done' = 'waiting';
+  let closed = false;
+  let timedOutWhileProcessing = false;
+  let cancelTimer = () => {};
+
+  const server = createServer((req, res) => {
+    const url = parseTarget(req.url);
+    if (req.method !== 'GET' || url?.pathname !== opts.path) return sendPage(res, 404, NOT_FOUND);
+    if (!isWellFormed(url.searchParams)) {
+      logger.warn('oauth callback malformed', { path: opts.path, status: 400 });
+      return sendPage(res, 400, MALFORMED);
+    }
+    if (phase !== 'waiting') return sendPage(res, 409, ALREADY_USED);
+    answer(res, url.searchParams).catch((e: unknown) => {
+      logger.error('oauth callback answer failed', { path: opts.path, error: e instanceof Error ? e.name : 'unknown' });
+    });
+  });
+
+  async function answer(res: ServerResponse, params: URLSearchParams): Promise<void> {
+    phase = 'processing';
+    const started = performance.now();
+    let page: CallbackPage;
+    try {
+      page = await opts.onCallback(params);
+    } catch (e) {
+      logger.error('oauth callback handler failed', { path: opts.path, error: e instanceof Error ? e.name : 'unknown' });
+      page = FAILED;
+    }
+    phase = page.done ? 'done' : 'waiting';
+    const last = page.done || timedOutWhileProcessing;
+    sendPage(res, 200, page, last);
+    logger.info('oauth callback', { path: opts.path, status: 200, done: page.done, ms: Math.round(performance.now() - started) });
+    // Once the response is closed its page has reached the OS, so shutting down cannot cut it off.
+    if (last) res.once('close', () => shutDown(page.done ? 'done' : 'timeout'));
+  }
+
+  // Only idle sockets are destroyed: a callback still being answered gets its page,
+  // sent with Connection: close, and then its socket ends too.
+  function shutDown(reason: LoopbackCloseReason): void {
+    if (closed) return;
+    closed = true;
+    cancelTimer();
+    server.close();
+    server.closeIdleConnections();
+    logger.info('oauth listener closed', { path: opts.path, reason });
+    opts.onClosed?.(reason);
+  }
+
+  function sendPage(res: ServerResponse, status: number, page: CallbackPage, last = false): void {
+    const html = renderPage(page);
+    res.writeHead(status, {
+      ...PAGE_HEADERS,
+      'Content-Length': Buffer.byteLength(html),
+      ...(last || closed || phase === 'done' ? { Connection: 'close' } : {}),
+    });
+    res.end(html);
+  }
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen({ host: '127.0.0.1', port: opts.port }, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(
+        `Port ${opts.port} on this computer is already in use by another program, so Plugboard cannot receive the sign-in. Close that program or choose another port for this platform.`,
+        { cause: e },
+      );
+    }
+    throw e;
+  });
+  server.on('error', (e) => logger.error('oauth listener error', { path: opts.path, error: e.name }));
+
+  // A callback that is already being exchanged outlives the deadline: the user made it in time.
+  cancelTimer = clock.setTimeout(() => {
+    if (phase === 'processing') timedOutWhileProcessing = true;
+    else shutDown('timeout');
+  }, opts.timeoutMs);
+
+  const port = (server.address() as AddressInfo).port;
+  logger.info('oauth listener waiting', { port, path: opts.path });
+  return { port, redirectUri: `http://127.0.0.1:${port}${opts.path}`, close: () => shutDown('closed') };
+}
+
+// A request target like '//[' would make new URL throw inside the request handler.
+function parseTarget(target: string | undefined): URL | null {
+  if (!target?.startsWith('/')) return null;
+  try {
+    return new URL(target, 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+function isWellFormed(query: URLSearchParams): boolean {
+  if (SINGLE_PARAMS.some((name) => query.getAll(name).length > 1)) return false;
+  const state = query.get('state');
+  if (state === null || !STATE.test(state)) return false;
+  const code = query.get('code');
+  const error = query.get('error');
+  if (code !== null) return error === null && CODE.test(code);
+  if (error === null || !ERROR.test(error)) return false;
+  const description = query.get('error_description');
+  return description === null || description.length <= MAX_ERROR_DESCRIPTION;
+}
+
+function renderPage(page: CallbackPage): string {
+  const accent = page.ok ? '#1a7f37' : '#b42318';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)} · Plugboard</title>
+<style>
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f6f7f9; color: #1f2328; }
+main { max-width: 32rem; margin: 1rem; padding: 2rem; background: #fff; border-radius: 12px; border-top: 4px solid ${accent}; box-shadow: 0 1px 3px rgb(0 0 0 / 0.1); }
+h1 { font-size: 1.25rem; margin: 0 0 0.5rem; }
+p { margin: 0; }
+</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(page.title)}</h1>
+<p>${escapeHtml(page.message)}</p>
+</main>
+</body>
+</html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,29 @@
+// Preferences: small, non-secret settings. electron-store in Electron
+// (src-main/electron/prefs.ts); its base `conf` under plain Node. Never secrets here.
+import Conf from 'conf';
+import type { PlatformId, RedirectKind } from '../api/contract.ts';
+
+export interface PrefsShape {
+  /** Per platform: which redirect kind to use and, for fixed-port loopback, which port. */
+  redirect: Partial<Record<PlatformId, { kind?: RedirectKind; port?: number }>>;
+}
+
+export interface Prefs {
+  get<K extends keyof PrefsShape>(key: K): PrefsShape[K];
+  set<K extends keyof PrefsShape>(key: K, value: PrefsShape[K]): void;
+}
+
+export const prefsDefaults: PrefsShape = { redirect: {} };
+
+export function openConfPrefs(dataDir: string): Prefs {
+  const conf = new Conf<PrefsShape>({
+    cwd: dataDir,
+    configName: 'preferences',
+    projectName: 'plugboard',
+    defaults: prefsDefaults,
+  });
+  return {
+    get: (key) => conf.get(key),
+    set: (key, value) => conf.set(key, value as Exclude<typeof value, undefined>),
+  };
+}

@@ -1,0 +1,165 @@
+// Connected accounts: one row each, unique by (workspace, platform, platform user id),
+// with their tokens sealed in `secrets`. Every write that touches tokens is one transaction.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { ErrorKind, PlatformId } from '../api/contract.ts';
+import type { Profile, TokenSet } from '../connectors/types.ts';
+import type { Secrets } from '../vault/secrets.ts';
+import type { Activity } from './activity.ts';
+
+export interface AccountRow {
+  id: string;
+  workspace_id: string;
+  platform: PlatformId;
+  platform_user_id: string;
+  handle: string;
+  display_name: string;
+  avatar: string | null;
+  scopes: string;
+  details: string;
+  token_expires_at: number | null;
+  connection_expires_at: number | null;
+  last_synced_at: number | null;
+  last_error_kind: ErrorKind | null;
+  last_error_message: string | null;
+  last_error_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const accountOwner = (id: string) => `account:${id}`;
+
+export class Accounts {
+  readonly #db: Database.Database;
+  readonly #secrets: Secrets;
+  readonly #activity: Activity;
+
+  constructor(db: Database.Database, secrets: Secrets, activity: Activity) {
+    this.#db = db;
+    this.#secrets = secrets;
+    this.#activity = activity;
+  }
+
+  get(id: string): AccountRow | undefined {
+    return this.#db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+  }
+
+  list(workspaceId: string): AccountRow[] {
+    return this.#db.prepare('SELECT * FROM accounts WHERE workspace_id = ? ORDER BY platform, created_at, id').all(workspaceId) as AccountRow[];
+  }
+
+  /**
+   * Connect, or renew in place when (workspace, platform, platform user id) is
+   * already there: same row, same history, no duplicate (F5).
+   */
+  upsertConnected(input: {
+    workspaceId: string;
+    platform: PlatformId;
+    profile: Profile;
+    avatar: string | null;
+    tokens: TokenSet;
+    connectionExpiresAt: number | null;
+    now: number;
+  }): { id: string; renewed: boolean } {
+    const { workspaceId, platform, profile, tokens, now } = input;
+    return this.#db.transaction(() => {
+      const existing = this.#db
+        .prepare('SELECT * FROM accounts WHERE workspace_id = ? AND platform = ? AND platform_user_id = ?')
+        .get(workspaceId, platform, profile.platformUserId) as AccountRow | undefined;
+      const id = existing?.id ?? randomUUID();
+      const values = {
+        id,
+        workspace_id: workspaceId,
+        platform,
+        platform_user_id: profile.platformUserId,
+        handle: profile.handle,
+        display_name: profile.displayName,
+        // A failed avatar download on reconnect keeps the picture we had.
+        avatar: input.avatar ?? existing?.avatar ?? null,
+        scopes: tokens.scopes.join(' '),
+        details: JSON.stringify(profile.details),
+        token_expires_at: tokens.accessTokenExpiresAt,
+        connection_expires_at: input.connectionExpiresAt,
+        now,
+      };
+      if (existing) {
+        this.#db
+          .prepare(
+            `UPDATE accounts SET handle = @handle, display_name = @display_name, avatar = @avatar, scopes = @scopes, details = @details,
+             token_expires_at = @token_expires_at, connection_expires_at = @connection_expires_at, last_synced_at = @now,
+             last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = @now WHERE id = @id`,
+          )
+          .run(values);
+      } else {
+        this.#db
+          .prepare(
+            `INSERT INTO accounts (id, workspace_id, platform, platform_user_id, handle, display_name, avatar, scopes, details,
+             token_expires_at, connection_expires_at, last_synced_at, created_at, updated_at)
+             VALUES (@id, @workspace_id, @platform, @platform_user_id, @handle, @display_name, @avatar, @scopes, @details,
+             @token_expires_at, @connection_expires_at, @now, @now, @now)`,
+          )
+          .run(values);
+      }
+      this.#putTokens(id, tokens, now);
+      this.#activity.add(values, existing ? 'reconnected' : 'connected', null, now);
+      return { id, renewed: Boolean(existing) };
+    })();
+  }
+
+  /** A refresh's result: tokens (a rotated refresh token included) and row in one transaction. */
+  saveRefreshed(id: string, tokens: TokenSet, connectionExpiresAt: number | null, now: number): void {
+    this.#db.transaction(() => {
+      const row = this.get(id);
+      if (!row) return;
+      this.#putTokens(id, tokens, now);
+      this.#db
+        .prepare(
+          `UPDATE accounts SET token_expires_at = ?, connection_expires_at = ?, scopes = ?, last_synced_at = ?,
+           last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = ? WHERE id = ?`,
+        )
+        .run(tokens.accessTokenExpiresAt, connectionExpiresAt, tokens.scopes.length ? tokens.scopes.join(' ') : row.scopes, now, now, id);
+      this.#activity.add(row, 'refreshed', null, now);
+    })();
+  }
+
+  updateProfile(id: string, profile: Profile, now: number): void {
+    this.#db
+      .prepare('UPDATE accounts SET handle = ?, display_name = ?, details = ?, last_synced_at = ?, updated_at = ? WHERE id = ?')
+      .run(profile.handle, profile.displayName, JSON.stringify(profile.details), now, now, id);
+  }
+
+  recordError(id: string, kind: ErrorKind, message: string, now: number): void {
+    this.#db.transaction(() => {
+      const row = this.get(id);
+      if (!row) return;
+      this.#db
+        .prepare('UPDATE accounts SET last_error_kind = ?, last_error_message = ?, last_error_at = ?, updated_at = ? WHERE id = ?')
+        .run(kind, message, now, now, id);
+      this.#activity.add(row, 'refresh_failed', message, now);
+    })();
+  }
+
+  /** Deletes the secrets and the row at once (F12); history stays. */
+  remove(id: string, now: number): void {
+    this.#db.transaction(() => {
+      const row = this.get(id);
+      if (!row) return;
+      this.#secrets.deleteOwner(accountOwner(id));
+      this.#db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+      this.#activity.add(row, 'disconnected', null, now);
+    })();
+  }
+
+  readTokens(id: string): { accessToken: string | null; refreshToken: string | null } {
+    return {
+      accessToken: this.#secrets.get(accountOwner(id), 'access_token'),
+      refreshToken: this.#secrets.get(accountOwner(id), 'refresh_token'),
+    };
+  }
+
+  #putTokens(id: string, tokens: TokenSet, now: number): void {
+    this.#secrets.put(accountOwner(id), 'access_token', tokens.accessToken, now);
+    // A reply without a refresh token keeps the stored one (Secrets.put ignores empty values).
+    this.#secrets.put(accountOwner(id), 'refresh_token', tokens.refreshToken, now);
+  }
+}

@@ -1,0 +1,67 @@
+// Numbered migrations; PRAGMA user_version holds the last one applied.
+// Append only: a shipped migration is never edited.
+export const migrations: readonly string[] = [
+  // 1: the first schema. `workspace_id` is there from the start (F11).
+  `
+  CREATE TABLE workspaces (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  INSERT INTO workspaces (id, name, created_at) VALUES ('default', 'My workspace', CAST(unixepoch('subsec') * 1000 AS INTEGER));
+
+  CREATE TABLE vault (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    wrapper TEXT NOT NULL,
+    wrapped BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE secrets (
+    owner TEXT NOT NULL,
+    field TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (owner, field)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE app_credentials (
+    platform TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    has_secret INTEGER NOT NULL,
+    saved_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    platform TEXT NOT NULL,
+    platform_user_id TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    avatar TEXT,
+    scopes TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '{}',
+    token_expires_at INTEGER,
+    connection_expires_at INTEGER,
+    last_synced_at INTEGER,
+    last_error_kind TEXT,
+    last_error_message TEXT,
+    last_error_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (workspace_id, platform, platform_user_id)
+  );
+
+  CREATE TABLE activity (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL,
+    workspace_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX activity_by_account ON activity (account_id, at);
+  `,
+];

@@ -1,0 +1,38 @@
+// Sealed secrets by owner ("account:<id>", "app:<platform>") and field.
+// Synchronous on purpose: callers put several secrets and a row update in one
+// SQLite transaction (a rotated refresh token must never be half-written).
+import type Database from 'better-sqlite3';
+import type { Vault } from './vault.ts';
+
+export type SecretField = 'access_token' | 'refresh_token' | 'client_secret' | 'app_password';
+
+export class Secrets {
+  readonly #db: Database.Database;
+  readonly #vault: Vault;
+
+  constructor(db: Database.Database, vault: Vault) {
+    this.#db = db;
+    this.#vault = vault;
+  }
+
+  /** An empty or missing value never overwrites a stored secret. */
+  put(owner: string, field: SecretField, value: string | null | undefined, now: number): void {
+    if (!value) return;
+    this.#db
+      .prepare('INSERT INTO secrets (owner, field, sealed, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (owner, field) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at')
+      .run(owner, field, this.#vault.seal(value, owner, field), now);
+  }
+
+  get(owner: string, field: SecretField): string | null {
+    const row = this.#db.prepare('SELECT sealed FROM secrets WHERE owner = ? AND field = ?').get(owner, field) as { sealed: Buffer } | undefined;
+    return row ? this.#vault.unseal(row.sealed, owner, field) : null;
+  }
+
+  has(owner: string, field: SecretField): boolean {
+    return this.#db.prepare('SELECT 1 FROM secrets WHERE owner = ? AND field = ?').get(owner, field) !== undefined;
+  }
+
+  deleteOwner(owner: string): void {
+    this.#db.prepare('DELETE FROM secrets WHERE owner = ?').run(owner);
+  }
+}
