@@ -1,0 +1,66 @@
+// The main window, and the lock-down every webContents and the session get,
+// following Electron's security checklist.
+import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import type { Logger } from '../core/logger.ts';
+import { APP_ENTRY_URL, isAppUrl, isDeveloperPortalUrl, isPermissionGranted } from './policy.ts';
+
+export function createMainWindow(opts: { preload: string; icon: string; devTools: boolean; logger: Logger }): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'Plugboard',
+    // macOS takes the icon from the app bundle; elsewhere an unpackaged run would show Electron's.
+    ...(process.platform === 'darwin' ? {} : { icon: opts.icon }),
+    webPreferences: {
+      preload: opts.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      devTools: opts.devTools,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  // The title stays the product's name whatever the page's <title> says.
+  win.on('page-title-updated', (event) => event.preventDefault());
+  win.loadURL(APP_ENTRY_URL).catch((e: Error) => opts.logger.error('the window could not load the app', { error: e.message }));
+  return win;
+}
+
+/** For every webContents (app 'web-contents-created'): no navigation away, no new windows, no webviews. */
+export function hardenWebContents(contents: WebContents, logger: Logger): void {
+  contents.on('will-navigate', (event) => {
+    if (isAppUrl(event.url)) return;
+    event.preventDefault();
+    openPortalLink(event.url, logger);
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    openPortalLink(url, logger);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+export function lockDownSession(session: Session): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted(permission, details.requestingUrl, details.isMainFrame)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionGranted(permission, requestingOrigin, details.isMainFrame),
+  );
+}
+
+/** The only way a link in the renderer leaves the app: https to a developer portal, in the system browser. */
+function openPortalLink(url: string, logger: Logger): void {
+  if (!isDeveloperPortalUrl(url)) {
+    logger.warn('refused to open a link from the window', { origin: URL.parse(url)?.origin ?? 'unparseable' });
+    return;
+  }
+  shell.openExternal(url).catch((e: Error) => logger.warn('could not open the browser', { error: e.message }));
+}
