@@ -2,7 +2,6 @@
 // platform, over real HTTP, through the real core (real SQLite file, real vault,
 // real loopback listener). Only the platform is fake.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,7 +16,7 @@ import { DB_FILE } from '../../src-main/store/db.ts';
 import { PassphraseKeyWrapper } from '../../src-main/vault/passphrase-wrapper.ts';
 import { Secrets } from '../../src-main/vault/secrets.ts';
 import { Vault } from '../../src-main/vault/vault.ts';
-import { ERROR_KINDS, type FailureKind, type FakeOAuthPlatform } from '../fakes/fake-server.ts';
+import { ERROR_KINDS, freePort, type FailureKind, type FakeOAuthPlatform } from '../fakes/fake-server.ts';
 
 export interface KitApp {
   clientId: string;
@@ -43,17 +42,6 @@ const PASSPHRASE = 'kit-passphrase';
 // The real wrapper at a lower scrypt cost: the kit opens dozens of vaults.
 const wrapper = () => new PassphraseKeyWrapper(PASSPHRASE, { logN: 14 });
 const HTTP_TIMEOUT_MS = 1500;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

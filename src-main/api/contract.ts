@@ -102,8 +102,10 @@ export const requestSchemas = {
   'credentials.save': z.strictObject({
     platform,
     clientId: z.string().trim().min(1, 'Client ID is empty').max(512),
-    /** Empty for a public client (e.g. X "Native App"), which sends no secret. */
+    /** Omitted or empty: keep the stored secret (or none, for a first save). */
     clientSecret: z.string().trim().max(1024).optional(),
+    /** A public client (e.g. X "Native App") sends no secret: any stored one is deleted. */
+    publicClient: z.boolean().optional(),
   }),
   'credentials.clear': z.strictObject({ platform }),
   'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional() }),

@@ -230,10 +230,10 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   const handlers: Handlers = {
     'platforms.list': async () => providers.map(platformView),
 
-    'credentials.save': async ({ platform, clientId, clientSecret }) => {
+    'credentials.save': async ({ platform, clientId, clientSecret, publicClient }) => {
       const decl = providerDecl(platform);
       if (decl.auth !== 'oauth2') throw new ApiFailure('bad_request', `${decl.name} connects with an app password, not a client ID and secret.`);
-      appCredentials.save(platform, clientId, clientSecret || null, clock.now());
+      appCredentials.save(platform, clientId, clientSecret || null, publicClient ?? false, clock.now());
       emit({ type: 'platforms.changed' });
       return platformView(decl);
     },

@@ -7,6 +7,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
+import { checkCallbackShape } from './callback-shape.ts';
 
 export interface CallbackPage {
   /** true: the flow is settled and the listener closes; false: keep waiting (e.g. a stale tab's state). */
@@ -37,11 +38,6 @@ export interface LoopbackListener {
   close(): void;
 }
 
-const STATE = /^[A-Za-z0-9_-]{16,128}$/;
-const CODE = /^[A-Za-z0-9._~+/=%-]{1,2048}$/;
-const ERROR = /^[a-z_]{1,64}$/;
-const MAX_ERROR_DESCRIPTION = 1024;
-const SINGLE_PARAMS = ['state', 'code', 'error', 'error_description'];
 
 const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
@@ -84,7 +80,7 @@ export async function startLoopbackListener(opts: LoopbackListenerOptions): Prom
   const server = createServer((req, res) => {
     const url = parseTarget(req.url);
     if (req.method !== 'GET' || url?.pathname !== opts.path) return sendPage(res, 404, NOT_FOUND);
-    if (!isWellFormed(url.searchParams)) {
+    if (checkCallbackShape(url.searchParams).kind === 'invalid') {
       logger.warn('oauth callback malformed', { path: opts.path, status: 400 });
       return sendPage(res, 400, MALFORMED);
     }
@@ -170,18 +166,6 @@ function parseTarget(target: string | undefined): URL | null {
   } catch {
     return null;
   }
-}
-
-function isWellFormed(query: URLSearchParams): boolean {
-  if (SINGLE_PARAMS.some((name) => query.getAll(name).length > 1)) return false;
-  const state = query.get('state');
-  if (state === null || !STATE.test(state)) return false;
-  const code = query.get('code');
-  const error = query.get('error');
-  if (code !== null) return error === null && CODE.test(code);
-  if (error === null || !ERROR.test(error)) return false;
-  const description = query.get('error_description');
-  return description === null || description.length <= MAX_ERROR_DESCRIPTION;
 }
 
 function renderPage(page: CallbackPage): string {

@@ -26,14 +26,15 @@ export class AppCredentials {
     return this.#db.prepare('SELECT * FROM app_credentials').all() as AppCredentialsRow[];
   }
 
-  save(platform: PlatformId, clientId: string, clientSecret: string | null, now: number): void {
+  /** No secret keeps the stored one (the form never shows it again); publicClient deletes it. */
+  save(platform: PlatformId, clientId: string, clientSecret: string | null, publicClient: boolean, now: number): void {
     this.#db.transaction(() => {
-      // A new client ID without a secret is a public client: an old secret must not linger for it.
-      if (!clientSecret) this.#secrets.deleteOwner(owner(platform));
-      this.#secrets.put(owner(platform), 'client_secret', clientSecret, now);
+      if (publicClient) this.#secrets.deleteOwner(owner(platform));
+      else this.#secrets.put(owner(platform), 'client_secret', clientSecret, now);
+      const hasSecret = this.#secrets.has(owner(platform), 'client_secret');
       this.#db
         .prepare('INSERT INTO app_credentials (platform, client_id, has_secret, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT (platform) DO UPDATE SET client_id = excluded.client_id, has_secret = excluded.has_secret, saved_at = excluded.saved_at')
-        .run(platform, clientId, clientSecret ? 1 : 0, now);
+        .run(platform, clientId, hasSecret ? 1 : 0, now);
     })();
   }
 

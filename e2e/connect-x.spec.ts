@@ -1,0 +1,171 @@
+// The real renderer (Vite build) in Debian's Chromium, against the real core in
+// the browser host process, against the fake X over HTTP on loopback.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, test, type Page } from '@playwright/test';
+import { freePort } from './fakes/fake-server.ts';
+import { startFakeX, type FakeX } from './fakes/x.ts';
+import { startHostProcess, type HostProcess } from './support/host-process.ts';
+import { openConfPrefs } from '../src-main/prefs/prefs.ts';
+import { DB_FILE } from '../src-main/store/db.ts';
+import { PassphraseKeyWrapper } from '../src-main/vault/passphrase-wrapper.ts';
+import { Secrets } from '../src-main/vault/secrets.ts';
+import { Vault } from '../src-main/vault/vault.ts';
+
+const SHOTS = join(import.meta.dirname, 'screenshots');
+const PASSPHRASE = 'e2e passphrase';
+const CLIENT = { id: 'e2e-x-client-id', secret: 'e2e-x-client-secret-5b7c' };
+
+test.describe.configure({ mode: 'serial' });
+
+let fake: FakeX;
+let host: HostProcess;
+let dataDir: string;
+let redirectUri: string;
+
+test.beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  fake = await startFakeX();
+  dataDir = mkdtempSync(join(tmpdir(), 'plugboard-e2e-'));
+  const port = await freePort();
+  redirectUri = `http://127.0.0.1:${port}/callback/x`;
+  openConfPrefs(dataDir).set('redirect', { x: { kind: 'loopback', port } });
+  fake.registerApp({ clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUris: [redirectUri], name: 'Plugboard E2E' });
+  host = await startHostProcess({ dataDir, passphrase: PASSPHRASE, origins: fake.originMap() });
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await fake?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
+const pills = (page: Page) => xCard(page).getByTestId('pill');
+
+/** Clicks Connect, consents as `username` in the fake's page (the tab the app opened), and returns that tab's final text. */
+async function connectAs(page: Page, username: string, decision: 'Authorize app' | 'Cancel' = 'Authorize app'): Promise<string> {
+  const popup = page.waitForEvent('popup');
+  await xCard(page).getByRole('button', { name: 'Connect X (Twitter)' }).click();
+  await expect(xCard(page).getByText('Waiting for authorization in your browser')).toBeVisible();
+  const consent = await popup;
+  await consent.getByRole('radio', { name: new RegExp(`@${username}`) }).check();
+  await consent.getByRole('button', { name: decision }).click();
+  await consent.waitForLoadState();
+  const text = (await consent.locator('body').innerText()).trim();
+  await consent.close();
+  return text;
+}
+
+test('connect X through the UI: credentials, redirect URI, consent, pill', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  // Every platform of F1 has a section; only X works in this build.
+  for (const name of ['LinkedIn', 'Facebook', 'Instagram', 'Threads', 'TikTok', 'YouTube', 'Pinterest', 'Bluesky', 'WordPress']) {
+    await expect(page.getByRole('region', { name: new RegExp(`^${name}.*coming soon`, 'i') })).toBeVisible();
+  }
+  const card = xCard(page);
+  await expect(card.getByRole('button', { name: 'Connect X (Twitter)' })).toBeDisabled();
+  await card.getByRole('tab', { name: 'Credentials' }).click();
+  await expect(card.getByText(redirectUri).first()).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '01-credentials-empty.png'), fullPage: true, animations: 'disabled' });
+
+  // An empty client ID is refused in plain words, and nothing is saved.
+  await card.getByLabel('Client secret').fill('something');
+  await card.getByRole('button', { name: 'Save credentials' }).click();
+  await expect(page.getByText(/Client ID/).first()).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Connect X (Twitter)' })).toBeDisabled();
+
+  await card.getByLabel('Client ID').fill(CLIENT.id);
+  await card.getByLabel('Client secret').fill(CLIENT.secret);
+  await card.getByRole('button', { name: 'Save credentials' }).click();
+  await expect(card.getByRole('button', { name: 'Connect X (Twitter)' })).toBeEnabled();
+  // The secret never comes back to the page.
+  await expect(card.getByLabel('Client secret')).toHaveValue('');
+  expect(await page.content()).not.toContain(CLIENT.secret);
+
+  const landing = await connectAs(page, 'plugboard_demo');
+  expect(landing).toMatch(/close this tab/i);
+  await expect(pills(page)).toHaveCount(1);
+  const pill = pills(page).first();
+  await expect(pill).toContainText('@plugboard_demo');
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+  await expect(pill.locator('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await page.screenshot({ path: join(SHOTS, '02-connected.png'), fullPage: true, animations: 'disabled' });
+});
+
+test('a second account adds a pill; the same account again renews in place', async ({ page }) => {
+  await page.goto(host.url);
+  await connectAs(page, 'bob_builds');
+  await expect(pills(page)).toHaveCount(2);
+  // bob's picture answers 404: the pill shows his initial instead.
+  const bob = pills(page).filter({ hasText: '@bob_builds' });
+  await expect(bob.locator('img')).toHaveCount(0);
+  await expect(bob).toContainText('B');
+
+  const before = await pills(page).filter({ hasText: '@plugboard_demo' }).getAttribute('data-account-id');
+  await connectAs(page, 'plugboard_demo');
+  await expect(page.getByText(/Renewed @plugboard_demo|Reconnected @plugboard_demo/).first()).toBeVisible();
+  await expect(pills(page)).toHaveCount(2);
+  expect(await pills(page).filter({ hasText: '@plugboard_demo' }).getAttribute('data-account-id')).toBe(before);
+});
+
+test('declining at X says so in plain words and adds nothing', async ({ page }) => {
+  await page.goto(host.url);
+  const landing = await connectAs(page, 'alice_creates', 'Cancel');
+  expect(landing).toMatch(/declined/i);
+  await expect(xCard(page).getByText(/You declined the authorization on X/)).toBeVisible();
+  await expect(pills(page)).toHaveCount(2);
+  await page.screenshot({ path: join(SHOTS, '03-declined.png'), fullPage: true, animations: 'disabled' });
+});
+
+test('the refresh icon renews the token at X', async ({ page }) => {
+  await page.goto(host.url);
+  fake.clearRequests();
+  await xCard(page).getByRole('button', { name: 'Refresh @plugboard_demo' }).click();
+  await expect.poll(() => fake.requests.filter((r) => r.endpoint === 'refresh' && r.status === 200).length).toBe(1);
+  await expect(pills(page).filter({ hasText: '@plugboard_demo' })).toHaveAttribute('data-status', 'connected');
+});
+
+test('the X icon asks first, then disconnects and revokes at X', async ({ page }) => {
+  await page.goto(host.url);
+  const bobId = fake.users.find((u) => u.username === 'bob_builds')!.id;
+  expect(fake.liveGrants(bobId)).toBeGreaterThan(0);
+  await xCard(page).getByRole('button', { name: 'Disconnect @bob_builds' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('@bob_builds');
+  await page.screenshot({ path: join(SHOTS, '04-confirm-disconnect.png'), fullPage: true, animations: 'disabled' });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(pills(page)).toHaveCount(2);
+
+  await xCard(page).getByRole('button', { name: 'Disconnect @bob_builds' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+  await expect(pills(page)).toHaveCount(1);
+  expect(fake.liveGrants(bobId)).toBe(0);
+});
+
+test('after a restart the same accounts are there, and no token is readable in the data folder', async ({ page }) => {
+  await host.stop();
+  host = await startHostProcess({ dataDir, passphrase: PASSPHRASE, origins: fake.originMap() });
+  await page.goto(host.url);
+  await expect(pills(page)).toHaveCount(1);
+  await expect(pills(page).first()).toContainText('@plugboard_demo');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, '05-after-restart-dark.png'), fullPage: true, animations: 'disabled' });
+
+  // Read the live tokens through the vault, then look for them in every file of the data folder and in the host's output.
+  const db = new Database(join(dataDir, DB_FILE), { readonly: true });
+  const secrets = new Secrets(db, await Vault.open(db, new PassphraseKeyWrapper(PASSPHRASE), 0));
+  const id = await pills(page).first().getAttribute('data-account-id');
+  const planted = [secrets.get(`account:${id}`, 'access_token')!, secrets.get(`account:${id}`, 'refresh_token')!, CLIENT.secret];
+  db.close();
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
+  const everything = Buffer.concat(files(dataDir).map((f) => readFileSync(f)));
+  for (const secret of planted) {
+    expect(secret.length).toBeGreaterThan(10);
+    expect(everything.includes(secret)).toBe(false);
+    expect(host.output()).not.toContain(secret);
+  }
+});

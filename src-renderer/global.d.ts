@@ -1,0 +1,8 @@
+import type { PlugboardApi } from '../src-main/api/contract.ts';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload; absent when the page is served by the browser host. */
+    plugboard?: PlugboardApi;
+  }
+}

@@ -1,0 +1,125 @@
+import { Cable, CircleAlert, LoaderCircle, Lock, PlugZap } from 'lucide-react';
+import { useEffect, useMemo } from 'react';
+import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
+import { load, start, useStore } from '../state/store.ts';
+import { PlatformCard } from './PlatformCard.tsx';
+import { Toasts } from './Toasts.tsx';
+
+function Sidebar() {
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          <PlugZap size={18} />
+        </span>
+        <span className="brand-name">Plugboard</span>
+      </div>
+      <ul className="nav">
+        <li>
+          <a className="nav-item nav-item--active" href="#connections" aria-current="page">
+            <Cable size={16} aria-hidden="true" />
+            Connections
+          </a>
+        </li>
+      </ul>
+      <p className="sidebar-foot">
+        <Lock size={13} aria-hidden="true" />
+        Tokens stay encrypted on this computer
+      </p>
+    </nav>
+  );
+}
+
+function Summary({ accounts }: { accounts: AccountView[] }) {
+  const attention = accounts.filter((a) => a.status === 'expired' || a.status === 'expiring').length;
+  if (accounts.length === 0) return null;
+  return (
+    <div className="summary">
+      <span className="summary-chip">
+        {accounts.length} {accounts.length === 1 ? 'account' : 'accounts'}
+      </span>
+      {attention > 0 && (
+        <span className="summary-chip summary-chip--attention">
+          <span className="status-dot" data-status="expired" aria-hidden="true" />
+          {attention} {attention === 1 ? 'needs' : 'need'} attention
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Runs of consecutive "coming soon" platforms share one compact grid; the order stays the list's. */
+function groupRuns(platforms: PlatformView[]): (PlatformView | PlatformView[])[] {
+  const out: (PlatformView | PlatformView[])[] = [];
+  for (const p of platforms) {
+    const last = out.at(-1);
+    if (p.available) out.push(p);
+    else if (Array.isArray(last)) last.push(p);
+    else out.push([p]);
+  }
+  return out;
+}
+
+function Connections() {
+  const status = useStore((s) => s.status);
+  const loadError = useStore((s) => s.loadError);
+  const platforms = useStore((s) => s.platforms);
+  const accounts = useStore((s) => s.accounts);
+  const byPlatform = useMemo(() => {
+    const map = new Map<PlatformId, AccountView[]>();
+    for (const a of accounts) map.set(a.platform, [...(map.get(a.platform) ?? []), a]);
+    return map;
+  }, [accounts]);
+
+  return (
+    <main className="main">
+      <div className="page">
+        <header className="page-head">
+          <div>
+            <h1>Connections</h1>
+            <p className="page-sub">Connect each account once; Plugboard keeps it signed in and warns you before anything lapses.</p>
+          </div>
+          {status === 'ready' && <Summary accounts={accounts} />}
+        </header>
+        {status === 'loading' && platforms.length === 0 && (
+          <p className="page-state" role="status">
+            <LoaderCircle size={18} className="spin" aria-hidden="true" /> Loading your connections…
+          </p>
+        )}
+        {status === 'error' && (
+          <div className="page-state page-state--error" role="alert">
+            <CircleAlert size={18} aria-hidden="true" />
+            <p>{loadError ?? 'Plugboard could not load your connections.'}</p>
+            <button type="button" className="btn btn-secondary" onClick={() => void load()}>
+              Try again
+            </button>
+          </div>
+        )}
+        <div className="cards">
+          {groupRuns(platforms).map((item) =>
+            Array.isArray(item) ? (
+              <div key={item[0].id} className="soon-grid">
+                {item.map((p) => (
+                  <PlatformCard key={p.id} platform={p} accounts={[]} />
+                ))}
+              </div>
+            ) : (
+              <PlatformCard key={item.id} platform={item} accounts={byPlatform.get(item.id) ?? []} />
+            ),
+          )}
+        </div>
+      </div>
+    </main>
+  );
+}
+
+export function App() {
+  useEffect(() => start(), []);
+  return (
+    <div className="shell">
+      <Sidebar />
+      <Connections />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import { useState } from 'react';
+import type { AccountView } from '../../src-main/api/contract.ts';
+
+const TONES = 8;
+
+function toneOf(id: string): number {
+  let hash = 0;
+  for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
+  return Math.abs(hash) % TONES;
+}
+
+function initialOf(account: AccountView): string {
+  const source = (account.displayName || account.handle).replace(/^@/, '');
+  return (Array.from(source)[0] ?? '?').toUpperCase();
+}
+
+export function Avatar({ account, size = 'sm' }: { account: AccountView; size?: 'sm' | 'lg' }) {
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  const className = `avatar avatar--${size}`;
+  if (account.avatar && failedSrc !== account.avatar) {
+    const src = account.avatar;
+    return <img className={className} src={src} alt="" draggable={false} onError={() => setFailedSrc(src)} />;
+  }
+  return (
+    <span className={`${className} avatar--initial`} data-tone={toneOf(account.id)} aria-hidden="true">
+      {initialOf(account)}
+    </span>
+  );
+}

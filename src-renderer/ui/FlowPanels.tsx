@@ -1,0 +1,113 @@
+import { CircleAlert, Copy, Check, ExternalLink, Info, LoaderCircle, X } from 'lucide-react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { cancelFlow, completeFlow, dismissFlow, pollFlow, type FlowEntry } from '../state/store.ts';
+import { useCopy } from './hooks.ts';
+
+const POLL_MS = 2000;
+
+export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platformName: string }) {
+  const [copied, copy] = useCopy();
+  const [landingUrl, setLandingUrl] = useState('');
+  const [finishing, setFinishing] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const urlField = useId();
+  const exchanging = flow.state === 'exchanging';
+
+  // Events normally report the outcome; polling covers a dropped event stream.
+  useEffect(() => {
+    const timer = setInterval(() => void pollFlow(flow.flowId), POLL_MS);
+    return () => clearInterval(timer);
+  }, [flow.flowId]);
+
+  const finish = async (e: FormEvent) => {
+    e.preventDefault();
+    setFinishing(true);
+    setError(null);
+    const failure = await completeFlow(flow.flowId, landingUrl);
+    setFinishing(false);
+    if (failure) setError(failure.issues?.[0]?.message ?? failure.message);
+  };
+
+  const cancel = async () => {
+    setCancelling(true);
+    await cancelFlow(flow.flowId);
+    setCancelling(false);
+  };
+
+  return (
+    <div className="flow-panel" role="status">
+      <div className="flow-panel-main">
+        <LoaderCircle size={22} className="spin flow-spinner" aria-hidden="true" />
+        <div className="flow-text">
+          <p className="flow-title">
+            {exchanging ? `Finishing the connection to ${platformName}…` : 'Waiting for authorization in your browser'}
+          </p>
+          <p className="hint">
+            {flow.reconnectAccountId ? 'Sign in with the same account to renew it. ' : ''}
+            Approve Plugboard in the browser tab that opened; this page updates by itself.
+          </p>
+        </div>
+        <div className="flow-actions">
+          <button type="button" className="btn btn-secondary" onClick={() => copy(flow.authorizeUrl)}>
+            {copied ? <Check size={16} aria-hidden="true" /> : <Copy size={16} aria-hidden="true" />}
+            {copied ? 'Copied' : 'Copy link'}
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={() => window.open(flow.authorizeUrl, '_blank', 'noopener')}>
+            <ExternalLink size={16} aria-hidden="true" />
+            Open again
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={cancel} disabled={cancelling}>
+            Cancel
+          </button>
+        </div>
+      </div>
+      <details className="flow-manual">
+        <summary>Browser didn't come back? Paste the address it landed on</summary>
+        <form className="flow-manual-form" onSubmit={finish} noValidate>
+          <label htmlFor={urlField}>Landing URL</label>
+          <div className="copy-field">
+            <input
+              id={urlField}
+              className="input input--mono"
+              value={landingUrl}
+              onChange={(e) => setLandingUrl(e.target.value)}
+              placeholder="Paste the full address from the browser's address bar"
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <button type="submit" className="btn btn-primary" disabled={finishing || !landingUrl.trim()}>
+              {finishing && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
+              Finish
+            </button>
+          </div>
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      </details>
+    </div>
+  );
+}
+
+const ENDED: Record<string, string> = {
+  failed: 'The connection failed.',
+  cancelled: 'The connection was cancelled.',
+  timed_out: 'The browser did not come back in time.',
+};
+
+/** The outcome of a flow that ended without connecting, until the user dismisses it. */
+export function FlowNotice({ flow }: { flow: FlowEntry }) {
+  const cancelled = flow.state === 'cancelled';
+  return (
+    <div className={`flow-notice ${cancelled ? 'flow-notice--neutral' : 'flow-notice--error'}`} role={cancelled ? 'status' : 'alert'}>
+      {cancelled ? <Info size={18} aria-hidden="true" /> : <CircleAlert size={18} aria-hidden="true" />}
+      <p>{flow.error ?? ENDED[flow.state] ?? 'The connection did not finish.'}</p>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismissFlow(flow.platform)}>
+        <X size={16} aria-hidden="true" />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { KeyRound, LoaderCircle, Plus, Users } from 'lucide-react';
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import type { AccountView, PlatformView } from '../../src-main/api/contract.ts';
+import { connect, isActive, setTab, useStore, type Tab } from '../state/store.ts';
+import { AccountsTab } from './AccountsTab.tsx';
+import { CredentialsTab } from './CredentialsTab.tsx';
+import { FlowNotice, WaitingPanel } from './FlowPanels.tsx';
+import { PlatformBadge } from './PlatformBadge.tsx';
+import { renewalLine } from './format.ts';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'accounts', label: 'Accounts' },
+  { id: 'credentials', label: 'Credentials' },
+];
+
+function ConnectButton({ platform, blockedBy }: { platform: PlatformView; blockedBy: string | null }) {
+  const [starting, setStarting] = useState(false);
+  const reasonId = useId();
+  const start = async () => {
+    setStarting(true);
+    await connect(platform.id);
+    setStarting(false);
+  };
+  return (
+    <span className="connect" title={blockedBy ?? undefined}>
+      <button
+        type="button"
+        className="btn btn-primary"
+        aria-label={`Connect ${platform.name}`}
+        aria-describedby={blockedBy ? reasonId : undefined}
+        title={blockedBy ?? `Sign in to ${platform.name} in your browser`}
+        disabled={!!blockedBy || starting}
+        onClick={start}
+      >
+        {starting ? <LoaderCircle size={16} className="spin" aria-hidden="true" /> : <Plus size={16} aria-hidden="true" />}
+        Connect
+      </button>
+      {blockedBy && (
+        <span id={reasonId} className="sr-only">
+          {blockedBy}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function ComingSoonCard({ platform }: { platform: PlatformView }) {
+  return (
+    <section className="card card--soon" aria-label={`${platform.name} (coming soon)`}>
+      <header className="card-head">
+        <PlatformBadge platform={platform.id} />
+        <h2 className="card-title">{platform.name}</h2>
+        <span className="soon-badge">Coming soon</span>
+      </header>
+    </section>
+  );
+}
+
+export function PlatformCard({ platform, accounts }: { platform: PlatformView; accounts: AccountView[] }) {
+  const flow = useStore((s) => s.flows[platform.id]);
+  const chosenTab = useStore((s) => s.tabs[platform.id]);
+  const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
+  const baseId = useId();
+
+  if (!platform.available) return <ComingSoonCard platform={platform} />;
+
+  const tab: Tab = chosenTab ?? (platform.credentials.saved ? 'accounts' : 'credentials');
+  const waiting = isActive(flow);
+  const blockedBy = !platform.credentials.saved
+    ? `Save your ${platform.name} app's credentials first (Credentials tab)`
+    : waiting
+      ? 'A connection is already waiting for your browser'
+      : null;
+  const needsAttention = accounts.filter((a) => a.status === 'expired' || a.status === 'expiring').length;
+
+  // Arrow keys move between tabs; only the selected tab is in the Tab order.
+  const onTabKey = (e: KeyboardEvent) => {
+    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
+    e.preventDefault();
+    const index = TABS.findIndex((t) => t.id === tab);
+    const next =
+      e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : (index + (e.key === 'ArrowRight' ? 1 : -1) + TABS.length) % TABS.length;
+    const target = TABS[next].id;
+    setTab(platform.id, target);
+    tabRefs.current[target]?.focus();
+  };
+
+  return (
+    <section className="card" aria-labelledby={`${baseId}-name`}>
+      <header className="card-head">
+        <PlatformBadge platform={platform.id} />
+        <div className="card-title">
+          <h2 id={`${baseId}-name`}>{platform.name}</h2>
+          <p className="card-sub">{renewalLine(platform)}</p>
+        </div>
+        <ConnectButton platform={platform} blockedBy={blockedBy} />
+      </header>
+
+      {flow && (waiting ? <WaitingPanel flow={flow} platformName={platform.name} /> : <FlowNotice flow={flow} />)}
+
+      <div className="tabs" role="tablist" aria-label={`${platform.name} settings`} onKeyDown={onTabKey}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[t.id] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`${baseId}-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={tab === t.id ? `${baseId}-panel-${t.id}` : undefined}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="tab"
+            onClick={() => setTab(platform.id, t.id)}
+          >
+            {t.id === 'accounts' ? <Users size={15} aria-hidden="true" /> : <KeyRound size={15} aria-hidden="true" />}
+            {t.label}
+            {t.id === 'accounts' && accounts.length > 0 && (
+              <span className={`count ${needsAttention ? 'count--attention' : ''}`} aria-hidden="true">
+                {accounts.length}
+              </span>
+            )}
+            {t.id === 'credentials' && !platform.credentials.saved && <span className="count count--todo" aria-hidden="true">!</span>}
+          </button>
+        ))}
+      </div>
+      <div className="tab-panel" role="tabpanel" id={`${baseId}-panel-${tab}`} aria-labelledby={`${baseId}-tab-${tab}`}>
+        {tab === 'accounts' ? (
+          <AccountsTab platform={platform} accounts={accounts} connectBusy={waiting} />
+        ) : (
+          <CredentialsTab platform={platform} />
+        )}
+      </div>
+    </section>
+  );
+}

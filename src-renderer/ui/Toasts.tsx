@@ -1,0 +1,24 @@
+import { CircleAlert, CircleCheck, TriangleAlert, X } from 'lucide-react';
+import { dismissToast, useStore, type ToastTone } from '../state/store.ts';
+
+const ICONS: Record<ToastTone, typeof CircleCheck> = { success: CircleCheck, warning: TriangleAlert, error: CircleAlert };
+
+export function Toasts() {
+  const toasts = useStore((s) => s.toasts);
+  return (
+    <div className="toasts">
+      {toasts.map((t) => {
+        const Icon = ICONS[t.tone];
+        return (
+          <div key={t.id} className={`toast toast--${t.tone}`} role={t.tone === 'success' ? 'status' : 'alert'}>
+            <Icon size={18} className="toast-icon" aria-hidden="true" />
+            <p>{t.message}</p>
+            <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismissToast(t.id)}>
+              <X size={16} aria-hidden="true" />
+            </button>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
