@@ -169,3 +169,25 @@ test('after a restart the same accounts are there, and no token is readable in t
     expect(host.output()).not.toContain(secret);
   }
 });
+
+test('the fixed loopback port can be changed when another program holds it', async ({ page }) => {
+  await page.goto(host.url);
+  const card = xCard(page);
+  await card.getByRole('tab', { name: 'Credentials' }).click();
+  const port = card.getByLabel('Port');
+  await port.fill('80');
+  await card.getByRole('button', { name: 'Change port' }).click();
+  await expect(card.getByRole('alert').filter({ hasText: '1024 to 65535' })).toBeVisible();
+
+  const newPort = await freePort();
+  await port.fill(String(newPort));
+  await card.getByRole('button', { name: 'Change port' }).click();
+  await expect(card.getByRole('textbox', { name: 'Redirect URI' })).toHaveValue(`http://127.0.0.1:${newPort}/callback/x`);
+  await page.screenshot({ path: join(SHOTS, '06-port-changed.png'), fullPage: true, animations: 'disabled' });
+
+  // The next Connect listens there: register it at the fake and connect through it.
+  fake.registerApp({ clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUris: [redirectUri, `http://127.0.0.1:${newPort}/callback/x`], name: 'Plugboard E2E' });
+  await card.getByRole('tab', { name: 'Accounts' }).click();
+  expect(await connectAs(page, 'alice_creates')).toMatch(/close this tab/i);
+  await expect(pills(page).filter({ hasText: '@alice_creates' })).toHaveAttribute('data-status', 'connected');
+});

@@ -38,6 +38,8 @@ export interface PlatformView {
   /** The exact redirect URI to register at the platform (null until known). */
   redirectUri: string | null;
   redirectKind: RedirectKind | null;
+  /** The fixed loopback port, where the platform needs an exact match (changeable); null otherwise. */
+  redirectPort: number | null;
   /** Redirect kinds this platform accepts on this build (e.g. no `protocol` in the browser host). */
   redirectKinds: RedirectKind[];
   portalUrl: string;
@@ -108,6 +110,12 @@ export const requestSchemas = {
     publicClient: z.boolean().optional(),
   }),
   'credentials.clear': z.strictObject({ platform }),
+  'platforms.setRedirect': z.strictObject({
+    platform,
+    kind: z.enum(['loopback', 'protocol']),
+    /** Only for a platform that needs an exact loopback port. */
+    port: z.number().int().min(1024, 'Choose a port from 1024 to 65535').max(65535, 'Choose a port from 1024 to 65535').optional(),
+  }),
   'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional() }),
   'connect.status': z.strictObject({ flowId: id }),
   'connect.cancel': z.strictObject({ flowId: id }),
@@ -125,6 +133,7 @@ export interface Results {
   'platforms.list': PlatformView[];
   'credentials.save': PlatformView;
   'credentials.clear': PlatformView;
+  'platforms.setRedirect': PlatformView;
   'connect.start': { flowId: string; authorizeUrl: string; redirectUri: string; openedExternally: boolean };
   'connect.status': FlowView;
   'connect.cancel': FlowView;

@@ -95,11 +95,16 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     return row;
   }
 
+  /** The redirect kinds this build can receive itself for a platform, best first. */
+  function usableRedirects(decl: ProviderDecl): RedirectKind[] {
+    return (decl.oauth?.redirect.kinds ?? []).filter((k) => deps.redirectKinds.includes(k) && (k === 'loopback' || k === 'protocol'));
+  }
+
   function redirectFor(decl: ProviderDecl): { kind: RedirectKind | null; uri: string | null; port: number } {
     const rules = decl.oauth?.redirect;
     if (!rules) return { kind: null, uri: null, port: 0 };
     const pref = deps.prefs.get('redirect')[decl.id] ?? {};
-    const usable = rules.kinds.filter((k) => deps.redirectKinds.includes(k) && (k === 'loopback' || k === 'protocol'));
+    const usable = usableRedirects(decl);
     const kind = pref.kind && usable.includes(pref.kind) ? pref.kind : (usable[0] ?? null);
     if (kind === 'protocol') return { kind, uri: `plugboard://oauth/callback/${decl.id}`, port: 0 };
     if (kind === 'loopback') {
@@ -127,6 +132,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       },
       redirectUri: redirect.uri,
       redirectKind: redirect.kind,
+      redirectPort: redirect.kind === 'loopback' && decl.oauth?.redirect.loopbackPort === 'fixed-port' ? redirect.port : null,
       redirectKinds: (decl.oauth?.redirect.kinds ?? []).filter((k) => deps.redirectKinds.includes(k)),
       portalUrl: decl.portalUrl,
       guide: decl.guide,
@@ -242,6 +248,20 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       appCredentials.clear(platform);
       emit({ type: 'platforms.changed' });
       return platformView(providerDecl(platform));
+    },
+
+    'platforms.setRedirect': async ({ platform, kind, port }) => {
+      const decl = providerDecl(platform);
+      if (!usableRedirects(decl).includes(kind)) {
+        throw new ApiFailure('bad_request', `${decl.name} cannot send the sign-in back ${kind === 'protocol' ? 'through a plugboard:// link' : 'to this computer over http://127.0.0.1'} in this version of Plugboard.`);
+      }
+      if (port !== undefined && (kind !== 'loopback' || decl.oauth?.redirect.loopbackPort !== 'fixed-port')) {
+        throw new ApiFailure('bad_request', `${decl.name} does not use a fixed port for its redirect, so there is no port to choose.`);
+      }
+      const all = deps.prefs.get('redirect');
+      deps.prefs.set('redirect', { ...all, [platform]: { ...all[platform], kind, ...(port !== undefined ? { port } : {}) } });
+      emit({ type: 'platforms.changed' });
+      return platformView(decl);
     },
 
     'connect.start': async ({ platform, reconnectAccountId }) => {

@@ -180,6 +180,14 @@ export async function clearCredentials(platform: PlatformId): Promise<ApiError |
   return null;
 }
 
+export async function setRedirect(platform: PlatformId, kind: 'loopback' | 'protocol', port?: number): Promise<ApiError | null> {
+  const r = await call('platforms.setRedirect', port === undefined ? { platform, kind } : { platform, kind, port });
+  if (!r.ok) return r.error;
+  replacePlatform(r.result);
+  toast('success', `${r.result.name} now redirects to ${r.result.redirectUri} — register it at ${r.result.name}`);
+  return null;
+}
+
 // ---- connect flows
 
 /** Flows that connected or were dismissed: late events and polls about them are ignored. */

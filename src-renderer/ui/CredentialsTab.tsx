@@ -1,7 +1,7 @@
 import { Check, Copy, ExternalLink, LoaderCircle } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiError, PlatformView } from '../../src-main/api/contract.ts';
-import { clearCredentials, saveCredentials } from '../state/store.ts';
+import { clearCredentials, saveCredentials, setRedirect } from '../state/store.ts';
 import { formatWhen } from './format.ts';
 import { useCopy } from './hooks.ts';
 
@@ -48,6 +48,80 @@ function RedirectUri({ uri, platformName }: { uri: string | null; platformName: 
         </button>
       </div>
       <p className="hint">Register exactly this address at {platformName}; it must match character for character.</p>
+    </div>
+  );
+}
+
+/**
+ * Where the browser comes back: the loopback port (for platforms that need an exact
+ * match, in case another program holds it) and, in the desktop app, plugboard:// instead.
+ */
+function RedirectSettings({ platform }: { platform: PlatformView }) {
+  const [port, setPort] = useState(String(platform.redirectPort ?? ''));
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const portField = useId();
+  const canChoose = platform.redirectKinds.includes('loopback') && platform.redirectKinds.includes('protocol');
+  if (!canChoose && platform.redirectPort === null) return null;
+
+  const apply = async (kind: 'loopback' | 'protocol', newPort?: number) => {
+    setPending(true);
+    setError(null);
+    const failed = await setRedirect(platform.id, kind, newPort);
+    setError(failed ? failed.message : null);
+    setPending(false);
+  };
+
+  const submitPort = (e: FormEvent) => {
+    e.preventDefault();
+    const n = Number(port);
+    if (!Number.isInteger(n) || n < 1024 || n > 65535) {
+      setError('Choose a port from 1024 to 65535.');
+      return;
+    }
+    void apply('loopback', n);
+  };
+
+  return (
+    <div className="redirect-settings">
+      {canChoose && (
+        <div className="segmented" role="radiogroup" aria-label="Receive the sign-in through">
+          {(['loopback', 'protocol'] as const).map((kind) => (
+            <button
+              key={kind}
+              type="button"
+              role="radio"
+              aria-checked={platform.redirectKind === kind}
+              className={platform.redirectKind === kind ? 'segment segment--on' : 'segment'}
+              disabled={pending}
+              onClick={() => platform.redirectKind !== kind && void apply(kind)}
+            >
+              {kind === 'loopback' ? 'http://127.0.0.1' : 'plugboard://'}
+            </button>
+          ))}
+        </div>
+      )}
+      {platform.redirectKind === 'loopback' && platform.redirectPort !== null && (
+        <form className="port-form" onSubmit={submitPort} noValidate>
+          <label htmlFor={portField}>Port</label>
+          <input
+            id={portField}
+            className="input input--mono input--port"
+            inputMode="numeric"
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+            aria-invalid={!!error}
+          />
+          <button type="submit" className="btn btn-secondary" disabled={pending || port === String(platform.redirectPort)}>
+            Change port
+          </button>
+        </form>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
@@ -168,6 +242,7 @@ export function CredentialsTab({ platform }: { platform: PlatformView }) {
           Create your {platform.name} app
         </h3>
         <RedirectUri uri={platform.redirectUri} platformName={platform.name} />
+        <RedirectSettings key={`${platform.redirectKind}|${platform.redirectPort}`} platform={platform} />
         <a className="external-link" href={platform.portalUrl} target="_blank" rel="noreferrer">
           Open developer portal <ExternalLink size={14} aria-hidden="true" />
         </a>
