@@ -276,6 +276,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       }
       const redirect = redirectFor(decl);
       if (!redirect.kind) throw new ApiFailure('not_configured', `${decl.name} needs an HTTPS redirect, which this version cannot receive yet.`);
+      // The waiting Connect holds the fixed port this one is about to bind.
+      flows.supersede(platform);
       const state = newState();
       const pkce = decl.oauth!.pkce === 'S256' ? await newPkce() : null;
       let release = () => {};

@@ -9,6 +9,14 @@ export const DEFAULT_WARNING_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 const TRANSIENT = new Set(['network', 'server', 'rate_limited', 'malformed']);
 
+/**
+ * When the connection will need the user: the refresh token's or long-lived
+ * token's own deadline, or, for a platform that cannot renew, the token's expiry.
+ */
+export function userDeadline(row: AccountRow, decl: ProviderDecl): number | null {
+  return decl.renewal === 'none' ? (row.connection_expires_at ?? row.token_expires_at) : row.connection_expires_at;
+}
+
 export function deriveStatus(
   row: AccountRow,
   decl: ProviderDecl,
@@ -30,7 +38,7 @@ export function deriveStatus(
   if (row.last_error_kind && TRANSIENT.has(row.last_error_kind)) {
     return { status: 'offline', reason: row.last_error_message ?? 'Could not reach the platform; will retry.' };
   }
-  const deadline = canRenew ? row.connection_expires_at : (row.connection_expires_at ?? row.token_expires_at);
+  const deadline = userDeadline(row, decl);
   if (deadline !== null && deadline - now <= window) {
     return { status: 'expiring', reason: `Needs you by ${new Date(deadline).toISOString().slice(0, 10)}: ${decl.name} cannot renew this connection by itself. Reconnect before then.` };
   }

@@ -36,16 +36,38 @@ export function createHttp(opts: { origins?: OriginMap; timeoutMs?: number; logg
       const where = `${original.host}${original.pathname}`;
       try {
         const res = await doFetch(target, { ...rest, redirect: rest.redirect ?? 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        // The body is read here, under the same time-out, so a platform that stalls after
+        // its headers is a network failure like any other, not a stray abort in a parser.
+        const body = NULL_BODY.has(res.status) ? null : await readCapped(res, original.host);
         opts.logger.info('http', { method, url: where, status: res.status, ms: Math.round(performance.now() - started) });
-        return res;
+        return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
       } catch (e) {
+        if (e instanceof PlatformError) throw e;
         const timedOut = timeout.aborted;
         opts.logger.warn('http failed', { method, url: where, error: timedOut ? 'timeout' : (e as Error).name, ms: Math.round(performance.now() - started) });
         const message = timedOut
-          ? `${original.host} did not answer within ${Math.round(timeoutMs / 1000)} s.`
+          ? `${original.host} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`
           : `Could not reach ${original.host}. Check your internet connection.`;
         throw new PlatformError('network', message, { cause: e });
       }
     },
   };
+}
+
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/** Platform replies are small JSON documents and avatars; anything larger is not what we asked for. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+async function readCapped(res: Response, host: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.byteLength;
+    // Leaving the loop by throwing cancels the stream.
+    if (size > MAX_BODY_BYTES) {
+      throw new PlatformError('malformed', `${host} sent a reply larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; Plugboard did not read it.`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

@@ -33,7 +33,9 @@ export function parseOriginMap(value: string | undefined): OriginMap {
   const parsed = originMapSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(`PLUGBOARD_ORIGINS: ${first?.path.join('.') || 'value'} ${first?.message ?? 'is invalid'}`);
+    // A bad key is reported by zod as "Invalid key in record"; its own issue carries our sentence.
+    const inner = first && 'issues' in first && Array.isArray(first.issues) ? (first.issues[0] as { message?: string } | undefined) : undefined;
+    throw new Error(`PLUGBOARD_ORIGINS: ${first?.path.join('.') || 'value'} ${inner?.message ?? first?.message ?? 'is invalid'}`);
   }
   return parsed.data;
 }

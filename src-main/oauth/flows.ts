@@ -65,9 +65,7 @@ export class Flows {
   }
 
   add(input: Omit<Flow, 'id' | 'startedAt' | 'expiresAt' | 'status' | 'error' | 'accountId' | 'renewed' | 'cancelTimer'>, timeoutMs: number): Flow {
-    for (const other of this.#byId.values()) {
-      if (other.platform === input.platform && isOpen(other)) this.#end(other, 'cancelled', 'A newer Connect replaced this one.');
-    }
+    this.supersede(input.platform);
     const now = this.#clock.now();
     const flow: Flow = {
       ...input,
@@ -81,13 +79,23 @@ export class Flows {
       cancelTimer: () => {},
     };
     flow.cancelTimer = this.#clock.setTimeout(() => {
-      if (flow.status === 'waiting') this.#end(flow, 'timed_out', `No answer came back from ${flow.platformName} within ${Math.round(timeoutMs / 60000)} minutes. Click Connect to try again.`);
+      if (flow.status === 'waiting') this.#end(flow, 'timed_out', `No answer came back from ${flow.platformName} within ${duration(timeoutMs)}. Click Connect to try again.`);
     }, timeoutMs);
     this.#byId.set(flow.id, flow);
     this.#byState.set(flow.state, flow);
     this.#forgetOld();
     this.#onChange(view(flow));
     return flow;
+  }
+
+  /**
+   * Ends the platform's waiting flow, releasing its listener, before a new Connect
+   * binds the same fixed port. A flow already exchanging its code is left to finish.
+   */
+  supersede(platform: PlatformId): void {
+    for (const other of this.#byId.values()) {
+      if (other.platform === platform && other.status === 'waiting') this.#end(other, 'cancelled', 'A newer Connect replaced this one.');
+    }
   }
 
   get(id: string): Flow | undefined {
@@ -165,6 +173,10 @@ export class Flows {
       }
     }
   }
+}
+
+function duration(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
 }
 
 function isOpen(flow: Flow): boolean {

@@ -20,6 +20,7 @@ export interface AccountRow {
   token_expires_at: number | null;
   connection_expires_at: number | null;
   last_synced_at: number | null;
+  token_obtained_at: number | null;
   last_error_kind: ErrorKind | null;
   last_error_message: string | null;
   last_error_at: number | null;
@@ -42,6 +43,11 @@ export class Accounts {
 
   get(id: string): AccountRow | undefined {
     return this.#db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+  }
+
+  /** Every account of every workspace: the scheduler, tray and notices cover them all. */
+  all(): AccountRow[] {
+    return this.#db.prepare('SELECT * FROM accounts').all() as AccountRow[];
   }
 
   list(workspaceId: string): AccountRow[] {
@@ -86,7 +92,7 @@ export class Accounts {
         this.#db
           .prepare(
             `UPDATE accounts SET handle = @handle, display_name = @display_name, avatar = @avatar, scopes = @scopes, details = @details,
-             token_expires_at = @token_expires_at, connection_expires_at = @connection_expires_at, last_synced_at = @now,
+             token_expires_at = @token_expires_at, connection_expires_at = @connection_expires_at, last_synced_at = @now, token_obtained_at = @now,
              last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = @now WHERE id = @id`,
           )
           .run(values);
@@ -94,9 +100,9 @@ export class Accounts {
         this.#db
           .prepare(
             `INSERT INTO accounts (id, workspace_id, platform, platform_user_id, handle, display_name, avatar, scopes, details,
-             token_expires_at, connection_expires_at, last_synced_at, created_at, updated_at)
+             token_expires_at, connection_expires_at, last_synced_at, token_obtained_at, created_at, updated_at)
              VALUES (@id, @workspace_id, @platform, @platform_user_id, @handle, @display_name, @avatar, @scopes, @details,
-             @token_expires_at, @connection_expires_at, @now, @now, @now)`,
+             @token_expires_at, @connection_expires_at, @now, @now, @now, @now)`,
           )
           .run(values);
       }
@@ -114,11 +120,12 @@ export class Accounts {
       this.#putTokens(id, tokens, now);
       this.#db
         .prepare(
-          `UPDATE accounts SET token_expires_at = ?, connection_expires_at = ?, scopes = ?, last_synced_at = ?,
+          `UPDATE accounts SET token_expires_at = ?, connection_expires_at = ?, scopes = ?, last_synced_at = ?, token_obtained_at = ?,
            last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = ? WHERE id = ?`,
         )
-        .run(tokens.accessTokenExpiresAt, connectionExpiresAt, tokens.scopes.length ? tokens.scopes.join(' ') : row.scopes, now, now, id);
-      this.#activity.add(row, 'refreshed', null, now);
+        .run(tokens.accessTokenExpiresAt, connectionExpiresAt, tokens.scopes.length ? tokens.scopes.join(' ') : row.scopes, now, now, now, id);
+      // A failing account that renews again says so: the user saw it go grey or red.
+      this.#activity.add(row, row.last_error_kind ? 'recovered' : 'refreshed', null, now);
     })();
   }
 

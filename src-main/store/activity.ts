@@ -1,7 +1,10 @@
 // Per-account history (F14), kept locally.
 import type Database from 'better-sqlite3';
 
-export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'refresh_failed' | 'disconnected';
+export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'recovered' | 'refresh_failed' | 'disconnected';
+
+/** Entries kept per account; older ones are pruned as new ones arrive. */
+export const ACTIVITY_KEPT = 200;
 
 export interface ActivityEntry {
   kind: ActivityKind;
@@ -20,6 +23,9 @@ export class Activity {
     this.#db
       .prepare('INSERT INTO activity (account_id, workspace_id, platform, kind, detail, at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(account.id, account.workspace_id, account.platform, kind, detail, at);
+    this.#db
+      .prepare('DELETE FROM activity WHERE account_id = ? AND id <= (SELECT id FROM activity WHERE account_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)')
+      .run(account.id, account.id, ACTIVITY_KEPT);
   }
 
   recent(accountId: string, limit = 20): ActivityEntry[] {

@@ -64,4 +64,24 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX activity_by_account ON activity (account_id, at);
   `,
+  // 2: when the current token was obtained (the scheduler renews at 10% of its lifetime before expiry),
+  // and the memory of notices sent, so each fires once per account, threshold and deadline across restarts.
+  `
+  ALTER TABLE accounts ADD COLUMN token_obtained_at INTEGER;
+  UPDATE accounts SET token_obtained_at = last_synced_at;
+
+  CREATE TABLE notices (
+    account_id TEXT NOT NULL,
+    threshold TEXT NOT NULL,
+    deadline INTEGER NOT NULL,
+    workspace_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    read_at INTEGER,
+    PRIMARY KEY (account_id, threshold, deadline)
+  );
+  CREATE INDEX notices_by_time ON notices (sent_at);
+  `,
 ];
