@@ -77,6 +77,37 @@ export interface AccountView {
 /** How a failed platform call is classified (the scheduler acts on this). */
 export type ErrorKind = 'auth' | 'rate_limited' | 'network' | 'server' | 'malformed' | 'setup' | 'denied';
 
+export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'recovered' | 'refresh_failed' | 'disconnected';
+
+export interface ActivityView {
+  kind: ActivityKind;
+  /** Why, for a failed refresh. */
+  detail: string | null;
+  at: string;
+}
+
+/** A notice Plugboard sent (a desktop notification in Electron, the in-app list in the host). */
+export interface NoticeView {
+  id: string;
+  accountId: string;
+  workspaceId: string;
+  platform: PlatformId;
+  title: string;
+  body: string;
+  sentAt: string;
+  read: boolean;
+}
+
+export interface AppStatus {
+  /** false when the OS says so or the last platform call could not reach the network. */
+  online: boolean;
+  warningWindowDays: number;
+  /** Accounts the scheduler is watching, and refreshes running now. */
+  scheduled: number;
+  refreshing: number;
+  unreadNotices: number;
+}
+
 export type FlowState = 'waiting' | 'exchanging' | 'connected' | 'failed' | 'cancelled' | 'timed_out';
 
 export interface FlowView {
@@ -121,6 +152,15 @@ export const requestSchemas = {
   'connect.cancel': z.strictObject({ flowId: id }),
   'connect.complete': z.strictObject({ flowId: id, url: z.string().trim().min(1).max(8192) }),
   'accounts.list': z.strictObject({ workspaceId: id.optional() }),
+  'accounts.activity': z.strictObject({ accountId: id }),
+  'accounts.refreshAll': z.strictObject({}),
+  'accounts.syncProfile': z.strictObject({ accountId: id }),
+  'notices.list': z.strictObject({}),
+  'notices.markRead': z.strictObject({}),
+  'app.status': z.strictObject({}),
+  'settings.update': z.strictObject({
+    warningWindowDays: z.number().int().min(1, 'The warning window is at least 1 day').max(60, 'The warning window is at most 60 days').optional(),
+  }),
   'accounts.refresh': z.strictObject({ accountId: id }),
   'accounts.disconnect': z.strictObject({ accountId: id }),
 } as const;
@@ -139,6 +179,13 @@ export interface Results {
   'connect.cancel': FlowView;
   'connect.complete': FlowView;
   'accounts.list': AccountView[];
+  'accounts.activity': ActivityView[];
+  'accounts.refreshAll': { refreshed: number; failed: { accountId: string; handle: string; message: string }[] };
+  'accounts.syncProfile': AccountView;
+  'notices.list': NoticeView[];
+  'notices.markRead': NoticeView[];
+  'app.status': AppStatus;
+  'settings.update': AppStatus;
   'accounts.refresh': AccountView;
   'accounts.disconnect': { accountId: string; revoked: boolean; revokeError: string | null };
 }
@@ -151,6 +198,8 @@ export type ApiErrorCode =
   | 'conflict'
   | 'platform'
   | 'locked'
+  /** The machine is offline; the work will happen when the network is back. */
+  | 'offline'
   | 'internal';
 
 export interface ApiError {
@@ -167,7 +216,11 @@ export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiError
 export type ApiEvent =
   | { type: 'accounts.changed' }
   | { type: 'platforms.changed' }
-  | { type: 'flow.changed'; flow: FlowView };
+  | { type: 'flow.changed'; flow: FlowView }
+  | { type: 'notices.changed' }
+  | { type: 'app.changed' }
+  /** A notification or the tray asked to show this account (and offer Reconnect when it needs the user). */
+  | { type: 'ui.openAccount'; accountId: string; reconnect: boolean };
 
 /** What the preload exposes as `window.plugboard`, and what the host's HTTP client implements. */
 export interface PlugboardApi {

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import {
   requestSchemas,
   type AccountView,
+  type AppStatus,
+  type NoticeView,
   type ApiEvent,
   type Envelope,
   type MethodName,
@@ -17,20 +19,22 @@ import {
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { providerDecl, providers } from '../connectors/providers.ts';
 import { connectorFor } from '../connectors/registry.ts';
-import { PlatformError, type Connector, type ConnectorContext, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
+import { PlatformError, type Connector, type ConnectorContext, type ProviderDecl } from '../connectors/types.ts';
 import { createHttp } from '../http/http.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';
 import { Flows, view as flowView, type Flow } from '../oauth/flows.ts';
-import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState, refreshTokens } from '../oauth/oauth-client.ts';
+import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState } from '../oauth/oauth-client.ts';
 import { Accounts, type AccountRow } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
 import { AppCredentials } from '../store/app-credentials.ts';
+import { Notices, type NoticeRow } from '../store/notices.ts';
 import { openDatabase } from '../store/db.ts';
 import { Secrets } from '../vault/secrets.ts';
 import { Vault } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
 import { systemClock } from './clock.ts';
 import { createFileLogger } from './file-logger.ts';
+import { canRenew, connectionDeadline, Lifecycle } from './lifecycle.ts';
 import { deriveStatus } from './status.ts';
 import type { Core, CoreDeps } from './types.ts';
 
@@ -54,9 +58,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   const activity = new Activity(db);
   const accounts = new Accounts(db, secrets, activity);
   const appCredentials = new AppCredentials(db, secrets);
+  const notices = new Notices(db);
   const http = createHttp({ origins: deps.origins, timeoutMs: deps.httpTimeoutMs, logger });
   const listeners = new Set<(event: ApiEvent) => void>();
-  const refreshing = new Map<string, Promise<void>>();
   const flowTimeoutMs = deps.flowTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS;
 
   const emit = (event: ApiEvent) => {
@@ -68,6 +72,27 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       }
     }
   };
+
+  const warningWindowMs = () => deps.prefs.get('warningWindowDays') * 24 * 3600 * 1000;
+  const workspaceNames = () => db.prepare('SELECT id, name FROM workspaces').all() as { id: string; name: string }[];
+  const lifecycle = new Lifecycle({
+    clock,
+    random: deps.random ?? Math.random,
+    logger,
+    http,
+    accounts,
+    appCredentials,
+    notices,
+    emit,
+    isOnline: deps.isOnline,
+    notify: deps.notify && ((row) => deps.notify!(noticeView(row))),
+    warningWindowMs,
+    // A workspace is named in what Plugboard says only once there is more than one.
+    workspaceName: (id) => {
+      const all = workspaceNames();
+      return all.length > 1 ? (all.find((w) => w.id === id)?.name ?? '') : '';
+    },
+  });
 
   const flows = new Flows({
     clock,
@@ -142,7 +167,12 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
   function accountView(row: AccountRow): AccountView {
     const decl = providerDecl(row.platform);
-    const { status, reason } = deriveStatus(row, decl, clock.now(), { refreshing: refreshing.has(row.id) });
+    const derived = deriveStatus(row, decl, clock.now(), { refreshing: lifecycle.isRefreshing(row.id), warningWindowMs: warningWindowMs() });
+    // Offline, an account whose renewal is waiting for the network says so instead of looking fine.
+    const { status, reason } =
+      !lifecycle.online && derived.status === 'connected' && canRenew(decl) && row.token_expires_at !== null && row.token_expires_at <= clock.now()
+        ? { status: 'offline' as const, reason: 'Offline — Plugboard will renew this account when the network is back.' }
+        : derived;
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     return {
       id: row.id,
@@ -165,13 +195,6 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     };
   }
 
-  /** The connection's own deadline: a refresh token's fixed expiry, or for a platform that cannot renew, the token's. */
-  function connectionDeadline(decl: ProviderDecl, tokens: TokenSet, previous: number | null): number | null {
-    if (tokens.refreshTokenExpiresAt !== undefined) return tokens.refreshTokenExpiresAt;
-    if (decl.renewal === 'none') return tokens.accessTokenExpiresAt;
-    return tokens.refreshToken ? null : previous;
-  }
-
   async function completeConnect(flow: Flow, params: URLSearchParams) {
     const connector = requireConnector(flow.platform);
     const creds = requireCredentials(connector.decl);
@@ -189,48 +212,34 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       connectionExpiresAt: connectionDeadline(connector.decl, tokens, null),
       now: clock.now(),
     });
+    lifecycle.plan(accounts.get(result.id)!);
     logger.info('account connected', { platform: flow.platform, account: result.id, renewed: result.renewed });
     emit({ type: 'accounts.changed' });
     return { accountId: result.id, renewed: result.renewed, handle: profile.handle };
   }
 
-  /** Single-flight per account: concurrent triggers share one platform request. */
-  function refreshAccount(id: string): Promise<void> {
-    const running = refreshing.get(id);
-    if (running) return running;
-    const job = (async () => {
-      // Re-read everything after taking the slot: a refresh that just finished may have rotated the token.
-      const row = requireAccount(id);
-      const connector = requireConnector(row.platform);
-      const creds = requireCredentials(connector.decl);
-      const { refreshToken } = accounts.readTokens(id);
-      if (!refreshToken) {
-        const message = `${connector.decl.name} gave no refresh token for this account, so it cannot renew itself. Reconnect it.`;
-        accounts.recordError(id, 'auth', message, clock.now());
-        throw new PlatformError('auth', message);
-      }
-      try {
-        const tokens = await refreshTokens(connector, creds, http, refreshToken, clock.now());
-        accounts.saveRefreshed(id, tokens, connectionDeadline(connector.decl, tokens, row.connection_expires_at), clock.now());
-        logger.info('account refreshed', { platform: row.platform, account: id, rotated: Boolean(tokens.refreshToken) });
-        try {
-          accounts.updateProfile(id, await connector.fetchProfile({ http, credentials: creds }, tokens.accessToken), clock.now());
-        } catch (e) {
-          // The tokens are renewed and stored; a failed profile read changes nothing that matters.
-          logger.warn('profile update after refresh failed', { platform: row.platform, account: id, error: (e as Error).message });
-        }
-      } catch (e) {
-        if (e instanceof PlatformError) accounts.recordError(id, e.kind, e.message, clock.now());
-        logger.warn('refresh failed', { platform: row.platform, account: id, kind: e instanceof PlatformError ? e.kind : 'internal' });
-        throw e;
-      }
-    })().finally(() => {
-      refreshing.delete(id);
-      emit({ type: 'accounts.changed' });
-    });
-    refreshing.set(id, job);
-    emit({ type: 'accounts.changed' });
-    return job;
+  function noticeView(row: NoticeRow): NoticeView {
+    return {
+      id: `${row.account_id}|${row.threshold}|${row.deadline}`,
+      accountId: row.account_id,
+      workspaceId: row.workspace_id,
+      platform: row.platform,
+      title: row.title,
+      body: row.body,
+      sentAt: new Date(row.sent_at).toISOString(),
+      read: row.read_at !== null,
+    };
+  }
+
+  function appStatus(): AppStatus {
+    const stats = lifecycle.scheduler.stats();
+    return {
+      online: lifecycle.online,
+      warningWindowDays: deps.prefs.get('warningWindowDays'),
+      scheduled: stats.queued,
+      refreshing: stats.running + stats.waiting,
+      unreadNotices: notices.recent(500).filter((n) => n.read_at === null).length,
+    };
   }
 
   const handlers: Handlers = {
@@ -337,11 +346,73 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
     'accounts.refresh': async ({ accountId }) => {
       const row = requireAccount(accountId);
-      if (providerDecl(row.platform).renewal === 'none') {
+      if (!canRenew(providerDecl(row.platform))) {
         throw new ApiFailure('bad_request', `${providerDecl(row.platform).name} tokens cannot be renewed without you: use Reconnect.`);
       }
-      await refreshAccount(accountId);
+      // Only the OS's word refuses at once: after a failed request the user may know the network is back.
+      if (deps.isOnline?.() === false) {
+        throw new ApiFailure('offline', 'You are offline. Plugboard will renew this account by itself when the network is back.');
+      }
+      await lifecycle.refreshNow(accountId);
       return accountView(requireAccount(accountId));
+    },
+
+    'accounts.refreshAll': async () => {
+      const outcomes = await lifecycle.refreshAll();
+      const failed: Results['accounts.refreshAll']['failed'] = [];
+      let refreshed = 0;
+      for (const [accountId, outcome] of outcomes) {
+        if (outcome.ok) refreshed++;
+        else {
+          const row = accounts.get(accountId);
+          failed.push({ accountId, handle: row?.handle ?? '', message: row?.last_error_message ?? 'The refresh failed.' });
+        }
+      }
+      return { refreshed, failed };
+    },
+
+    'accounts.syncProfile': async ({ accountId }) => {
+      const row = requireAccount(accountId);
+      const connector = requireConnector(row.platform);
+      const creds = requireCredentials(connector.decl);
+      const { accessToken } = accounts.readTokens(accountId);
+      if (!accessToken) throw new ApiFailure('not_found', 'This account has no access token; reconnect it.');
+      try {
+        accounts.updateProfile(accountId, await connector.fetchProfile({ http, credentials: creds }, accessToken), clock.now());
+      } catch (e) {
+        if (e instanceof PlatformError && e.kind === 'auth') {
+          // An expired access token: renew it first (the lifecycle re-reads the profile after renewing).
+          await lifecycle.refreshNow(accountId);
+        } else throw e;
+      }
+      emit({ type: 'accounts.changed' });
+      return accountView(requireAccount(accountId));
+    },
+
+    'accounts.activity': async ({ accountId }) => {
+      requireAccount(accountId);
+      return activity.recent(accountId, 50).map((a) => ({ kind: a.kind, detail: a.detail, at: new Date(a.at).toISOString() }));
+    },
+
+    'notices.list': async () => notices.recent().map(noticeView),
+
+    'notices.markRead': async () => {
+      notices.markAllRead(clock.now());
+      emit({ type: 'notices.changed' });
+      return notices.recent().map(noticeView);
+    },
+
+    'app.status': async () => appStatus(),
+
+    'settings.update': async ({ warningWindowDays }) => {
+      if (warningWindowDays !== undefined) {
+        deps.prefs.set('warningWindowDays', warningWindowDays);
+        // Thresholds moved: every account's next wake-up may have too.
+        for (const row of accounts.all()) lifecycle.plan(row);
+        emit({ type: 'accounts.changed' });
+      }
+      emit({ type: 'app.changed' });
+      return appStatus();
     },
 
     'accounts.disconnect': async ({ accountId }) => {
@@ -350,6 +421,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const tokens = accounts.readTokens(accountId);
       // The secrets are deleted first and at once; revocation at the platform is best effort after.
       accounts.remove(accountId, clock.now());
+      lifecycle.forget(accountId);
       emit({ type: 'accounts.changed' });
       logger.info('account disconnected', { platform: row.platform, account: accountId });
       const creds = appCredentials.read(row.platform);
@@ -369,6 +441,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     if (!flow) throw new ApiFailure('not_found', 'That Connect is no longer known (Plugboard may have restarted). Click Connect to start again.');
     return flow;
   }
+
+  lifecycle.start();
 
   return {
     async call(method, params): Promise<Envelope<unknown>> {
@@ -414,9 +488,35 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       }
       await flows.handleCallback(parsed.searchParams);
     },
+    resume() {
+      lifecycle.resume();
+    },
+    setOnline(online) {
+      lifecycle.setOnline(online);
+    },
+    attention() {
+      return accounts
+        .all()
+        .map((row) => ({ row, view: accountView(row) }))
+        .filter(({ view }) => view.status === 'expired' || view.status === 'expiring')
+        .map(({ row, view }) => ({
+          accountId: row.id,
+          platform: row.platform,
+          label: `${providerDecl(row.platform).name} @${row.handle}`,
+          status: view.status,
+          reason: view.statusReason,
+        }));
+    },
+    openAccount(accountId) {
+      const row = accounts.get(accountId);
+      if (!row) return;
+      const { status } = accountView(row);
+      emit({ type: 'ui.openAccount', accountId, reconnect: status === 'expired' || status === 'expiring' });
+    },
     async close() {
       flows.closeAll();
-      await Promise.allSettled(refreshing.values());
+      lifecycle.stop();
+      await lifecycle.settle();
       listeners.clear();
       db.close();
     },

@@ -1,4 +1,4 @@
-import type { ApiEvent, Envelope, RedirectKind } from '../api/contract.ts';
+import type { AccountStatus, ApiEvent, Envelope, NoticeView, PlatformId, RedirectKind } from '../api/contract.ts';
 import type { KeyWrapper } from '../vault/key-wrapper.ts';
 import type { Prefs } from '../prefs/prefs.ts';
 import type { Clock } from './clock.ts';
@@ -26,6 +26,21 @@ export interface CoreDeps {
   httpTimeoutMs?: number;
   /** How long a Connect waits for the browser, ms. */
   flowTimeoutMs?: number;
+  /** The OS's word on connectivity (Electron's net.isOnline); absent: assume online and learn from failures. */
+  isOnline?: () => boolean;
+  /** Shows a desktop notification (Electron); absent in the browser host, where notices are an in-app list. */
+  notify?: (notice: NoticeView) => void;
+  /** Jitter source for the scheduler (tests pass a seeded one). */
+  random?: () => number;
+}
+
+/** An account that needs the user, for the tray menu. */
+export interface AttentionItem {
+  accountId: string;
+  platform: PlatformId;
+  label: string;
+  status: AccountStatus;
+  reason: string | null;
 }
 
 export interface Core {
@@ -34,5 +49,13 @@ export interface Core {
   subscribe(listener: (event: ApiEvent) => void): () => void;
   /** A plugboard://oauth/callback/<platform>?… URL handed over by the OS. */
   handleProtocolUrl(url: string): Promise<void>;
+  /** After sleep or wake: overdue refreshes run now. */
+  resume(): void;
+  /** The OS reports the network going away or coming back. */
+  setOnline(online: boolean): void;
+  /** Accounts needing the user, across workspaces (the tray). */
+  attention(): AttentionItem[];
+  /** A notification or the tray item was clicked: the renderer shows that account. */
+  openAccount(accountId: string): void;
   close(): Promise<void>;
 }

@@ -265,7 +265,8 @@ describe('startHostServer', () => {
     ['conflict', 409],
     ['locked', 423],
     ['platform', 502],
-    ['not_configured', 500],
+    ['not_configured', 409],
+    ['offline', 503],
     ['internal', 500],
   ] as [ApiErrorCode, number][])("passes the core's %s envelope through with %i", async (code, status) => {
     const core = testCore();

@@ -235,8 +235,12 @@ function statusFor(code: ApiErrorCode): number {
       return 409;
     case 'locked':
       return 423;
+    case 'not_configured':
+      return 409;
     case 'platform':
       return 502;
+    case 'offline':
+      return 503;
     default:
       return 500;
   }

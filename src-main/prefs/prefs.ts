@@ -6,6 +6,8 @@ import type { PlatformId, RedirectKind } from '../api/contract.ts';
 export interface PrefsShape {
   /** Per platform: which redirect kind to use and, for fixed-port loopback, which port. */
   redirect: Partial<Record<PlatformId, { kind?: RedirectKind; port?: number }>>;
+  /** How long before a connection needs the user it turns yellow and the first notice goes out. */
+  warningWindowDays: number;
 }
 
 export interface Prefs {
@@ -13,7 +15,7 @@ export interface Prefs {
   set<K extends keyof PrefsShape>(key: K, value: PrefsShape[K]): void;
 }
 
-export const prefsDefaults: PrefsShape = { redirect: {} };
+export const prefsDefaults: PrefsShape = { redirect: {}, warningWindowDays: 7 };
 
 export function openConfPrefs(dataDir: string): Prefs {
   const conf = new Conf<PrefsShape>({

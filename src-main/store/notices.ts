@@ -41,7 +41,8 @@ export class Notices {
   }
 
   recent(limit = 50): NoticeRow[] {
-    return this.#db.prepare('SELECT * FROM notices ORDER BY sent_at DESC LIMIT ?').all(limit) as NoticeRow[];
+    // Superseded thresholds are remembered with no text and never shown.
+    return this.#db.prepare("SELECT * FROM notices WHERE title <> '' ORDER BY sent_at DESC LIMIT ?").all(limit) as NoticeRow[];
   }
 
   markAllRead(now: number): void {

@@ -1,0 +1,262 @@
+// Keeps every connection alive (F7–F9): renews tokens before they expire through
+// the one scheduler, classifies failures, and sends each notice once per
+// account, threshold and deadline. The core's API and the scheduler's timer both
+// come through here, so a click, Refresh all and the timer share one flight.
+import type { ApiEvent } from '../api/contract.ts';
+import { providerDecl } from '../connectors/providers.ts';
+import { connectorFor } from '../connectors/registry.ts';
+import { PlatformError, type Connector, type ConnectorContext, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
+import type { Http } from '../http/http.ts';
+import { refreshTokens } from '../oauth/oauth-client.ts';
+import { RefreshScheduler, type RunOutcome } from '../scheduler/refresh-scheduler.ts';
+import { renewAt } from '../scheduler/timing.ts';
+import type { AccountRow, Accounts } from '../store/accounts.ts';
+import type { AppCredentials } from '../store/app-credentials.ts';
+import type { Notices, NoticeRow } from '../store/notices.ts';
+import { nextThresholdAt, noticeDue } from './attention.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './logger.ts';
+import { deriveStatus } from './status.ts';
+
+export interface LifecycleDeps {
+  clock: Clock;
+  random: () => number;
+  logger: Logger;
+  http: Http;
+  accounts: Accounts;
+  appCredentials: AppCredentials;
+  notices: Notices;
+  emit: (event: ApiEvent) => void;
+  /** The OS says whether the machine is online (Electron's net module); absent: assume online. */
+  isOnline?: () => boolean;
+  /** Shows a desktop notification; absent in the browser host, where notices are an in-app list. */
+  notify?: (notice: NoticeRow) => void;
+  warningWindowMs: () => number;
+  workspaceName: (workspaceId: string) => string;
+}
+
+export function canRenew(decl: ProviderDecl): boolean {
+  return decl.renewal !== 'none';
+}
+
+/** The connection's own deadline: a refresh token's fixed expiry, or for a platform that cannot renew, the token's. */
+export function connectionDeadline(decl: ProviderDecl, tokens: TokenSet, previous: number | null): number | null {
+  if (tokens.refreshTokenExpiresAt !== undefined) return tokens.refreshTokenExpiresAt;
+  if (decl.renewal === 'none') return tokens.accessTokenExpiresAt;
+  return tokens.refreshToken ? null : previous;
+}
+
+export class Lifecycle {
+  readonly scheduler: RefreshScheduler;
+  readonly #d: LifecycleDeps;
+  /** Refreshes in flight, by account: every trigger shares one platform request. */
+  readonly #inFlight = new Map<string, Promise<void>>();
+  /** Accounts whose next run renews even when not yet due: the user asked (refresh icon, Refresh all). */
+  readonly #forced = new Set<string>();
+  /** The last platform call failed for want of network (shown as "offline"). */
+  #networkDown = false;
+
+  constructor(deps: LifecycleDeps) {
+    this.#d = deps;
+    this.scheduler = new RefreshScheduler({
+      clock: deps.clock,
+      random: deps.random,
+      logger: deps.logger,
+      isOnline: () => deps.isOnline?.() ?? true,
+      run: (id) => this.#run(id, this.#forced.delete(id)),
+      onSettled: () => deps.emit({ type: 'accounts.changed' }),
+    });
+  }
+
+  get online(): boolean {
+    return (this.#d.isOnline?.() ?? true) && !this.#networkDown;
+  }
+
+  isRefreshing(id: string): boolean {
+    return this.#inFlight.has(id);
+  }
+
+  /** Plans every stored account and starts the timer; overdue work runs now (start-up catch-up). */
+  start(): void {
+    for (const row of this.#d.accounts.all()) this.plan(row);
+    this.scheduler.start();
+    for (const row of this.#d.accounts.all()) this.#checkNotices(row);
+  }
+
+  stop(): void {
+    this.scheduler.stop();
+  }
+
+  /** Waits for refreshes in flight, so a rotated token is committed before the database closes. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.#inFlight.values());
+  }
+
+  /** After sleep or when the network returns: overdue refreshes run before anything uses a token. */
+  resume(): void {
+    void this.scheduler.catchUp();
+  }
+
+  setOnline(online: boolean): void {
+    if (online) this.#networkDown = false;
+    this.scheduler.setOnline(online);
+    this.#d.emit({ type: 'app.changed' });
+  }
+
+  plan(row: AccountRow): void {
+    this.scheduler.plan(row.id, row.platform, this.#nextDue(row, this.#d.random));
+  }
+
+  forget(id: string): void {
+    this.scheduler.remove(id);
+    this.#d.notices.forgetAccount(id);
+  }
+
+  /** A click on the refresh icon: renews now, through the same flight as the timer. */
+  async refreshNow(id: string): Promise<void> {
+    this.#forced.add(id);
+    const outcome = await this.scheduler.runNow(id);
+    if (!outcome.ok) {
+      const row = this.#d.accounts.get(id);
+      throw new PlatformError(outcome.kind, row?.last_error_message ?? 'The refresh failed.', { retryAt: outcome.retryAt ?? null });
+    }
+  }
+
+  /** Refresh all now (F15): every renewable account, past any failure. */
+  async refreshAll(): Promise<Map<string, RunOutcome>> {
+    for (const row of this.#d.accounts.all()) if (canRenew(providerDecl(row.platform))) this.#forced.add(row.id);
+    const outcomes = await this.scheduler.runAll();
+    // Parked accounts were not run; their mark must not force a later timer run.
+    this.#forced.clear();
+    return outcomes;
+  }
+
+  /** The scheduler's run for one account: renew when due (or when forced), then send any notice due. */
+  async #run(id: string, force: boolean): Promise<RunOutcome> {
+    const row = this.#d.accounts.get(id);
+    if (!row) return { ok: true, nextDueAt: null };
+    const decl = providerDecl(row.platform);
+    try {
+      if (canRenew(decl) && (force || this.#renewalDue(row))) await this.#refresh(id);
+    } catch (e) {
+      const after = this.#d.accounts.get(id);
+      if (after) this.#checkNotices(after);
+      if (e instanceof PlatformError) return { ok: false, kind: e.kind, retryAt: e.retryAt };
+      this.#d.logger.error('refresh crashed', { account: id, error: (e as Error).stack ?? String(e) });
+      return { ok: false, kind: 'server' };
+    }
+    const after = this.#d.accounts.get(id);
+    if (!after) return { ok: true, nextDueAt: null };
+    this.#checkNotices(after);
+    return { ok: true, nextDueAt: this.#nextDue(after, this.#d.random) };
+  }
+
+  /** Due once the earliest jittered renewal moment has passed. */
+  #renewalDue(row: AccountRow): boolean {
+    if (row.token_expires_at === null) return false;
+    const obtainedAt = row.token_obtained_at ?? row.last_synced_at ?? row.created_at;
+    return this.#d.clock.now() >= renewAt({ obtainedAt, expiresAt: row.token_expires_at, random: () => 1 });
+  }
+
+  /** The next time this account needs the scheduler: its renewal, or a notice threshold, whichever is first. */
+  #nextDue(row: AccountRow, random: () => number): number | null {
+    const decl = providerDecl(row.platform);
+    const now = this.#d.clock.now();
+    const times: number[] = [];
+    const refused = row.last_error_kind === 'auth' || row.last_error_kind === 'setup';
+    if (canRenew(decl) && !refused && row.token_expires_at !== null) {
+      const obtainedAt = row.token_obtained_at ?? row.last_synced_at ?? row.created_at;
+      times.push(renewAt({ obtainedAt, expiresAt: row.token_expires_at, random }));
+    }
+    const threshold = nextThresholdAt(row, decl, now, this.#d.warningWindowMs());
+    if (threshold !== null) times.push(threshold);
+    return times.length ? Math.min(...times) : null;
+  }
+
+  #refresh(id: string): Promise<void> {
+    const running = this.#inFlight.get(id);
+    if (running) return running;
+    const job = this.#refreshOnce(id).finally(() => {
+      this.#inFlight.delete(id);
+      this.#d.emit({ type: 'accounts.changed' });
+    });
+    this.#inFlight.set(id, job);
+    this.#d.emit({ type: 'accounts.changed' });
+    return job;
+  }
+
+  async #refreshOnce(id: string): Promise<void> {
+    const { accounts, appCredentials, clock, http, logger } = this.#d;
+    // Read everything after taking the flight: a refresh that just finished may have rotated the token.
+    const row = accounts.get(id);
+    if (!row) return;
+    const connector = connectorFor(row.platform);
+    if (!connector) throw new PlatformError('setup', `${providerDecl(row.platform).name} cannot be renewed by this version of Plugboard.`);
+    const creds = appCredentials.read(row.platform);
+    if (!creds) {
+      const message = `The ${connector.decl.name} client ID and secret were cleared, so Plugboard cannot renew this account. Save them again on the Credentials tab.`;
+      accounts.recordError(id, 'setup', message, clock.now());
+      throw new PlatformError('setup', message);
+    }
+    const { refreshToken } = accounts.readTokens(id);
+    if (!refreshToken) {
+      const message = `${connector.decl.name} gave no refresh token for this account, so it cannot renew itself. Reconnect it.`;
+      accounts.recordError(id, 'auth', message, clock.now());
+      throw new PlatformError('auth', message);
+    }
+    const ctx: ConnectorContext = { http, credentials: creds };
+    let tokens: TokenSet;
+    try {
+      tokens = await this.#renew(connector, ctx, refreshToken);
+    } catch (e) {
+      if (!(e instanceof PlatformError)) throw e;
+      // Another process may have rotated the token while this request was out: the account is not dead.
+      if (e.kind === 'auth' && accounts.readTokens(id).refreshToken !== refreshToken) {
+        logger.info('refresh lost a race to another rotation; keeping the newer token', { platform: row.platform, account: id });
+        return;
+      }
+      if (e.kind === 'network') this.#networkDown = true;
+      accounts.recordError(id, e.kind, e.message, clock.now());
+      logger.warn('refresh failed', { platform: row.platform, account: id, kind: e.kind });
+      this.#d.emit({ type: 'app.changed' });
+      throw e;
+    }
+    // Committed before anything else happens: the rotated refresh token must not be lost.
+    accounts.saveRefreshed(id, tokens, connectionDeadline(connector.decl, tokens, row.connection_expires_at), clock.now());
+    if (this.#networkDown) {
+      this.#networkDown = false;
+      this.#d.emit({ type: 'app.changed' });
+    }
+    logger.info('account refreshed', { platform: row.platform, account: id, rotated: Boolean(tokens.refreshToken) });
+    await this.syncProfile(id, connector, ctx, tokens.accessToken);
+  }
+
+  #renew(connector: Connector, ctx: ConnectorContext, refreshToken: string): Promise<TokenSet> {
+    return refreshTokens(connector, ctx.credentials, ctx.http, refreshToken, this.#d.clock.now());
+  }
+
+  /** Re-reads the profile where it is cheap, so a new name, handle or subscription shows up. */
+  async syncProfile(id: string, connector: Connector, ctx: ConnectorContext, accessToken: string): Promise<void> {
+    try {
+      this.#d.accounts.updateProfile(id, await connector.fetchProfile(ctx, accessToken), this.#d.clock.now());
+    } catch (e) {
+      // The tokens are renewed and stored; a failed profile read changes nothing that matters.
+      this.#d.logger.warn('profile update failed', { account: id, error: (e as Error).message });
+    }
+  }
+
+  #checkNotices(row: AccountRow): void {
+    const decl = providerDecl(row.platform);
+    const now = this.#d.clock.now();
+    const { status } = deriveStatus(row, decl, now, { warningWindowMs: this.#d.warningWindowMs() });
+    const due = noticeDue(row, decl, status, now, this.#d.warningWindowMs(), this.#d.workspaceName(row.workspace_id));
+    if (!due) return;
+    const base = { account_id: row.id, workspace_id: row.workspace_id, platform: row.platform, sent_at: now };
+    const notice: Omit<NoticeRow, 'read_at'> = { ...base, threshold: due.threshold, deadline: due.deadline, title: due.title, body: due.body };
+    if (!this.#d.notices.record(notice)) return;
+    for (const moot of due.supersedes) this.#d.notices.record({ ...base, ...moot, title: '', body: '' });
+    this.#d.logger.info('notice sent', { account: row.id, threshold: due.threshold });
+    this.#d.notify?.({ ...notice, read_at: null });
+    this.#d.emit({ type: 'notices.changed' });
+  }
+}
