@@ -106,6 +106,8 @@ export interface AppStatus {
   scheduled: number;
   refreshing: number;
   unreadNotices: number;
+  /** Start Plugboard when the user logs in; null where the shell cannot (the browser host). */
+  launchAtLogin: boolean | null;
 }
 
 export type FlowState = 'waiting' | 'exchanging' | 'connected' | 'failed' | 'cancelled' | 'timed_out';
@@ -160,6 +162,7 @@ export const requestSchemas = {
   'app.status': z.strictObject({}),
   'settings.update': z.strictObject({
     warningWindowDays: z.number().int().min(1, 'The warning window is at least 1 day').max(60, 'The warning window is at most 60 days').optional(),
+    launchAtLogin: z.boolean().optional(),
   }),
   'accounts.refresh': z.strictObject({ accountId: id }),
   'accounts.disconnect': z.strictObject({ accountId: id }),

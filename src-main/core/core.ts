@@ -239,6 +239,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       scheduled: stats.queued,
       refreshing: stats.running + stats.waiting,
       unreadNotices: notices.recent(500).filter((n) => n.read_at === null).length,
+      launchAtLogin: deps.loginItem ? deps.loginItem.get() : null,
     };
   }
 
@@ -404,7 +405,11 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
     'app.status': async () => appStatus(),
 
-    'settings.update': async ({ warningWindowDays }) => {
+    'settings.update': async ({ warningWindowDays, launchAtLogin }) => {
+      if (launchAtLogin !== undefined) {
+        if (!deps.loginItem) throw new ApiFailure('bad_request', 'Launch at login is a setting of the desktop app; the browser host cannot start itself.');
+        deps.loginItem.set(launchAtLogin);
+      }
       if (warningWindowDays !== undefined) {
         deps.prefs.set('warningWindowDays', warningWindowDays);
         // Thresholds moved: every account's next wake-up may have too.

@@ -30,6 +30,8 @@ export interface CoreDeps {
   isOnline?: () => boolean;
   /** Shows a desktop notification (Electron); absent in the browser host, where notices are an in-app list. */
   notify?: (notice: NoticeView) => void;
+  /** The OS login item (Electron's app.setLoginItemSettings); absent where the shell has none. */
+  loginItem?: { get(): boolean; set(enabled: boolean): void };
   /** Jitter source for the scheduler (tests pass a seeded one). */
   random?: () => number;
 }
