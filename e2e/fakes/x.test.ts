@@ -518,3 +518,21 @@ describe('solidPng', () => {
     expect([...raw.subarray(1, 4)]).toEqual([10, 20, 30]);
   });
 });
+
+describe('refresh-token lifetime (a demo and test knob, not X behaviour)', () => {
+  it('sends refresh_token_expires_in counting down from the first issue, and refuses refreshes past it', async () => {
+    await x.close();
+    x = await startFakeX({ refreshTokenLifetimeSec: 1000 });
+    x.registerApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT] });
+    const first = (await connect()) as TokenReply & { refresh_token_expires_in?: number };
+    // The fake's clock is real time plus the advances, so a second may tick between calls.
+    expect(first.refresh_token_expires_in).toBeGreaterThanOrEqual(999);
+    x.advance(600);
+    const second = await jsonOf<TokenReply & { refresh_token_expires_in?: number }>(await tokenRequest({ grant_type: 'refresh_token', refresh_token: first.refresh_token! }));
+    expect(second.refresh_token_expires_in).toBeGreaterThanOrEqual(398);
+    expect(second.refresh_token_expires_in).toBeLessThanOrEqual(400);
+    x.advance(401);
+    const dead = await tokenRequest({ grant_type: 'refresh_token', refresh_token: second.refresh_token! });
+    expect(dead.status).toBe(400);
+  });
+});

@@ -60,6 +60,12 @@ export interface FakeXOptions {
   port?: number;
   /** Default 7200, X's two hours. */
   accessTokenLifetimeSec?: number;
+  /**
+   * Not X's behaviour (X documents no refresh-token lifetime): a demo and test knob that gives each
+   * grant's refresh tokens a fixed deadline from the first issue, sent as refresh_token_expires_in
+   * and enforced, like LinkedIn's — so a connection can be watched going yellow and red.
+   */
+  refreshTokenLifetimeSec?: number;
   apps?: XAppRegistration[];
 }
 
@@ -157,6 +163,8 @@ interface Grant {
   /** Access token → expiry (fake-clock ms). Earlier access tokens stay valid until they expire. */
   accessTokens: Map<string, number>;
   revoked: boolean;
+  /** Only with refreshTokenLifetimeSec: when every refresh token of this grant stops working (fake-clock ms). */
+  refreshDeadline: number | null;
 }
 
 export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
@@ -296,6 +304,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       grant.refreshToken = randomToken();
       byRefresh.set(grant.refreshToken, grant);
       reply.refresh_token = grant.refreshToken;
+      if (grant.refreshDeadline !== null) reply.refresh_token_expires_in = Math.max(0, Math.floor((grant.refreshDeadline - now()) / 1000));
     }
     return json(200, reply, TOKEN_JSON);
   }
@@ -311,7 +320,15 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return deadCode('code_verifier missing or malformed');
     if (createHash('sha256').update(verifier).digest('base64url') !== record.challenge) return deadCode('code_verifier does not match the challenge');
     record.used = true;
-    const grant: Grant = { clientId: app.clientId, userId: record.userId, scopes: record.scopes, refreshToken: null, accessTokens: new Map(), revoked: false };
+    const grant: Grant = {
+      clientId: app.clientId,
+      userId: record.userId,
+      scopes: record.scopes,
+      refreshToken: null,
+      accessTokens: new Map(),
+      revoked: false,
+      refreshDeadline: opts.refreshTokenLifetimeSec ? now() + opts.refreshTokenLifetimeSec * 1000 : null,
+    };
     grants.push(grant);
     return { ...issueTokens(grant), note: 'code exchanged' };
   }
@@ -321,6 +338,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     const grant = byRefresh.get(token);
     if (!grant) return deadToken('dead refresh token');
     if (grant.clientId !== app.clientId) return deadToken('refresh token of another client');
+    if (grant.refreshDeadline !== null && grant.refreshDeadline <= now()) return deadToken('refresh token past its lifetime');
     return { ...issueTokens(grant), note: 'refreshed (rotated)' };
   }
 

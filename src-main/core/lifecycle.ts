@@ -94,7 +94,9 @@ export class Lifecycle {
 
   /** After sleep or when the network returns: overdue refreshes run before anything uses a token. */
   resume(): void {
-    void this.scheduler.catchUp();
+    // Statuses are derived from the time: after a jump they may have changed even if nothing was due.
+    this.#d.emit({ type: 'accounts.changed' });
+    void this.scheduler.catchUp().then(() => this.#d.emit({ type: 'accounts.changed' }));
   }
 
   setOnline(online: boolean): void {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCore } from '../core/core.ts';
 import { createFileLogger } from '../core/file-logger.ts';
+import type { Clock } from '../core/clock.ts';
 import type { Core } from '../core/types.ts';
 import type { OriginMap } from '../http/origins.ts';
 import { openConfPrefs } from '../prefs/prefs.ts';
@@ -19,6 +20,8 @@ export interface HostOptions {
   port?: number;
   origins?: OriginMap;
   flowTimeoutMs?: number;
+  /** The demo's shiftable clock; real time otherwise. */
+  clock?: Clock;
 }
 
 export interface RunningHost {
@@ -42,6 +45,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     origins: opts.origins,
     logger,
     flowTimeoutMs: opts.flowTimeoutMs,
+    clock: opts.clock,
   });
   const server = await startHostServer({ core, staticDir: RENDERER_DIR, port: opts.port ?? 0, logger });
   return {

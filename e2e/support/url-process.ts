@@ -1,0 +1,76 @@
+// Runs one of Plugboard's Node entry points (the host, the demo) as its own
+// process, the way a user runs it, and waits for the `Open http://127.0.0.1:PORT/#token=…`
+// line it prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const OPEN_LINE = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/;
+
+/** The address a host or the demo printed, or null while it has not printed one yet. */
+export function printedUrl(output: string): string | null {
+  return OPEN_LINE.exec(output)?.[1] ?? null;
+}
+
+/** The bearer token the API wants: the printed URL carries it in its fragment. */
+export function tokenOf(url: string): string {
+  const token = new URLSearchParams(new URL(url).hash.slice(1)).get('token');
+  if (!token) throw new Error(`no #token= in ${url}`);
+  return token;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface UrlProcess {
+  url: string;
+  origin: string;
+  /** stdout and stderr so far, interleaved. */
+  output: () => string;
+  /** Settles when the process has exited, however that happened. */
+  exited: Promise<Exit>;
+  /** Sends the signal (SIGTERM by default) unless the process has already exited, and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+export async function spawnPrintingUrl(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<UrlProcess> {
+  const child: ChildProcess = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} printed no URL within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    child.stdout!.on('data', () => {
+      const found = printedUrl(out);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${signal ?? code}) before printing its URL:\n${out}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    output: () => out,
+    exited,
+    stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
