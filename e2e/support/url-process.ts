@@ -2,6 +2,7 @@
 // process, the way a user runs it, and waits for the `Open http://127.0.0.1:PORT/#token=…`
 // line it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,16 +33,31 @@ export interface UrlProcess {
   output: () => string;
   /** Settles when the process has exited, however that happened. */
   exited: Promise<Exit>;
+  /** The process's stdin, with `{ stdin: 'pipe' }` (e.g. the demo's time travel); null otherwise. */
+  stdin: Writable | null;
   /** Sends the signal (SIGTERM by default) unless the process has already exited, and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<Exit>;
 }
 
-export async function spawnPrintingUrl(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<UrlProcess> {
+export interface SpawnOptions {
+  /** 'pipe' keeps stdin open for the test to write to; default 'ignore'. */
+  stdin?: 'pipe' | 'ignore';
+}
+
+export async function spawnPrintingUrl(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 15_000,
+  options: SpawnOptions = {},
+): Promise<UrlProcess> {
   const child: ChildProcess = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
+  // A write after the process exited must not crash the test runner with EPIPE.
+  child.stdin?.on('error', () => {});
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -68,7 +84,9 @@ export async function spawnPrintingUrl(script: string, args: string[], env: Reco
     origin: new URL(url).origin,
     output: () => out,
     exited,
+    stdin: child.stdin,
     stop(signal = 'SIGTERM') {
+      child.stdin?.end();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },

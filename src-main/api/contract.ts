@@ -99,6 +99,8 @@ export interface NoticeView {
 }
 
 export interface AppStatus {
+  /** The core's clock (the demo's dev-only time travel shifts it): relative times are measured from it. */
+  now: string;
   /** false when the OS says so or the last platform call could not reach the network. */
   online: boolean;
   warningWindowDays: number;

@@ -234,6 +234,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   function appStatus(): AppStatus {
     const stats = lifecycle.scheduler.stats();
     return {
+      now: new Date(clock.now()).toISOString(),
       online: lifecycle.online,
       warningWindowDays: deps.prefs.get('warningWindowDays'),
       scheduled: stats.queued,
@@ -412,8 +413,11 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       }
       if (warningWindowDays !== undefined) {
         deps.prefs.set('warningWindowDays', warningWindowDays);
-        // Thresholds moved: every account's next wake-up may have too.
-        for (const row of accounts.all()) lifecycle.plan(row);
+        // Thresholds moved: every account's next wake-up may have too, and a notice may be due now.
+        for (const row of accounts.all()) {
+          lifecycle.plan(row);
+          lifecycle.checkNotices(row);
+        }
         emit({ type: 'accounts.changed' });
       }
       emit({ type: 'app.changed' });

@@ -80,7 +80,7 @@ export class Lifecycle {
   start(): void {
     for (const row of this.#d.accounts.all()) this.plan(row);
     this.scheduler.start();
-    for (const row of this.#d.accounts.all()) this.#checkNotices(row);
+    for (const row of this.#d.accounts.all()) this.checkNotices(row);
   }
 
   stop(): void {
@@ -96,6 +96,7 @@ export class Lifecycle {
   resume(): void {
     // Statuses are derived from the time: after a jump they may have changed even if nothing was due.
     this.#d.emit({ type: 'accounts.changed' });
+    this.#d.emit({ type: 'app.changed' });
     void this.scheduler.catchUp().then(() => this.#d.emit({ type: 'accounts.changed' }));
   }
 
@@ -142,14 +143,14 @@ export class Lifecycle {
       if (canRenew(decl) && (force || this.#renewalDue(row))) await this.#refresh(id);
     } catch (e) {
       const after = this.#d.accounts.get(id);
-      if (after) this.#checkNotices(after);
+      if (after) this.checkNotices(after);
       if (e instanceof PlatformError) return { ok: false, kind: e.kind, retryAt: e.retryAt };
       this.#d.logger.error('refresh crashed', { account: id, error: (e as Error).stack ?? String(e) });
       return { ok: false, kind: 'server' };
     }
     const after = this.#d.accounts.get(id);
     if (!after) return { ok: true, nextDueAt: null };
-    this.#checkNotices(after);
+    this.checkNotices(after);
     return { ok: true, nextDueAt: this.#nextDue(after, this.#d.random) };
   }
 
@@ -247,7 +248,8 @@ export class Lifecycle {
     }
   }
 
-  #checkNotices(row: AccountRow): void {
+  /** Sends the notice due for this account now, if it was not sent before. */
+  checkNotices(row: AccountRow): void {
     const decl = providerDecl(row.platform);
     const now = this.#d.clock.now();
     const { status } = deriveStatus(row, decl, now, { warningWindowMs: this.#d.warningWindowMs() });

@@ -99,6 +99,8 @@ export function createHttpClient(): PlugboardApi {
               if (connectedBefore) {
                 listener({ type: 'platforms.changed' });
                 listener({ type: 'accounts.changed' });
+                listener({ type: 'notices.changed' });
+                listener({ type: 'app.changed' });
               }
               connectedBefore = true;
               delay = RETRY_MIN_MS;

@@ -1,19 +1,22 @@
 import { create } from 'zustand';
 import type {
   AccountView,
+  ActivityView,
   ApiError,
+  AppStatus,
   ApiEvent,
   Envelope,
   FlowState,
   FlowView,
   MethodName,
+  NoticeView,
   Params,
   PlatformId,
   PlatformView,
   Results,
 } from '../../src-main/api/contract.ts';
 import { api } from '../api/transport.ts';
-import { atHandle } from '../ui/format.ts';
+import { atHandle, plural, setCoreNow, subscriptionLabel } from '../ui/format.ts';
 
 export type Tab = 'accounts' | 'credentials';
 
@@ -23,7 +26,8 @@ export type FlowEntry = Pick<
   'flowId' | 'platform' | 'state' | 'authorizeUrl' | 'startedAt' | 'accountId' | 'renewed' | 'reconnectAccountId' | 'error'
 >;
 
-export type ToastTone = 'success' | 'warning' | 'error';
+/** 'info' is the calm tone: e.g. "offline, Plugboard will do it later" is not an error. */
+export type ToastTone = 'success' | 'info' | 'warning' | 'error';
 interface Toast {
   id: number;
   tone: ToastTone;
@@ -41,6 +45,19 @@ interface PlugboardState {
   tabs: Partial<Record<PlatformId, Tab>>;
   /** Accounts with a refresh started from this window. */
   refreshing: Partial<Record<string, true>>;
+  /** Accounts whose profile (e.g. X premium status) is being re-read from this window. */
+  syncing: Partial<Record<string, true>>;
+  /** A token-management action under way. */
+  bulk: 'refreshAll' | 'syncX' | null;
+  /** The main process's state (online, warning window, unread notices); null until loaded. */
+  app: AppStatus | null;
+  notices: NoticeView[];
+  /** Recent activity of accounts whose details were opened; 'error' when it could not be loaded. */
+  activity: Partial<Record<string, ActivityView[] | 'error'>>;
+  /** The account whose details each platform card shows. */
+  openDetails: Partial<Record<PlatformId, string>>;
+  /** An account to bring into view (a notice click, or ui.openAccount); `seq` changes every time. */
+  spotlight: { accountId: string; reconnect: boolean; seq: number } | null;
   toasts: Toast[];
 }
 
@@ -52,6 +69,13 @@ export const useStore = create<PlugboardState>(() => ({
   flows: {},
   tabs: {},
   refreshing: {},
+  syncing: {},
+  bulk: null,
+  app: null,
+  notices: [],
+  activity: {},
+  openDetails: {},
+  spotlight: null,
   toasts: [],
 }));
 
@@ -72,7 +96,7 @@ async function call<M extends MethodName>(method: M, params: Params<M>): Promise
 // ---- toasts
 
 let nextToastId = 1;
-const TOAST_MS: Record<ToastTone, number> = { success: 4000, warning: 10_000, error: 10_000 };
+const TOAST_MS: Record<ToastTone, number> = { success: 4000, info: 6000, warning: 10_000, error: 10_000 };
 const MAX_TOASTS = 4;
 
 export function toast(tone: ToastTone, message: string): void {
@@ -83,6 +107,16 @@ export function toast(tone: ToastTone, message: string): void {
 
 export function dismissToast(id: number): void {
   set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
+
+/** An API failure as the user should see it: being offline is calm news, not a red error. */
+function report(error: ApiError): void {
+  if (error.code === 'offline') {
+    toast('info', error.message);
+    void reloadApp();
+  } else {
+    toast('error', error.message);
+  }
 }
 
 // ---- loading
@@ -114,21 +148,61 @@ const reloadPlatforms = coalesce(async () => {
   else toast('error', r.error.message);
 });
 
+function setAccounts(accounts: AccountView[]): void {
+  set({ accounts });
+}
+
+function setNotices(notices: NoticeView[]): void {
+  set({ notices });
+}
+
 const reloadAccounts = coalesce(async () => {
   const r = await call('accounts.list', {});
-  if (r.ok) set({ accounts: r.result });
-  else toast('error', r.error.message);
+  if (!r.ok) {
+    toast('error', r.error.message);
+    return;
+  }
+  setAccounts(r.result);
+  // Open details follow their account's history.
+  const open = new Set(Object.values(get().openDetails));
+  const present = new Set(r.result.map((a) => a.id));
+  await Promise.all([...open].filter((id): id is string => !!id && present.has(id)).map((id) => loadActivity(id)));
+});
+
+function setApp(app: AppStatus): void {
+  setCoreNow(app.now);
+  set({ app });
+}
+
+const reloadApp = coalesce(async () => {
+  const r = await call('app.status', {});
+  if (r.ok) setApp(r.result);
+});
+
+const reloadNotices = coalesce(async () => {
+  const [notices, app] = await Promise.all([call('notices.list', {}), call('app.status', {})]);
+  if (notices.ok) setNotices(notices.result);
+  if (app.ok) setApp(app.result);
 });
 
 export async function load(): Promise<void> {
   set({ status: 'loading', loadError: null });
-  const [platforms, accounts] = await Promise.all([call('platforms.list', {}), call('accounts.list', {})]);
+  const [platforms, accounts, app, notices] = await Promise.all([
+    call('platforms.list', {}),
+    call('accounts.list', {}),
+    call('app.status', {}),
+    call('notices.list', {}),
+  ]);
   if (!platforms.ok || !accounts.ok) {
     const error = !platforms.ok ? platforms.error : !accounts.ok ? accounts.error : null;
     set({ status: 'error', loadError: error?.message ?? null });
     return;
   }
-  set({ status: 'ready', platforms: platforms.result, accounts: accounts.result });
+  // The app status and notices add to the page; without them it still works.
+  if (app.ok) setApp(app.result);
+  if (notices.ok) setNotices(notices.result);
+  setAccounts(accounts.result);
+  set({ status: 'ready', platforms: platforms.result });
 }
 
 function onEvent(event: ApiEvent): void {
@@ -141,6 +215,15 @@ function onEvent(event: ApiEvent): void {
       break;
     case 'flow.changed':
       applyFlow(event.flow);
+      break;
+    case 'notices.changed':
+      void reloadNotices();
+      break;
+    case 'app.changed':
+      void reloadApp();
+      break;
+    case 'ui.openAccount':
+      void showAccount(event.accountId, event.reconnect);
       break;
   }
 }
@@ -227,7 +310,7 @@ async function onConnected(flow: FlowEntry): Promise<void> {
 export async function connect(platform: PlatformId, reconnectAccountId?: string): Promise<void> {
   const r = await call('connect.start', reconnectAccountId ? { platform, reconnectAccountId } : { platform });
   if (!r.ok) {
-    toast('error', r.error.message);
+    report(r.error);
     return;
   }
   const { flowId, authorizeUrl, openedExternally } = r.result;
@@ -298,13 +381,13 @@ export async function refreshAccount(account: AccountView): Promise<void> {
     return { refreshing };
   });
   if (!r.ok) {
-    toast('error', r.error.message);
+    report(r.error);
     return;
   }
   replaceAccount(r.result);
   const who = atHandle(r.result.handle);
   if (r.result.status === 'expired') toast('error', r.result.statusReason ?? `${who} needs to be reconnected.`);
-  else if (r.result.status === 'offline') toast('warning', r.result.statusReason ?? `Plugboard is offline; it will retry ${who} later.`);
+  else if (r.result.status === 'offline') toast('info', r.result.statusReason ?? `Plugboard is offline; it will retry ${who} later.`);
   else toast('success', `Refreshed ${who}`);
 }
 
@@ -321,5 +404,133 @@ export async function disconnectAccount(account: AccountView): Promise<ApiError 
     toast('warning', `Disconnected ${who}, but revoking its access at ${platform} failed${why}`);
   }
   void reloadAccounts();
+  return null;
+}
+
+// ---- details, activity and bringing an account into view
+
+export async function loadActivity(accountId: string): Promise<void> {
+  const r = await call('accounts.activity', { accountId });
+  // A disconnected account's history is not shown: keep what there was rather than flash an error.
+  if (!r.ok && r.error.code === 'not_found') return;
+  set((s) => ({ activity: { ...s.activity, [accountId]: r.ok ? r.result : 'error' } }));
+}
+
+export function openDetails(platform: PlatformId, accountId: string | null): void {
+  set((s) => {
+    const openDetails = { ...s.openDetails };
+    if (accountId) openDetails[platform] = accountId;
+    else delete openDetails[platform];
+    return { openDetails };
+  });
+  if (accountId) void loadActivity(accountId);
+}
+
+let spotlightSeq = 0;
+
+/**
+ * What a notice click and the main process's ui.openAccount do: show the
+ * account's card on its Accounts tab, open its details and bring its pill into
+ * view (the pill scrolls and highlights itself; with `reconnect`, Reconnect gets focus).
+ */
+export async function showAccount(accountId: string, reconnect: boolean): Promise<void> {
+  if (!get().accounts.some((a) => a.id === accountId)) await reloadAccounts();
+  const account = get().accounts.find((a) => a.id === accountId);
+  if (!account) {
+    toast('info', 'That account is no longer connected.');
+    return;
+  }
+  setTab(account.platform, 'accounts');
+  openDetails(account.platform, account.id);
+  set({ spotlight: { accountId, reconnect, seq: ++spotlightSeq } });
+}
+
+/** The pill has scrolled, lit up and taken focus for this request. */
+export function consumeSpotlight(seq: number): void {
+  if (get().spotlight?.seq === seq) set({ spotlight: null });
+}
+
+export async function syncProfile(account: AccountView): Promise<void> {
+  set((s) => ({ syncing: { ...s.syncing, [account.id]: true } }));
+  const r = await call('accounts.syncProfile', { accountId: account.id });
+  set((s) => {
+    const syncing = { ...s.syncing };
+    delete syncing[account.id];
+    return { syncing };
+  });
+  if (!r.ok) {
+    report(r.error);
+    return;
+  }
+  replaceAccount(r.result);
+  toast('success', `Premium status updated — ${premiumLine(r.result)}`);
+}
+
+function premiumLine(account: AccountView): string {
+  const sub = account.details.subscriptionType;
+  return `${atHandle(account.handle)}: ${sub ? subscriptionLabel(sub) : 'not reported'}`;
+}
+
+// ---- token management
+
+export async function refreshAll(): Promise<void> {
+  set({ bulk: 'refreshAll' });
+  const r = await call('accounts.refreshAll', {});
+  set({ bulk: null });
+  if (!r.ok) {
+    report(r.error);
+    return;
+  }
+  const { refreshed, failed } = r.result;
+  if (failed.length === 0) {
+    toast('success', refreshed === 0 ? 'Nothing to refresh: no account renews itself yet.' : `Refreshed ${plural(refreshed, 'account')}`);
+    return;
+  }
+  const why = failed.map((f) => `${atHandle(f.handle || 'an account')}: ${f.message}`).join(' ');
+  const head = refreshed > 0 ? `Refreshed ${plural(refreshed, 'account')}; ${plural(failed.length, 'account')} could not be refreshed.` : `Could not refresh ${plural(failed.length, 'account')}.`;
+  toast(refreshed > 0 ? 'warning' : 'error', `${head} ${why}`);
+}
+
+/** Re-reads every X account's profile, so a new or lapsed Premium subscription shows. */
+export async function syncAllX(): Promise<void> {
+  const xAccounts = get().accounts.filter((a) => a.platform === 'x');
+  if (xAccounts.length === 0) return;
+  set({ bulk: 'syncX' });
+  const done: string[] = [];
+  const failed: string[] = [];
+  let offline: ApiError | null = null;
+  for (const account of xAccounts) {
+    const r = await call('accounts.syncProfile', { accountId: account.id });
+    if (r.ok) {
+      replaceAccount(r.result);
+      done.push(premiumLine(r.result));
+    } else if (r.error.code === 'offline') {
+      offline = r.error;
+      break;
+    } else {
+      failed.push(`${atHandle(account.handle)}: ${r.error.message}`);
+    }
+  }
+  set({ bulk: null });
+  if (offline) {
+    report(offline);
+    return;
+  }
+  if (failed.length === 0) toast('success', `Premium status updated — ${done.join(', ')}`);
+  else toast(done.length ? 'warning' : 'error', `${done.length ? `Premium status updated — ${done.join(', ')}. ` : ''}Could not update ${failed.join(' ')}`);
+}
+
+// ---- notices and settings
+
+export async function markNoticesRead(): Promise<void> {
+  const r = await call('notices.markRead', {});
+  if (r.ok) setNotices(r.result);
+  void reloadApp();
+}
+
+export async function updateSettings(params: Params<'settings.update'>): Promise<ApiError | null> {
+  const r = await call('settings.update', params);
+  if (!r.ok) return r.error;
+  setApp(r.result);
   return null;
 }

@@ -1,8 +1,9 @@
-import { X } from 'lucide-react';
-import type { ReactNode } from 'react';
-import type { AccountView, ErrorKind } from '../../src-main/api/contract.ts';
+import { LoaderCircle, RotateCcw, X } from 'lucide-react';
+import { useState, type ReactNode } from 'react';
+import type { AccountView, ActivityView, ErrorKind } from '../../src-main/api/contract.ts';
+import { syncProfile, useStore } from '../state/store.ts';
 import { Avatar } from './Avatar.tsx';
-import { STATUS_LABELS, atHandle, formatWhen } from './format.ts';
+import { OFFLINE_REASON, STATUS_LABELS, activityPhrase, atHandle, formatWhen, subscriptionLabel } from './format.ts';
 
 const ERROR_KINDS: Record<ErrorKind, string> = {
   auth: 'Refused by the platform',
@@ -13,6 +14,9 @@ const ERROR_KINDS: Record<ErrorKind, string> = {
   setup: 'Setup problem',
   denied: 'Access denied',
 };
+
+/** Activity shown before "Show all". */
+const ACTIVITY_SHOWN = 6;
 
 /** Platform facts arrive keyed in camelCase (e.g. subscriptionType). */
 function labelOf(key: string): string {
@@ -39,16 +43,82 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+function ActivityItem({ entry }: { entry: ActivityView }) {
+  const when = formatWhen(entry.at);
+  return (
+    <li className="activity-item" data-kind={entry.kind}>
+      <span className="activity-dot" aria-hidden="true" />
+      <span className="activity-what">{activityPhrase(entry)}</span>
+      {when && (
+        <time className="activity-when" dateTime={entry.at} title={when.absolute}>
+          {when.relative}
+        </time>
+      )}
+    </li>
+  );
+}
+
+function RecentActivity({ accountId }: { accountId: string }) {
+  const activity = useStore((s) => s.activity[accountId]);
+  const [all, setAll] = useState(false);
+  let body: ReactNode;
+  if (activity === undefined) {
+    body = (
+      <p className="muted activity-state">
+        <LoaderCircle size={14} className="spin" aria-hidden="true" /> Loading…
+      </p>
+    );
+  } else if (activity === 'error') {
+    body = <p className="muted activity-state">Plugboard could not load this account's history.</p>;
+  } else if (activity.length === 0) {
+    body = <p className="muted activity-state">Nothing has happened yet.</p>;
+  } else {
+    const shown = all ? activity : activity.slice(0, ACTIVITY_SHOWN);
+    body = (
+      <>
+        <ol className="activity" aria-label="Recent activity">
+          {shown.map((entry, i) => (
+            <ActivityItem key={`${entry.at}|${entry.kind}|${i}`} entry={entry} />
+          ))}
+        </ol>
+        {activity.length > ACTIVITY_SHOWN && (
+          <button type="button" className="link-button link-button--quiet" onClick={() => setAll(!all)}>
+            {all ? 'Show fewer' : `Show all ${activity.length}`}
+          </button>
+        )}
+      </>
+    );
+  }
+  return (
+    <section className="details-activity" aria-labelledby={`${accountId}-activity`}>
+      <h4 id={`${accountId}-activity`} className="details-subhead">
+        Recent activity
+      </h4>
+      {body}
+    </section>
+  );
+}
+
 interface Props {
   id: string;
   account: AccountView;
   platformName: string;
+  /** Another connect for this platform is waiting: Reconnect must wait. */
+  connectBusy: boolean;
+  offline: boolean;
+  onReconnect: () => void;
   onClose: () => void;
 }
 
-export function AccountDetails({ id, account, platformName, onClose }: Props) {
+export function AccountDetails({ id, account, platformName, connectBusy, offline, onReconnect, onClose }: Props) {
   const handle = atHandle(account.handle);
-  const extra = Object.entries(account.details);
+  const syncing = useStore((s) => !!s.syncing[account.id]);
+  const subscription = account.platform === 'x' ? (account.details.subscriptionType ?? null) : null;
+  const extra = Object.entries(account.details).filter(([key]) => !(account.platform === 'x' && key === 'subscriptionType'));
+  const needsUser = account.status === 'expired' || account.status === 'expiring';
+  const reconnectBlocked = connectBusy ? 'Another connection is waiting for your browser' : offline ? OFFLINE_REASON : null;
+  const syncBlocked = offline ? OFFLINE_REASON : null;
+
   return (
     <section
       id={id}
@@ -74,7 +144,23 @@ export function AccountDetails({ id, account, platformName, onClose }: Props) {
           <X size={16} aria-hidden="true" />
         </button>
       </header>
-      {account.statusReason && <p className="details-reason">{account.statusReason}</p>}
+      {account.status !== 'connected' && account.statusReason && (
+        <div className="details-reason" data-status={account.status}>
+          <p>{account.statusReason}</p>
+          {needsUser && (
+            <button
+              type="button"
+              className={account.status === 'expired' ? 'btn btn-danger btn-sm' : 'btn btn-secondary btn-sm'}
+              disabled={!!reconnectBlocked}
+              title={reconnectBlocked ?? `Sign in as ${handle} again to renew this connection`}
+              onClick={onReconnect}
+            >
+              <RotateCcw size={14} aria-hidden="true" />
+              Reconnect
+            </button>
+          )}
+        </div>
+      )}
       <dl className="details-grid">
         <Row label="Display name">{account.displayName || <span className="muted">None</span>}</Row>
         <Row label="Platform ID">
@@ -84,7 +170,7 @@ export function AccountDetails({ id, account, platformName, onClose }: Props) {
           <When iso={account.tokenExpiresAt} none="Does not expire" />
         </Row>
         <Row label="Connection expires">
-          <When iso={account.connectionExpiresAt} none="Does not expire" />
+          <When iso={account.connectionExpiresAt} none="No fixed end" />
         </Row>
         <Row label="Last synced">
           <When iso={account.lastSyncedAt} none="Not yet" />
@@ -92,6 +178,23 @@ export function AccountDetails({ id, account, platformName, onClose }: Props) {
         <Row label="Connected since">
           <When iso={account.createdAt} none="Unknown" />
         </Row>
+        {subscription !== null && (
+          <Row label="Subscription">
+            <span className="details-inline">
+              <span>{subscriptionLabel(subscription)}</span>
+              <button
+                type="button"
+                className="link-button link-button--quiet"
+                disabled={syncing || !!syncBlocked}
+                title={syncBlocked ?? `Ask ${platformName} whether ${handle} has Premium now`}
+                onClick={() => void syncProfile(account)}
+              >
+                {syncing && <LoaderCircle size={12} className="spin" aria-hidden="true" />}
+                Refresh premium status
+              </button>
+            </span>
+          </Row>
+        )}
         {extra.map(([key, value]) => (
           <Row key={key} label={labelOf(key)}>
             {value}
@@ -121,6 +224,7 @@ export function AccountDetails({ id, account, platformName, onClose }: Props) {
           )}
         </Row>
       </dl>
+      <RecentActivity accountId={account.id} />
     </section>
   );
 }

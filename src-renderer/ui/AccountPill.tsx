@@ -1,7 +1,11 @@
 import { RefreshCw, X } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../src-main/api/contract.ts';
+import { consumeSpotlight, useStore } from '../state/store.ts';
 import { Avatar } from './Avatar.tsx';
-import { STATUS_LABELS, atHandle } from './format.ts';
+import { OFFLINE_REASON, STATUS_LABELS, atHandle, relativeOnly } from './format.ts';
+
+const SPOTLIGHT_MS = 2400;
 
 interface Props {
   account: AccountView;
@@ -9,6 +13,8 @@ interface Props {
   refreshing: boolean;
   /** Another connect for this platform is waiting: no second one may start. */
   connectBusy: boolean;
+  /** The main process says it is offline: network actions explain why they may not work. */
+  offline: boolean;
   expanded: boolean;
   detailsId: string;
   onToggleDetails: () => void;
@@ -17,14 +23,53 @@ interface Props {
   onDisconnect: () => void;
 }
 
+/** "Expires in 6 days" for a yellow pill: when the connection (or, failing that, the token) ends. */
+function expiringLine(account: AccountView): string {
+  const when = account.connectionExpiresAt ?? account.tokenExpiresAt;
+  const rel = when ? relativeOnly(when) : '';
+  return rel ? `Expires ${rel}` : 'Expiring soon';
+}
+
 export function AccountPill(props: Props) {
-  const { account, refreshing, connectBusy, expanded } = props;
+  const { account, refreshing, connectBusy, offline, expanded } = props;
   const handle = atHandle(account.handle);
   const shownStatus = refreshing ? 'refreshing' : account.status;
   const tooltip = [account.displayName, STATUS_LABELS[shownStatus], account.statusReason].filter(Boolean).join(' · ');
+  const needsUser = account.status === 'expired' || account.status === 'expiring';
+  const reconnectBlocked = connectBusy ? 'Another connection is waiting for your browser' : offline ? OFFLINE_REASON : null;
+
+  const ref = useRef<HTMLLIElement>(null);
+  const reconnectRef = useRef<HTMLButtonElement>(null);
+  const spotlight = useStore((s) => (s.spotlight?.accountId === account.id ? s.spotlight : null));
+  const [lit, setLit] = useState(false);
+
+  // A notice click or the main process asked for this account: bring it into view and light it up briefly.
+  useEffect(() => {
+    if (!spotlight) return;
+    const el = ref.current;
+    el?.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    const reconnect = reconnectRef.current;
+    const target = spotlight.reconnect && reconnect && !reconnect.disabled ? reconnect : el?.querySelector<HTMLElement>('.pill-body');
+    target?.focus({ preventScroll: true });
+    setLit(true);
+    // Handled: a later remount (tab switch) must not scroll and steal focus again.
+    consumeSpotlight(spotlight.seq);
+  }, [spotlight?.seq]);
+
+  useEffect(() => {
+    if (!lit) return;
+    const timer = setTimeout(() => setLit(false), SPOTLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [lit]);
 
   return (
-    <li className="pill" data-testid="pill" data-account-id={account.id} data-status={account.status}>
+    <li
+      ref={ref}
+      className={lit ? 'pill pill--spotlight' : 'pill'}
+      data-testid="pill"
+      data-account-id={account.id}
+      data-status={account.status}
+    >
       <button
         type="button"
         className="pill-body"
@@ -40,15 +85,16 @@ export function AccountPill(props: Props) {
         </span>
         <span className="pill-handle">{handle}</span>
       </button>
-      {account.status === 'expired' && (
-        <span className="pill-expired">
-          Token expired —{' '}
+      {needsUser && (
+        <span className={account.status === 'expired' ? 'pill-note pill-note--expired' : 'pill-note pill-note--expiring'} title={account.statusReason ?? undefined}>
+          {account.status === 'expired' ? 'Token expired' : expiringLine(account)} —{' '}
           <button
+            ref={reconnectRef}
             type="button"
-            className="link-button link-button--danger"
+            className={account.status === 'expired' ? 'link-button link-button--danger' : 'link-button link-button--warning'}
             aria-label={`Reconnect ${handle}`}
-            disabled={connectBusy}
-            title={connectBusy ? 'Another connection is waiting for your browser' : undefined}
+            disabled={!!reconnectBlocked}
+            title={reconnectBlocked ?? `Sign in as ${handle} again to renew this connection`}
             onClick={props.onReconnect}
           >
             Reconnect
@@ -60,7 +106,7 @@ export function AccountPill(props: Props) {
           type="button"
           className="icon-button"
           aria-label={`Refresh ${handle}`}
-          title="Renew now"
+          title={offline ? `${OFFLINE_REASON} You can still try now.` : 'Renew now'}
           disabled={refreshing}
           onClick={props.onRefresh}
         >

@@ -1,7 +1,7 @@
 import { UserRoundPlus } from 'lucide-react';
 import { useId, useState } from 'react';
 import type { AccountView, PlatformView } from '../../src-main/api/contract.ts';
-import { connect, refreshAccount, useStore } from '../state/store.ts';
+import { connect, openDetails, refreshAccount, useStore } from '../state/store.ts';
 import { AccountDetails } from './AccountDetails.tsx';
 import { AccountPill } from './AccountPill.tsx';
 import { DisconnectDialog } from './DisconnectDialog.tsx';
@@ -14,14 +14,15 @@ interface Props {
 
 export function AccountsTab({ platform, accounts, connectBusy }: Props) {
   const refreshing = useStore((s) => s.refreshing);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const openId = useStore((s) => s.openDetails[platform.id] ?? null);
+  const offline = useStore((s) => s.app?.online === false);
   const [confirming, setConfirming] = useState<AccountView | null>(null);
   const detailsId = useId();
   const open = accounts.find((a) => a.id === openId) ?? null;
 
   const closeDetails = () => {
     const pill = document.querySelector<HTMLElement>(`[data-account-id="${CSS.escape(openId ?? '')}"] .pill-body`);
-    setOpenId(null);
+    openDetails(platform.id, null);
     pill?.focus();
   };
 
@@ -47,16 +48,27 @@ export function AccountsTab({ platform, accounts, connectBusy }: Props) {
             account={account}
             refreshing={!!refreshing[account.id]}
             connectBusy={connectBusy}
+            offline={offline}
             expanded={openId === account.id}
             detailsId={detailsId}
-            onToggleDetails={() => setOpenId(openId === account.id ? null : account.id)}
+            onToggleDetails={() => openDetails(platform.id, openId === account.id ? null : account.id)}
             onRefresh={() => void refreshAccount(account)}
             onReconnect={() => void connect(platform.id, account.id)}
             onDisconnect={() => setConfirming(account)}
           />
         ))}
       </ul>
-      {open && <AccountDetails id={detailsId} account={open} platformName={platform.name} onClose={closeDetails} />}
+      {open && (
+        <AccountDetails
+          id={detailsId}
+          account={open}
+          platformName={platform.name}
+          connectBusy={connectBusy}
+          offline={offline}
+          onReconnect={() => void connect(platform.id, open.id)}
+          onClose={closeDetails}
+        />
+      )}
       {confirming && <DisconnectDialog account={confirming} platformName={platform.name} onClose={() => setConfirming(null)} />}
     </>
   );

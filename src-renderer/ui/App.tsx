@@ -1,9 +1,12 @@
-import { Cable, CircleAlert, LoaderCircle, Lock, PlugZap } from 'lucide-react';
+import { Cable, CircleAlert, LoaderCircle, Lock, PlugZap, WifiOff } from 'lucide-react';
 import { useEffect, useMemo } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
 import { load, start, useStore } from '../state/store.ts';
+import { OFFLINE_MESSAGE } from './format.ts';
+import { NoticesButton } from './Notices.tsx';
 import { PlatformCard } from './PlatformCard.tsx';
 import { Toasts } from './Toasts.tsx';
+import { TokenManagement } from './TokenManagement.tsx';
 
 function Sidebar() {
   return (
@@ -30,8 +33,26 @@ function Sidebar() {
   );
 }
 
+/** F13: calm news, not an error — renewals wait for the network and run when it is back. */
+function OfflineBanner() {
+  const offline = useStore((s) => s.app?.online === false);
+  // The live region exists before its text, so screen readers announce the change.
+  return (
+    <div className={offline ? 'offline-banner' : 'offline-banner offline-banner--hidden'} role="status">
+      {offline && (
+        <>
+          <WifiOff size={16} aria-hidden="true" />
+          <span>{OFFLINE_MESSAGE}</span>
+        </>
+      )}
+    </div>
+  );
+}
+
 function Summary({ accounts }: { accounts: AccountView[] }) {
   const attention = accounts.filter((a) => a.status === 'expired' || a.status === 'expiring').length;
+  // Yellow while every account that needs the user still works; red once one has stopped.
+  const worst = accounts.some((a) => a.status === 'expired') ? 'expired' : 'expiring';
   if (accounts.length === 0) return null;
   return (
     <div className="summary">
@@ -39,8 +60,8 @@ function Summary({ accounts }: { accounts: AccountView[] }) {
         {accounts.length} {accounts.length === 1 ? 'account' : 'accounts'}
       </span>
       {attention > 0 && (
-        <span className="summary-chip summary-chip--attention">
-          <span className="status-dot" data-status="expired" aria-hidden="true" />
+        <span className={`summary-chip ${worst === 'expired' ? 'summary-chip--attention' : 'summary-chip--expiring'}`}>
+          <span className="status-dot" data-status={worst} aria-hidden="true" />
           {attention} {attention === 1 ? 'needs' : 'need'} attention
         </span>
       )}
@@ -79,8 +100,12 @@ function Connections() {
             <h1>Connections</h1>
             <p className="page-sub">Connect each account once; Plugboard keeps it signed in and warns you before anything lapses.</p>
           </div>
-          {status === 'ready' && <Summary accounts={accounts} />}
+          <div className="page-tools">
+            {status === 'ready' && <Summary accounts={accounts} />}
+            {status === 'ready' && <NoticesButton />}
+          </div>
         </header>
+        <OfflineBanner />
         {status === 'loading' && platforms.length === 0 && (
           <p className="page-state" role="status">
             <LoaderCircle size={18} className="spin" aria-hidden="true" /> Loading your connections…
@@ -108,6 +133,7 @@ function Connections() {
             ),
           )}
         </div>
+        {status === 'ready' && <TokenManagement />}
       </div>
     </main>
   );

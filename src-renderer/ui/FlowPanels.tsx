@@ -75,6 +75,8 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
               placeholder="Paste the full address from the browser's address bar"
               autoComplete="off"
               spellCheck={false}
+              aria-invalid={!!error}
+              aria-describedby={error ? `${urlField}-error` : undefined}
             />
             <button type="submit" className="btn btn-primary" disabled={finishing || !landingUrl.trim()}>
               {finishing && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
@@ -82,7 +84,7 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
             </button>
           </div>
           {error && (
-            <p className="field-error" role="alert">
+            <p id={`${urlField}-error`} className="field-error" role="alert">
               {error}
             </p>
           )}

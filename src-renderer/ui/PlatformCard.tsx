@@ -6,7 +6,7 @@ import { AccountsTab } from './AccountsTab.tsx';
 import { CredentialsTab } from './CredentialsTab.tsx';
 import { FlowNotice, WaitingPanel } from './FlowPanels.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
-import { renewalLine } from './format.ts';
+import { OFFLINE_REASON, renewalLine } from './format.ts';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
@@ -59,6 +59,7 @@ function ComingSoonCard({ platform }: { platform: PlatformView }) {
 export function PlatformCard({ platform, accounts }: { platform: PlatformView; accounts: AccountView[] }) {
   const flow = useStore((s) => s.flows[platform.id]);
   const chosenTab = useStore((s) => s.tabs[platform.id]);
+  const offline = useStore((s) => s.app?.online === false);
   const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const baseId = useId();
 
@@ -70,7 +71,9 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
     ? `Save your ${platform.name} app's credentials first (Credentials tab)`
     : waiting
       ? 'A connection is already waiting for your browser'
-      : null;
+      : offline
+        ? OFFLINE_REASON
+        : null;
   const needsAttention = accounts.filter((a) => a.status === 'expired' || a.status === 'expiring').length;
 
   // Arrow keys move between tabs; only the selected tab is in the Tab order.

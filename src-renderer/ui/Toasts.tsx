@@ -1,7 +1,7 @@
-import { CircleAlert, CircleCheck, TriangleAlert, X } from 'lucide-react';
+import { CircleAlert, CircleCheck, Info, TriangleAlert, X } from 'lucide-react';
 import { dismissToast, useStore, type ToastTone } from '../state/store.ts';
 
-const ICONS: Record<ToastTone, typeof CircleCheck> = { success: CircleCheck, warning: TriangleAlert, error: CircleAlert };
+const ICONS: Record<ToastTone, typeof CircleCheck> = { success: CircleCheck, info: Info, warning: TriangleAlert, error: CircleAlert };
 
 export function Toasts() {
   const toasts = useStore((s) => s.toasts);
@@ -10,7 +10,7 @@ export function Toasts() {
       {toasts.map((t) => {
         const Icon = ICONS[t.tone];
         return (
-          <div key={t.id} className={`toast toast--${t.tone}`} role={t.tone === 'success' ? 'status' : 'alert'}>
+          <div key={t.id} className={`toast toast--${t.tone}`} role={t.tone === 'success' || t.tone === 'info' ? 'status' : 'alert'}>
             <Icon size={18} className="toast-icon" aria-hidden="true" />
             <p>{t.message}</p>
             <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismissToast(t.id)}>

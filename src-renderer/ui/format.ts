@@ -1,4 +1,4 @@
-import type { AccountStatus, PlatformView, Renewal } from '../../src-main/api/contract.ts';
+import type { AccountStatus, ActivityView, PlatformView, Renewal } from '../../src-main/api/contract.ts';
 
 /** Handles get an "@"; page and channel names (which contain spaces) are shown as they are. */
 export function atHandle(handle: string): string {
@@ -39,8 +39,26 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ];
 
+/**
+ * How far the main process's clock runs ahead of this page's (app.status.now).
+ * Zero in normal use; the demo's dev-only time travel moves it by days, and
+ * relative times must then be measured from its "now", not the page's.
+ */
+let clockAheadMs = 0;
+const CLOCK_SLACK_MS = 60_000;
+
+export function setCoreNow(iso: string): void {
+  const ahead = new Date(iso).getTime() - Date.now();
+  clockAheadMs = Number.isFinite(ahead) && Math.abs(ahead) > CLOCK_SLACK_MS ? ahead : 0;
+}
+
+/** "Now" as the main process sees it. */
+export function coreNow(): number {
+  return Date.now() + clockAheadMs;
+}
+
 function relativeTime(iso: string): string {
-  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
+  const seconds = (new Date(iso).getTime() - coreNow()) / 1000;
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second') return relative.format(Math.round(seconds / size), unit);
   }
@@ -54,3 +72,43 @@ export function formatWhen(iso: string | null): { absolute: string; relative: st
   if (Number.isNaN(date.getTime())) return null;
   return { absolute: dateTime.format(date), relative: relativeTime(iso) };
 }
+
+/** Just the relative form ("in 6 days", "2 hours ago"), or '' for an unreadable time. */
+export function relativeOnly(iso: string): string {
+  return formatWhen(iso)?.relative ?? '';
+}
+
+export function activityPhrase(entry: ActivityView): string {
+  switch (entry.kind) {
+    case 'connected':
+      return 'Connected';
+    case 'reconnected':
+      return 'Reconnected';
+    case 'refreshed':
+      return 'Refreshed';
+    case 'recovered':
+      return 'Recovered';
+    case 'refresh_failed':
+      return entry.detail ? `Refresh failed: ${entry.detail}` : 'Refresh failed';
+    case 'disconnected':
+      return 'Disconnected';
+    default:
+      return String(entry.kind);
+  }
+}
+
+/** X's subscription_type values in words. */
+export function subscriptionLabel(value: string): string {
+  const known: Record<string, string> = { None: 'None', Basic: 'Basic', Premium: 'Premium', PremiumPlus: 'Premium+' };
+  return known[value] ?? value;
+}
+
+/** "1 account", "3 accounts". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The offline banner's words (F13). */
+export const OFFLINE_MESSAGE = 'Offline — Plugboard will renew your accounts when the network is back';
+/** Why an action that needs the network may not work now (tooltips, disabled reasons). */
+export const OFFLINE_REASON = 'You are offline: this needs the network. Plugboard will renew your accounts when it is back.';

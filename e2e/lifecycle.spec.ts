@@ -1,0 +1,229 @@
+// A connection's life through the real renderer in Debian's Chromium, against the
+// demo process (its own fake X, whose refresh tokens live 10 days) moved through
+// time with its dev-only `+4d` on stdin: green → yellow with a notice → red →
+// Reconnect renews the same pill → its history says so → Refresh all.
+// Then the settings, and the offline state (F13) as the page shows it.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startDemo, type DemoProcess } from './support/demo-process.ts';
+
+const SHOTS = join(import.meta.dirname, 'screenshots');
+
+test.describe.configure({ mode: 'serial' });
+
+let demo: DemoProcess;
+
+test.beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  demo = await startDemo();
+});
+
+test.afterAll(async () => {
+  await demo?.stop();
+});
+
+const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
+const pills = (page: Page) => xCard(page).getByTestId('pill');
+const bell = (page: Page) => page.getByRole('button', { name: 'Notifications', exact: true });
+const unread = (page: Page) => page.getByTestId('unread-count');
+const details = (page: Page, handle: string) => page.getByRole('region', { name: `Details for ${handle}` });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true, animations: 'disabled' });
+
+/** Toasts float over whatever a screenshot is about: dismiss them first. */
+async function dismissToasts(page: Page): Promise<void> {
+  const buttons = page.getByRole('button', { name: 'Dismiss notification' });
+  while ((await buttons.count()) > 0) await buttons.first().click();
+}
+
+/** Opens the app and waits until platforms and accounts are loaded. */
+async function open(page: Page): Promise<void> {
+  await page.goto(demo.url);
+  await expect(xCard(page).getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
+}
+
+/** Clicks `button` (Connect or Reconnect), approves as `username` in the consent tab it opened, and closes that tab. */
+async function consentAs(page: Page, button: ReturnType<Page['getByRole']>, username: string): Promise<void> {
+  const popup = page.waitForEvent('popup');
+  await button.click();
+  await expect(xCard(page).getByText('Waiting for authorization in your browser')).toBeVisible();
+  const consent = await popup;
+  await consent.getByRole('radio', { name: new RegExp(`@${username}`) }).check();
+  await consent.getByRole('button', { name: 'Authorize app' }).click();
+  await expect(consent.locator('body')).toContainText(new RegExp(`@${username} is (re)?connected`));
+  await consent.close();
+}
+
+test('green → yellow with a notice → red → Reconnect renews the same pill; its history and Refresh all', async ({ page }) => {
+  await open(page);
+  const card = xCard(page);
+  await consentAs(page, card.getByRole('button', { name: 'Connect X (Twitter)' }), 'alice_creates');
+  await expect(pills(page)).toHaveCount(1);
+  const pill = pills(page).first();
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+  const accountId = await pill.getAttribute('data-account-id');
+  expect(accountId).toBeTruthy();
+  await expect(bell(page)).toBeVisible();
+  await expect(unread(page)).toHaveCount(0);
+
+  // Four days on: the access token was renewed on the way, and the refresh token has 6 of its 10 days left.
+  await demo.travel('+4d');
+  await expect(pill).toHaveAttribute('data-status', 'expiring');
+  await expect(pill.locator('.status-dot')).toHaveAccessibleName('Expiring soon');
+  await expect(pill).toContainText(/Expires in \d+ days — Reconnect/);
+  await expect(pill.getByRole('button', { name: /^Details for/ })).toHaveAttribute('title', /Needs you by \d{4}-\d{2}-\d{2}/);
+  await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeEnabled();
+  await expect(unread(page)).toHaveText('1');
+  await expect(bell(page)).toHaveAccessibleDescription('1 unread');
+
+  await bell(page).click();
+  const list = page.getByRole('dialog', { name: 'Notifications' });
+  await expect(list).toBeVisible();
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list).toContainText(/@alice_creates expires in 6 days/);
+  await expect(list).toContainText('(unread)');
+  // Opening the list marks it read: the badge goes, the marker stays until the list closes.
+  await expect(unread(page)).toHaveCount(0);
+  await shot(page, 'lifecycle-1-expiring-notice.png');
+
+  // A notice leads to its account: details open, the pill is brought into view, Reconnect has the focus.
+  await list.getByRole('button', { name: /expires in 6 days/ }).click();
+  await expect(list).toHaveCount(0);
+  await expect(details(page, '@alice_creates')).toBeVisible();
+  await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeFocused();
+  await expect(details(page, '@alice_creates')).toContainText(/Needs you by/);
+  await expect(details(page, '@alice_creates').getByRole('button', { name: 'Reconnect' })).toBeVisible();
+  await expect(pill).toHaveClass(/pill--spotlight/);
+
+  // Seven more: the refresh token died on day 10, X refuses the renewal, the pill is red.
+  await demo.travel('+7d');
+  await expect(pill).toHaveAttribute('data-status', 'expired');
+  await expect(pill).toContainText('Token expired — Reconnect');
+  await expect(unread(page)).toHaveText('1');
+  // The notice's highlight fades by itself.
+  await expect(pill).not.toHaveClass(/pill--spotlight/, { timeout: 5000 });
+  await dismissToasts(page);
+  await shot(page, 'lifecycle-2-expired.png');
+
+  // Reconnect → consent → the same pill, green again.
+  await consentAs(page, pill.getByRole('button', { name: 'Reconnect @alice_creates' }), 'alice_creates');
+  await expect(page.getByText('Renewed @alice_creates')).toBeVisible();
+  await expect(pills(page)).toHaveCount(1);
+  await expect(pills(page).first()).toHaveAttribute('data-account-id', accountId!);
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+  await expect(pill).not.toContainText('Reconnect');
+
+  // Its history tells the story, newest first.
+  const panel = details(page, '@alice_creates');
+  if (!(await panel.isVisible())) await pill.getByRole('button', { name: 'Details for @alice_creates' }).click();
+  const activity = panel.getByRole('list', { name: 'Recent activity' });
+  await expect(activity.getByRole('listitem').first()).toContainText('Reconnected');
+  const entries = await activity.getByRole('listitem').allInnerTexts();
+  const kinds = entries.map((e) => e.split('\n')[0]!.trim());
+  expect(kinds[0]).toBe('Reconnected');
+  expect(kinds.some((k) => k.startsWith('Refresh failed: '))).toBe(true);
+  expect(kinds.some((k) => k === 'Refreshed' || k === 'Recovered')).toBe(true);
+  expect(kinds.at(-1)).toBe('Connected');
+  // Each entry has an exact time on hover.
+  await expect(activity.locator('time').first()).toHaveAttribute('title', /\d/);
+  await expect(panel).toContainText('Premium');
+  await expect(panel.getByRole('button', { name: 'Refresh premium status' })).toBeEnabled();
+  await expect(panel).not.toContainText('Needs you by');
+  await dismissToasts(page);
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: join(SHOTS, 'lifecycle-3-details.png'), animations: 'disabled' });
+
+  // Token management: Refresh all now, and the X premium status.
+  const tools = page.getByRole('region', { name: 'Token management' });
+  await tools.getByRole('button', { name: 'Refresh all now' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Refreshed 1 account' })).toBeVisible();
+  await expect(activity.getByRole('listitem').first()).toContainText('Refreshed');
+  await panel.getByRole('button', { name: 'Refresh premium status' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toBeVisible();
+  await tools.getByRole('button', { name: 'Refresh X premium status' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toHaveCount(2);
+  await shot(page, 'lifecycle-4-token-management.png');
+
+  // Dark: the top of the page, the green pill's details and the notices (all read now).
+  await dismissToasts(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('main').evaluate((el) => el.scrollTo(0, 0));
+  await bell(page).click();
+  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem')).toHaveCount(2);
+  // The red one came after the list was last opened: it is the one marked unread.
+  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem').filter({ hasText: '(unread)' })).toHaveCount(1);
+  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem').first()).toContainText('(unread)');
+  await shot(page, 'lifecycle-5-dark.png');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Notifications' })).toHaveCount(0);
+  await expect(bell(page)).toBeFocused();
+});
+
+test('settings: the warning window moves the yellow threshold; no launch-at-login in the browser host', async ({ page }) => {
+  await open(page);
+  const tools = page.getByRole('region', { name: 'Token management' });
+  const days = tools.getByRole('spinbutton', { name: /Warn me/ });
+  await expect(days).toHaveValue('7');
+  await expect(tools.getByRole('checkbox', { name: 'Launch Plugboard at login' })).toHaveCount(0);
+  const pill = pills(page).first();
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+
+  // Out of range: refused in plain words, tied to the field.
+  await days.fill('90');
+  await tools.getByRole('button', { name: 'Save' }).click();
+  await expect(days).toHaveAttribute('aria-invalid', 'true');
+  await expect(tools.getByRole('alert')).toContainText('1 to 60');
+
+  // The reconnected connection has 10 days left: a 12-day window makes it yellow at once.
+  await days.fill('12');
+  await tools.getByRole('button', { name: 'Save' }).click();
+  await expect(pill).toHaveAttribute('data-status', 'expiring');
+  await expect(days).toHaveAttribute('aria-invalid', 'false');
+  await days.fill('7');
+  await tools.getByRole('button', { name: 'Save' }).click();
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+});
+
+test('the landing URL field names its error (aria-invalid, aria-describedby)', async ({ page }) => {
+  await open(page);
+  const card = xCard(page);
+  const popup = page.waitForEvent('popup');
+  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
+  await (await popup).close();
+  await card.getByText("Browser didn't come back?").click();
+  const field = card.getByLabel('Landing URL');
+  await expect(field).toHaveAttribute('aria-invalid', 'false');
+  await field.fill('not a web address');
+  await card.getByRole('button', { name: 'Finish' }).click();
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription(/not a web address/);
+  await card.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(card.getByText('Waiting for authorization in your browser')).toHaveCount(0);
+});
+
+test('offline: a calm banner, network actions say why, an offline answer is not a red error', async ({ page }) => {
+  // The browser host never sees the OS go offline: the page is shown what the desktop app reports then.
+  await page.route('**/api/app.status', async (route) => {
+    const real = (await (await route.fetch()).json()) as { ok: boolean; result: Record<string, unknown> };
+    await route.fulfill({ json: { ...real, result: { ...real.result, online: false } } });
+  });
+  await page.route('**/api/accounts.refresh', (route) =>
+    route.fulfill({ json: { ok: false, error: { code: 'offline', message: 'You are offline. Plugboard will renew this account by itself when the network is back.' } } }),
+  );
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await open(page);
+  const banner = page.getByRole('status').filter({ hasText: 'Offline — Plugboard will renew your accounts when the network is back' });
+  await expect(banner).toBeVisible();
+  const tools = page.getByRole('region', { name: 'Token management' });
+  const refreshAll = tools.getByRole('button', { name: 'Refresh all now' });
+  await expect(refreshAll).toBeDisabled();
+  await expect(refreshAll).toHaveAccessibleDescription(/offline/i);
+  await expect(xCard(page).getByRole('button', { name: 'Connect X (Twitter)' })).toBeDisabled();
+  await expect(xCard(page).getByRole('button', { name: 'Connect X (Twitter)' })).toHaveAttribute('title', /offline/i);
+  const refresh = xCard(page).getByRole('button', { name: 'Refresh @alice_creates' });
+  await expect(refresh).toHaveAttribute('title', /offline/i);
+  await refresh.click();
+  await expect(page.getByRole('status').filter({ hasText: 'You are offline. Plugboard will renew this account by itself' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await shot(page, 'lifecycle-6-offline.png');
+});
