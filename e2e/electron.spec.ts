@@ -129,4 +129,16 @@ test.describe('Electron shell', () => {
     expect(opened).toBeNull();
     expect(app.windows()).toHaveLength(1);
   });
+
+  test('closing the window keeps the app running in the tray', async () => {
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+    await expect
+      .poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), destroyed: w.isDestroyed() }))))
+      .toEqual([{ visible: false, destroyed: false }]);
+    // The core still answers, and this shell offers launch at login (null only in the browser host).
+    const reply = await page.evaluate(() => (globalThis as unknown as PageGlobals).plugboard!.invoke('app.status', {}));
+    expect(reply.ok && typeof reply.result.launchAtLogin).toBe('boolean');
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.show());
+    await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible())).toBe(true);
+  });
 });

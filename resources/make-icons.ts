@@ -59,6 +59,30 @@ function render(size: number, attention: boolean): Buffer {
   return png(size, Buffer.concat(rows));
 }
 
+/**
+ * The macOS menu-bar variant: the plug alone, black with alpha, filling the
+ * icon (a template image, which macOS tints for light and dark menu bars; the
+ * tile would become a solid square there). Its file name ends in "Template",
+ * which is how nativeImage recognises a template image.
+ */
+function renderTemplate(size: number): Buffer {
+  const view = { x: 66, y: 80, size: 380 }; // the plug's bounding box, squared, in design units
+  const unitsPerPixel = view.size / size;
+  const rows: Buffer[] = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 4);
+    for (let x = 0; x < size; x++) {
+      const px = view.x + (x + 0.5) * unitsPerPixel;
+      const py = view.y + (y + 0.5) * unitsPerPixel;
+      const pixel: Rgba = [0, 0, 0, 0];
+      over(pixel, [0, 0, 0], Math.min(...PLUG.map((part) => roundedRectDistance(px, py, part))), unitsPerPixel);
+      pixel.forEach((v, i) => row.writeUInt8(Math.round(i === 3 ? v * 255 : v), 1 + x * 4 + i));
+    }
+    rows.push(row);
+  }
+  return png(size, Buffer.concat(rows));
+}
+
 function png(size: number, scanlines: Buffer): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -105,3 +129,5 @@ writeFileSync(out('tray.png'), render(16, false));
 writeFileSync(out('tray@2x.png'), render(32, false));
 writeFileSync(out('tray-attention.png'), render(16, true));
 writeFileSync(out('tray-attention@2x.png'), render(32, true));
+writeFileSync(out('trayTemplate.png'), renderTemplate(16));
+writeFileSync(out('trayTemplate@2x.png'), renderTemplate(32));

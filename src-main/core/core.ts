@@ -504,16 +504,17 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       lifecycle.setOnline(online);
     },
     attention() {
+      // Derived as if nothing were in flight: a refresh under way must not make the tray flicker.
       return accounts
         .all()
-        .map((row) => ({ row, view: accountView(row) }))
-        .filter(({ view }) => view.status === 'expired' || view.status === 'expiring')
-        .map(({ row, view }) => ({
+        .map((row) => ({ row, derived: deriveStatus(row, providerDecl(row.platform), clock.now(), { warningWindowMs: warningWindowMs() }) }))
+        .filter(({ derived }) => derived.status === 'expired' || derived.status === 'expiring')
+        .map(({ row, derived }) => ({
           accountId: row.id,
           platform: row.platform,
           label: `${providerDecl(row.platform).name} @${row.handle}`,
-          status: view.status,
-          reason: view.statusReason,
+          status: derived.status,
+          reason: derived.reason,
         }));
     },
     openAccount(accountId) {

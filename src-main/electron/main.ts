@@ -1,23 +1,30 @@
 // Plugboard's Electron entry: one instance, plugboard:// callbacks, the core,
-// IPC, the window and the tray. Everything before `run()` must happen before
-// the app is ready, and nothing may await at the top level: the main process
-// is an ES module, and a top-level await on readiness would hang the app.
+// IPC, the window, the tray, notifications, sleep/wake and the network.
+// Everything before `run()` must happen before the app is ready, and nothing
+// may await at the top level: the main process is an ES module, and a
+// top-level await on readiness would hang the app.
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, session, shell, type BrowserWindow, type Tray } from 'electron';
+import { Notification, app, dialog, net, powerMonitor, session, shell, type BrowserWindow } from 'electron';
 import type { RedirectKind } from '../api/contract.ts';
 import { openCore } from '../core/core.ts';
 import { createFileLogger } from '../core/file-logger.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Core } from '../core/types.ts';
+import { watchTray } from '../core/tray-model.ts';
+import type { Core, CoreDeps } from '../core/types.ts';
 import { parseOriginMap } from '../http/origins.ts';
 import { registerAppScheme, serveRenderer } from './app-scheme.ts';
+import { HIDDEN_FLAG, linuxLaunchCommand, xdgAutostart } from './autostart.ts';
+import { createCloseToTray, trayHint } from './close-to-tray.ts';
 import { connectIpc } from './ipc.ts';
-import { PROTOCOL_SCHEME, findProtocolUrl, isOpenableAuthorizationUrl } from './policy.ts';
-import { openElectronPrefs } from './prefs.ts';
+import { createNotifier, type Notifier } from './notifier.ts';
+import { APP_USER_MODEL_ID, PROTOCOL_SCHEME, findProtocolUrl, isOpenableAuthorizationUrl } from './policy.ts';
+import { watchPowerAndNetwork } from './power.ts';
+import { openElectronPrefs, type ShellPrefs } from './prefs.ts';
 import { chooseKeyWrapper } from './safe-storage-wrapper.ts';
-import { createTray } from './tray.ts';
-import { createMainWindow, hardenWebContents, lockDownSession } from './window.ts';
+import { createTray, type AppTray } from './tray.ts';
+import { createMainWindow, hardenWebContents, hideOnClose, lockDownSession } from './window.ts';
 
 const REDIRECT_KINDS: RedirectKind[] = ['loopback', 'protocol', 'manual', 'https-relay'];
 
@@ -27,17 +34,34 @@ const paths = {
   preload: fromHere('../../src-preload/preload.cjs'),
   renderer: fromHere('../../../dist/renderer'),
   appIcon: fromHere('../../../resources/icon.png'),
-  trayIcon: fromHere('../../../resources/tray.png'),
+  tray: {
+    normal: fromHere('../../../resources/tray.png'),
+    attention: fromHere('../../../resources/tray-attention.png'),
+    macTemplate: fromHere('../../../resources/trayTemplate.png'),
+  },
 };
 
 let logger: Logger;
 let core: Core | null = null;
 let win: BrowserWindow | null = null;
 /** Held here: a Tray nobody references is garbage-collected and vanishes. */
-let tray: Tray | null = null;
+let tray: AppTray | null = null;
+let notifier: Notifier | null = null;
+let shellPrefs: ShellPrefs | null = null;
+/** Undo for the tray's and the power/network watchers, run before the core closes. */
+const stopWatchers: (() => void)[] = [];
 let coreClosed = false;
 /** plugboard:// URLs that arrived before the core was open (macOS sends open-url that early). */
 const pendingUrls: string[] = [];
+/** An account a notification asked for before the core was open (the core notifies while it opens). */
+let pendingAccount: string | null = null;
+
+/** The window's close hides it, unless Quit was chosen. */
+const closeToTray = createCloseToTray({
+  hintShown: () => shellPrefs?.get('trayHintShown') ?? true,
+  markHintShown: () => shellPrefs?.set('trayHintShown', true),
+  showHint: () => notifier?.show(trayHint(process.platform), showWindow) ?? false,
+});
 
 app.enableSandbox();
 registerAppScheme();
@@ -57,6 +81,9 @@ function run(): void {
   // Child processes (renderers, utilities) inherit the environment; the passphrase stays here.
   delete process.env.PLUGBOARD_PASSPHRASE;
   logger = createFileLogger(join(dataDir, 'logs'), { echo: !app.isPackaged });
+  // Before any window or notification: Windows files them under this ID (see policy.ts).
+  // An unpackaged run has no shortcut carrying it and goes by its executable's path instead.
+  if (process.platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_USER_MODEL_ID : process.execPath);
   registerProtocolClient();
 
   const launchUrl = findProtocolUrl(process.argv);
@@ -69,14 +96,17 @@ function run(): void {
   app.on('second-instance', (_event, argv) => {
     const url = findProtocolUrl(argv);
     if (url) deliverProtocolUrl(url);
-    else showWindow();
+    // A login start while already running changes nothing; the user starting it again wants the window.
+    else if (!argv.includes(HIDDEN_FLAG)) showWindow();
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, logger));
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-  app.on('activate', showWindow);
+  // Quit from the tray, the app menu, Cmd+Q, the dock or the OS all pass here first; only then may windows close.
+  app.on('before-quit', () => closeToTray.quitting());
+  // Listening here at all replaces Electron's default (quit when the last window closes): Plugboard lives in the tray.
+  app.on('window-all-closed', () => {});
+  app.on('activate', () => showWindow());
   app.on('will-quit', (event) => {
+    for (const stop of stopWatchers.splice(0)) stop();
     if (!core || coreClosed) return;
     event.preventDefault();
     coreClosed = true;
@@ -100,19 +130,118 @@ async function start(passphrase: string | undefined): Promise<void> {
   serveRenderer(paths.renderer);
   lockDownSession(session.defaultSession);
   const keyWrapper = await chooseKeyWrapper({ passphrase, logger });
+  const prefs = openElectronPrefs(dataDir);
+  shellPrefs = prefs.shell;
+  // Created before the core, which may notify while it opens (notices due at start-up);
+  // a click reads `core` only when it happens.
+  notifier = createNotifier({
+    Notification,
+    onNoticeClick: (notice) => openAccount(notice.accountId),
+    logger,
+    ...(process.platform === 'darwin' ? {} : { icon: paths.appIcon }),
+  });
+  const notify: CoreDeps['notify'] = (notice) => notifier?.notify(notice);
   core = await openCore({
     dataDir,
     keyWrapper,
-    prefs: openElectronPrefs(dataDir),
+    prefs: prefs.prefs,
     openExternal,
     redirectKinds: REDIRECT_KINDS,
     origins: parseOriginMap(process.env.PLUGBOARD_ORIGINS),
     logger,
+    isOnline: () => net.isOnline(),
+    notify,
+    loginItem: loginItem(),
   });
   connectIpc(core, () => win);
-  tray = createTray({ icon: paths.trayIcon, onOpen: showWindow, onQuit: () => app.quit() });
-  showWindow();
+  stopWatchers.push(watchPowerAndNetwork(core, { powerMonitor, net, logger }));
+  const appTray = createTray({
+    icons: paths.tray,
+    logger,
+    actions: {
+      openAccount,
+      open: () => showWindow(),
+      refreshAll: () => {
+        core
+          ?.call('accounts.refreshAll', {})
+          .then((reply) => {
+            if (!reply.ok) logger.warn('refresh all from the tray failed', { error: reply.error.message });
+          })
+          .catch((e: Error) => logger.error('refresh all from the tray failed', { error: e.message }));
+      },
+      quit: () => app.quit(),
+    },
+  });
+  tray = appTray;
+  const trayWatch = watchTray(core, (model) => appTray.update(model), {
+    onError: (e) => logger.warn('the tray could not be updated', { error: (e as Error).message ?? String(e) }),
+  });
+  stopWatchers.push(() => trayWatch.stop());
+
+  // Started by the OS at login: the page loads (so a notification click finds it
+  // ready) but the window stays hidden; the tray is there.
+  if (startedAtLogin()) ensureWindow(false);
+  else showWindow();
   for (const url of pendingUrls.splice(0)) handOver(url);
+  if (pendingAccount) openAccount(pendingAccount);
+}
+
+function startedAtLogin(): boolean {
+  if (process.argv.includes(HIDDEN_FLAG)) return true;
+  return process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
+}
+
+/**
+ * Launch at login (a setting). macOS and Windows: Electron's login items.
+ * Windows runs the registry command with HIDDEN_FLAG, so get() must ask with
+ * the same path and args. Linux: Electron's login items do nothing there, so an
+ * XDG autostart entry instead (autostart.ts).
+ */
+function loginItem(): CoreDeps['loginItem'] {
+  switch (process.platform) {
+    case 'darwin':
+      return {
+        get: () => app.getLoginItemSettings().openAtLogin,
+        set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
+      };
+    case 'win32': {
+      // Unpackaged, Electron needs the app folder; Electron joins args unquoted, hence the quotes.
+      const options = { path: process.execPath, args: [...(process.defaultApp ? [`"${app.getAppPath()}"`] : []), HIDDEN_FLAG] };
+      return {
+        get: () => app.getLoginItemSettings(options).openAtLogin,
+        set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, ...options }),
+      };
+    }
+    case 'linux': {
+      const autostart = xdgAutostart({
+        env: process.env,
+        home: homedir(),
+        command: linuxLaunchCommand({ execPath: process.execPath, appImage: process.env.APPIMAGE, defaultApp: Boolean(process.defaultApp), appPath: app.getAppPath() }),
+      });
+      // An AppImage moved or replaced by a newer one: point the entry at this copy.
+      try {
+        if (autostart.get()) autostart.set(true);
+      } catch (e) {
+        logger.warn('could not update the autostart entry', { error: (e as Error).message });
+      }
+      return autostart;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A notification or a tray item asked for an account: show the window, then that account. */
+function openAccount(accountId: string): void {
+  if (!core) {
+    pendingAccount = accountId;
+    return;
+  }
+  pendingAccount = null;
+  const shown = showWindow();
+  // A window made just now has no page listening yet; the event waits for it to load.
+  if (shown?.webContents.isLoading()) shown.webContents.once('did-finish-load', () => core?.openAccount(accountId));
+  else core.openAccount(accountId);
 }
 
 function registerProtocolClient(): void {
@@ -136,19 +265,31 @@ function handOver(url: string): void {
   core?.handleProtocolUrl(url).catch((e: Error) => logger.error('handling a plugboard:// url failed', { error: e.message }));
 }
 
-function showWindow(): void {
-  if (!core) return;
-  if (!win || win.isDestroyed()) {
-    // It shows itself once ready-to-show; showing it now would flash an empty frame.
-    win = createMainWindow({ preload: paths.preload, icon: paths.appIcon, devTools: !app.isPackaged, logger });
-    win.on('closed', () => {
-      win = null;
-    });
-    return;
-  }
-  if (win.isMinimized()) win.restore();
-  win.show();
-  win.focus();
+/** The main window, made if there is none; a new one shows itself once ready when `show`. */
+function ensureWindow(show: boolean): { win: BrowserWindow; created: boolean } {
+  if (win && !win.isDestroyed()) return { win, created: false };
+  // It shows itself once ready-to-show; showing it now would flash an empty frame.
+  const created = createMainWindow({ preload: paths.preload, icon: paths.appIcon, devTools: !app.isPackaged, logger, showWhenReady: show });
+  hideOnClose(created, () => closeToTray.shouldHide());
+  // Windows: the session is ending (shutdown, log-off), so closing must not be refused.
+  created.on('session-end', () => closeToTray.quitting());
+  created.on('closed', () => {
+    if (win === created) win = null;
+  });
+  win = created;
+  return { win: created, created: true };
+}
+
+function showWindow(): BrowserWindow | null {
+  if (!core) return null;
+  const { win: w, created } = ensureWindow(true);
+  if (created) return w;
+  if (w.isMinimized()) w.restore();
+  w.show();
+  // From the menu bar or a notification, macOS would leave another app in front.
+  if (process.platform === 'darwin') app.focus({ steal: true });
+  w.focus();
+  return w;
 }
 
 /** The core hands over only authorization URLs it built; this still refuses anything but https or local http. */

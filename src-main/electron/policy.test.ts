@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   APP_ENTRY_URL,
+  APP_USER_MODEL_ID,
   findProtocolUrl,
   isAppUrl,
   isDeveloperPortalUrl,
@@ -121,5 +123,12 @@ describe('findProtocolUrl', () => {
     expect(findProtocolUrl(['/opt/Plugboard/plugboard', '--no-sandbox', url])).toBe(url);
     expect(findProtocolUrl(['C:\\Plugboard.exe', '--', 'PLUGBOARD://oauth/callback/x?code=c'])).toBe('PLUGBOARD://oauth/callback/x?code=c');
     expect(findProtocolUrl(['/usr/bin/electron', '.'])).toBeUndefined();
+  });
+});
+
+describe('APP_USER_MODEL_ID', () => {
+  it('is electron-builder.yml appId, which the Windows installer gives the Start-menu shortcut', () => {
+    const yml = readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8');
+    expect(yml.match(/^appId:\s*(\S+)\s*$/m)?.[1]).toBe(APP_USER_MODEL_ID);
   });
 });

@@ -8,6 +8,12 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'plugboard';
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 export const PROTOCOL_SCHEME = 'plugboard';
+/**
+ * Windows ties notifications (and the login item's registry name) to the
+ * process's AppUserModelID, which must match the Start-menu shortcut's; the
+ * NSIS installer gives the shortcut electron-builder.yml's appId.
+ */
+export const APP_USER_MODEL_ID = 'app.plugboard.desktop';
 
 export const RENDERER_CSP = [
   "default-src 'self'",

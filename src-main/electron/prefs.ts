@@ -1,9 +1,34 @@
 // Preferences through electron-store: the same preferences.json, shape and
-// defaults as the plain-Node conf version in ../prefs/prefs.ts.
+// defaults as the plain-Node conf version in ../prefs/prefs.ts, plus a few keys
+// only the Electron shell reads (ShellPrefsShape). One store, one file, so the
+// core's view and the shell's view never overwrite each other's writes.
 import Store from 'electron-store';
 import { prefsDefaults, type Prefs, type PrefsShape } from '../prefs/prefs.ts';
 
-export function openElectronPrefs(dataDir: string): Prefs {
-  const store = new Store<PrefsShape>({ cwd: dataDir, name: 'preferences', defaults: prefsDefaults });
-  return { get: (key) => store.get(key), set: (key, value) => store.set(key, value as Exclude<typeof value, undefined>) };
+/** Keys of the desktop shell alone; the core and the browser host never read them. */
+export interface ShellPrefsShape {
+  /** The one-time "Plugboard is still running in the tray" notification has been shown. */
+  trayHintShown: boolean;
+}
+
+export interface ShellPrefs {
+  get<K extends keyof ShellPrefsShape>(key: K): ShellPrefsShape[K];
+  set<K extends keyof ShellPrefsShape>(key: K, value: ShellPrefsShape[K]): void;
+}
+
+export const shellPrefsDefaults: ShellPrefsShape = { trayHintShown: false };
+
+export function openElectronPrefs(dataDir: string): { prefs: Prefs; shell: ShellPrefs } {
+  const store = new Store<PrefsShape & ShellPrefsShape>({
+    cwd: dataDir,
+    name: 'preferences',
+    defaults: { ...prefsDefaults, ...shellPrefsDefaults },
+  });
+  // One store, two views, each typed to its own keys.
+  const core = store as unknown as Store<PrefsShape>;
+  const shell = store as unknown as Store<ShellPrefsShape>;
+  return {
+    prefs: { get: (key) => core.get(key), set: (key, value) => core.set(key, value as Exclude<typeof value, undefined>) },
+    shell: { get: (key) => shell.get(key), set: (key, value) => shell.set(key, value as Exclude<typeof value, undefined>) },
+  };
 }

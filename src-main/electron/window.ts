@@ -4,7 +4,14 @@ import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import type { Logger } from '../core/logger.ts';
 import { APP_ENTRY_URL, isAppUrl, isDeveloperPortalUrl, isPermissionGranted } from './policy.ts';
 
-export function createMainWindow(opts: { preload: string; icon: string; devTools: boolean; logger: Logger }): BrowserWindow {
+export function createMainWindow(opts: {
+  preload: string;
+  icon: string;
+  devTools: boolean;
+  logger: Logger;
+  /** false: load the page but stay hidden (started at login, living in the tray). Default true. */
+  showWhenReady?: boolean;
+}): BrowserWindow {
   const win = new BrowserWindow({
     width: 1100,
     height: 760,
@@ -26,11 +33,29 @@ export function createMainWindow(opts: { preload: string; icon: string; devTools
       devTools: opts.devTools,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  if (opts.showWhenReady !== false) win.once('ready-to-show', () => win.show());
   // The title stays the product's name whatever the page's <title> says.
   win.on('page-title-updated', (event) => event.preventDefault());
   win.loadURL(APP_ENTRY_URL).catch((e: Error) => opts.logger.error('the window could not load the app', { error: e.message }));
   return win;
+}
+
+/**
+ * Closing the window hides it (the app lives on in the tray) unless shouldHide
+ * says the user chose Quit. A macOS full-screen window leaves full screen first:
+ * hiding it in place leaves a black space behind.
+ */
+export function hideOnClose(win: BrowserWindow, shouldHide: () => boolean): void {
+  win.on('close', (event) => {
+    if (!shouldHide()) return;
+    event.preventDefault();
+    if (process.platform === 'darwin' && win.isFullScreen()) {
+      win.once('leave-full-screen', () => win.hide());
+      win.setFullScreen(false);
+      return;
+    }
+    win.hide();
+  });
 }
 
 /** For every webContents (app 'web-contents-created'): no navigation away, no new windows, no webviews. */

@@ -1,0 +1,197 @@
+// What the tray shows, as plain data: the icon's state, the tooltip and the
+// menu's items. The Electron shell only renders this (src-main/electron/tray.ts),
+// so every rule about the tray — order, caps, wording, what is enabled — is
+// decided and tested here, under Node.
+import type { AppStatus, ApiEvent } from '../api/contract.ts';
+import type { AttentionItem, Core } from './types.ts';
+
+export type TrayItem =
+  /** "Reconnect X @alice — expired": opens that account with Reconnect offered. */
+  | { kind: 'account'; accountId: string; label: string }
+  | { kind: 'open' }
+  | { kind: 'refreshAll'; enabled: boolean }
+  | { kind: 'quit' }
+  | { kind: 'separator' }
+  /** A line of text that does nothing when clicked. */
+  | { kind: 'note'; label: string };
+
+export interface TrayModel {
+  /** The icon's attention variant: some account needs the user. */
+  attention: boolean;
+  tooltip: string;
+  items: TrayItem[];
+}
+
+export interface TrayStatus {
+  online: boolean;
+  /** Refreshes running or waiting now. */
+  refreshing: number;
+}
+
+/** Longest menu label, in user-perceived characters; longer ones end in "…". */
+export const MAX_LABEL = 60;
+/** Accounts listed by name; the rest are counted. */
+export const MAX_ACCOUNTS = 10;
+
+const SEVERITY: Partial<Record<AttentionItem['status'], number>> = { expired: 0, expiring: 1 };
+const NEEDS_YOU: ReadonlySet<AttentionItem['status']> = new Set(['expired', 'expiring']);
+
+export function trayModel(items: readonly AttentionItem[], status: TrayStatus): TrayModel {
+  const accounts = items.filter((i) => NEEDS_YOU.has(i.status)).sort(byUrgency);
+  const refreshing = Math.max(0, Math.floor(status.refreshing));
+  const out: TrayItem[] = [];
+
+  if (!status.online) out.push({ kind: 'note', label: 'Offline — will retry' });
+  else if (refreshing > 0) out.push({ kind: 'note', label: `Refreshing ${count(refreshing, 'account')}…` });
+
+  if (accounts.length > 0) {
+    out.push({ kind: 'note', label: `${count(accounts.length, 'account')} ${accounts.length === 1 ? 'needs' : 'need'} you` });
+    for (const item of accounts.slice(0, MAX_ACCOUNTS)) {
+      out.push({ kind: 'account', accountId: item.accountId, label: accountLabel(item) });
+    }
+    const rest = accounts.length - MAX_ACCOUNTS;
+    if (rest > 0) out.push({ kind: 'note', label: `and ${rest} more — open Plugboard` });
+  }
+
+  if (out.length > 0) out.push({ kind: 'separator' });
+  out.push({ kind: 'open' }, { kind: 'refreshAll', enabled: status.online && refreshing === 0 }, { kind: 'separator' }, { kind: 'quit' });
+
+  return { attention: accounts.length > 0, tooltip: tooltip(accounts.length, status.online, refreshing), items: out };
+}
+
+/** Expired before expiring, then by label (case- and accent-insensitive), then by id so equal labels keep one order. */
+function byUrgency(a: AttentionItem, b: AttentionItem): number {
+  return (
+    (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9) ||
+    a.label.localeCompare(b.label, 'en', { sensitivity: 'base', numeric: true }) ||
+    (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) ||
+    (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0)
+  );
+}
+
+function accountLabel(item: AttentionItem): string {
+  const prefix = 'Reconnect ';
+  const suffix = item.status === 'expired' ? ' — expired' : ' — expiring soon';
+  const room = MAX_LABEL - graphemes(prefix).length - graphemes(suffix).length;
+  return prefix + truncate(clean(item.label) || 'account', room) + suffix;
+}
+
+function tooltip(needing: number, online: boolean, refreshing: number): string {
+  const parts = ['Plugboard'];
+  if (needing > 0) parts.push(`${count(needing, 'account')} ${needing === 1 ? 'needs' : 'need'} you`);
+  if (!online) parts.push('offline');
+  else if (refreshing > 0) parts.push('refreshing…');
+  return parts.join(' — ');
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Labels come from platform profiles: no control characters (a newline would
+ * break the menu line) and no bidirectional overrides (which could make a
+ * handle read as different text), whitespace runs folded to one space.
+ */
+function clean(label: string): string {
+  return label
+    .replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+function graphemes(text: string): string[] {
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+/** At most max user-perceived characters: never splits an emoji or a combining accent. */
+export function truncate(text: string, max: number): string {
+  const g = graphemes(text);
+  if (g.length <= max) return text;
+  return g.slice(0, Math.max(0, max - 1)).join('').trimEnd() + '…';
+}
+
+/** The core events after which the tray may look different. */
+const TRAY_EVENTS: ReadonlySet<ApiEvent['type']> = new Set(['accounts.changed', 'notices.changed', 'app.changed']);
+
+export interface TrayWatchOptions {
+  /** Quiet time after the last event before rebuilding, ms. */
+  delayMs?: number;
+  /** A steady stream of events still rebuilds at least this often, ms. */
+  maxWaitMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps the tray in step with the core: builds the model now, then again after
+ * each burst of relevant events (debounced), and hands it to render only when
+ * it changed — rebuilding a native menu closes it if the user has it open.
+ */
+export function watchTray(
+  core: Pick<Core, 'subscribe' | 'attention' | 'call'>,
+  render: (model: TrayModel) => void,
+  opts: TrayWatchOptions = {},
+): { refresh(): void; stop(): void } {
+  const delayMs = opts.delayMs ?? 200;
+  const maxWaitMs = opts.maxWaitMs ?? 1000;
+  const onError = opts.onError ?? (() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let firstPendingAt: number | null = null;
+  let stopped = false;
+  let generation = 0;
+  let status: TrayStatus = { online: true, refreshing: 0 };
+  let shown: string | null = null;
+
+  async function rebuild(): Promise<void> {
+    const mine = ++generation;
+    try {
+      const reply = await core.call('app.status', {});
+      if (reply.ok) {
+        const s = reply.result as AppStatus;
+        status = { online: s.online, refreshing: s.refreshing };
+      }
+    } catch (e) {
+      onError(e); // keep the last known status
+    }
+    // A later rebuild started meanwhile: it has fresher facts.
+    if (stopped || mine !== generation) return;
+    try {
+      const model = trayModel(core.attention(), status);
+      const key = JSON.stringify(model);
+      if (key === shown) return;
+      render(model);
+      shown = key;
+    } catch (e) {
+      onError(e);
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    const now = Date.now();
+    firstPendingAt ??= now;
+    if (timer !== undefined) clearTimeout(timer);
+    const wait = Math.max(0, Math.min(delayMs, firstPendingAt + maxWaitMs - now));
+    timer = setTimeout(() => {
+      timer = undefined;
+      firstPendingAt = null;
+      void rebuild();
+    }, wait);
+  }
+
+  const unsubscribe = core.subscribe((event) => {
+    if (TRAY_EVENTS.has(event.type)) schedule();
+  });
+  void rebuild();
+
+  return {
+    refresh: schedule,
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      unsubscribe();
+    },
+  };
+}
