@@ -95,11 +95,14 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(details(page, '@alice_creates').getByRole('button', { name: 'Reconnect' })).toBeVisible();
   await expect(pill).toHaveClass(/pill--spotlight/);
 
-  // Seven more: the refresh token died on day 10, X refuses the renewal, the pill is red.
+  // Seven more: the refresh token died on day 10 and the pill is red. Plugboard does not ask X to renew a
+  // connection past its deadline, so there is one red notice ("has expired"), not a second "refused" one.
   await demo.travel('+7d');
   await expect(pill).toHaveAttribute('data-status', 'expired');
   await expect(pill).toContainText('Token expired — Reconnect');
   await expect(unread(page)).toHaveText('1');
+  const noticesNow = await demo.api('notices.list', {});
+  expect(noticesNow.map((n: { title: string }) => n.title)).toEqual(['X (Twitter) @alice_creates has expired', 'X (Twitter) @alice_creates expires in 6 days']);
   // The notice's highlight fades by itself.
   await expect(pill).not.toHaveClass(/pill--spotlight/, { timeout: 5000 });
   await dismissToasts(page);
@@ -121,7 +124,7 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   const entries = await activity.getByRole('listitem').allInnerTexts();
   const kinds = entries.map((e) => e.split('\n')[0]!.trim());
   expect(kinds[0]).toBe('Reconnected');
-  expect(kinds.some((k) => k.startsWith('Refresh failed: '))).toBe(true);
+  expect(kinds.some((k) => k.startsWith('Refresh failed: '))).toBe(false);
   expect(kinds.some((k) => k === 'Refreshed' || k === 'Recovered')).toBe(true);
   expect(kinds.at(-1)).toBe('Connected');
   // Each entry has an exact time on hover.

@@ -351,6 +351,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       if (!canRenew(providerDecl(row.platform))) {
         throw new ApiFailure('bad_request', `${providerDecl(row.platform).name} tokens cannot be renewed without you: use Reconnect.`);
       }
+      if (row.connection_expires_at !== null && row.connection_expires_at <= clock.now()) {
+        throw new ApiFailure('bad_request', `This ${providerDecl(row.platform).name} connection ended on ${new Date(row.connection_expires_at).toISOString().slice(0, 10)} and cannot be renewed: use Reconnect.`);
+      }
       // Only the OS's word refuses at once: after a failed request the user may know the network is back.
       if (deps.isOnline?.() === false) {
         throw new ApiFailure('offline', 'You are offline. Plugboard will renew this account by itself when the network is back.');

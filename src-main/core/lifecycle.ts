@@ -35,13 +35,22 @@ export interface LifecycleDeps {
   workspaceName: (workspaceId: string) => string;
 }
 
+const TRANSIENT_KINDS = new Set(['network', 'server', 'rate_limited', 'malformed']);
+const DEADLINE_DRIFT_MS = 10 * 60_000;
+
 export function canRenew(decl: ProviderDecl): boolean {
   return decl.renewal !== 'none';
 }
 
 /** The connection's own deadline: a refresh token's fixed expiry, or for a platform that cannot renew, the token's. */
 export function connectionDeadline(decl: ProviderDecl, tokens: TokenSet, previous: number | null): number | null {
-  if (tokens.refreshTokenExpiresAt !== undefined) return tokens.refreshTokenExpiresAt;
+  if (tokens.refreshTokenExpiresAt !== undefined && tokens.refreshTokenExpiresAt !== null) {
+    // A fixed deadline re-announced in whole seconds after each refresh drifts by a second or so;
+    // keeping the stored one keeps the notices about it (keyed by deadline) from firing again.
+    if (previous !== null && Math.abs(tokens.refreshTokenExpiresAt - previous) < DEADLINE_DRIFT_MS) return previous;
+    return tokens.refreshTokenExpiresAt;
+  }
+  if (tokens.refreshTokenExpiresAt === null) return null;
   if (decl.renewal === 'none') return tokens.accessTokenExpiresAt;
   return tokens.refreshToken ? null : previous;
 }
@@ -119,6 +128,8 @@ export class Lifecycle {
   async refreshNow(id: string): Promise<void> {
     this.#forced.add(id);
     const outcome = await this.scheduler.runNow(id);
+    // Joining a run already in flight did not consume the mark; it must not force a later timer run.
+    this.#forced.delete(id);
     if (!outcome.ok) {
       const row = this.#d.accounts.get(id);
       throw new PlatformError(outcome.kind, row?.last_error_message ?? 'The refresh failed.', { retryAt: outcome.retryAt ?? null });
@@ -140,7 +151,9 @@ export class Lifecycle {
     if (!row) return { ok: true, nextDueAt: null };
     const decl = providerDecl(row.platform);
     try {
-      if (canRenew(decl) && (force || this.#renewalDue(row))) await this.#refresh(id);
+      // A retry after a transient failure renews even before the token is due: that is what failed.
+      const retrying = row.last_error_kind !== null && TRANSIENT_KINDS.has(row.last_error_kind);
+      if (canRenew(decl) && !this.#connectionEnded(row) && (force || retrying || this.#renewalDue(row))) await this.#refresh(id);
     } catch (e) {
       const after = this.#d.accounts.get(id);
       if (after) this.checkNotices(after);
@@ -152,6 +165,11 @@ export class Lifecycle {
     if (!after) return { ok: true, nextDueAt: null };
     this.checkNotices(after);
     return { ok: true, nextDueAt: this.#nextDue(after, this.#d.random) };
+  }
+
+  /** Past its own deadline a connection cannot renew; asking the platform would only add a second red notice. */
+  #connectionEnded(row: AccountRow): boolean {
+    return row.connection_expires_at !== null && row.connection_expires_at <= this.#d.clock.now();
   }
 
   /** Due once the earliest jittered renewal moment has passed. */
@@ -167,7 +185,7 @@ export class Lifecycle {
     const now = this.#d.clock.now();
     const times: number[] = [];
     const refused = row.last_error_kind === 'auth' || row.last_error_kind === 'setup';
-    if (canRenew(decl) && !refused && row.token_expires_at !== null) {
+    if (canRenew(decl) && !refused && !this.#connectionEnded(row) && row.token_expires_at !== null) {
       const obtainedAt = row.token_obtained_at ?? row.last_synced_at ?? row.created_at;
       times.push(renewAt({ obtainedAt, expiresAt: row.token_expires_at, random }));
     }
