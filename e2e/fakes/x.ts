@@ -13,6 +13,7 @@
 //   revoke-user           {userId}
 //   live-grants           {userId}          → number
 //   users                 {}                → the test users
+//   change-profile        {userId, name?, color?: [r,g,b]}  a new name and/or picture (new picture URL)
 //   requests              {}                → the request log
 //   clear-requests        {}
 import { createHash } from 'node:crypto';
@@ -72,6 +73,8 @@ export interface FakeXOptions {
 export interface FakeX extends FakeOAuthPlatform<XEndpoint> {
   readonly users: readonly XUser[];
   registerApp(app: XAppRegistration): void;
+  /** The user renames themselves or uploads a new picture (which, as on X, gets a new URL). */
+  changeProfile(userId: string, change: { name?: string; color?: [number, number, number] }): void;
 }
 
 const AVATAR_SIZE = 48;
@@ -409,9 +412,20 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   }
 
   function avatar(req: FakeRequest): Reply {
-    const user = users.find((u) => u.id === req.params.id && `${u.username}_normal.png` === req.params.file);
+    const user = users.find((u) => u.id === req.params.id && u.profile_image_url.endsWith(`/${req.params.file}`));
     const image = user && avatars.get(user.id);
     return image ? png(image) : { ...text(404, 'Not Found'), note: 'no such image' };
+  }
+
+  function changeProfile(userId: string, change: { name?: string; color?: [number, number, number] }): void {
+    const user = users.find((u) => u.id === userId);
+    if (!user) throw new Error(`fake X has no user ${userId}`);
+    if (change.name) user.name = change.name;
+    if (change.color) {
+      avatars.set(user.id, solidPng(AVATAR_SIZE, change.color));
+      user.profile_image_url = `https://pbs.twimg.com/profile_images/${user.id}/${user.username}_${change.color.join('')}_normal.png`;
+      user.hasAvatar = true;
+    }
   }
 
   function expireAccessTokens(userId?: string): void {
@@ -440,6 +454,9 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   server.control('revoke-user', z.object({ userId: z.string() }), ({ userId }) => revokeUser(userId));
   server.control('live-grants', z.object({ userId: z.string() }), ({ userId }) => liveGrants(userId));
   server.control('users', z.object({}), () => users);
+  server.control('change-profile', z.object({ userId: z.string(), name: z.string().optional(), color: z.tuple([z.number(), z.number(), z.number()]).optional() }), ({ userId, ...change }) =>
+    changeProfile(userId, change),
+  );
 
   return {
     origin: server.origin,
@@ -461,6 +478,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     now,
     advance: (seconds) => server.clock.advance(seconds),
     registerApp,
+    changeProfile,
     expireAccessTokens,
     revokeUser,
     liveGrants,

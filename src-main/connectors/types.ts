@@ -100,6 +100,12 @@ export interface ConnectorContext {
 export interface Connector {
   decl: ProviderDecl;
   fetchProfile(ctx: ConnectorContext, accessToken: string): Promise<Profile>;
+  /**
+   * Renews the tokens where the platform does it differently from the OAuth refresh_token grant
+   * (Instagram's and Threads' long-lived token extension, Bluesky's refreshSession). Absent: the
+   * standard grant with the stored refresh token.
+   */
+  renew?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null }, now: number): Promise<TokenSet>;
   /** Revoke at the platform; a connector without a revoke endpoint leaves this out. */
   revoke?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null }): Promise<void>;
   /** Turns a token-endpoint error reply into a sentence with the fix (setup mistakes). */

@@ -212,7 +212,10 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       connectionExpiresAt: connectionDeadline(connector.decl, tokens, null),
       now: clock.now(),
     });
-    lifecycle.plan(accounts.get(result.id)!);
+    const stored = accounts.get(result.id)!;
+    lifecycle.plan(stored);
+    // A connection whose deadline is already inside the warning window says so now, not at its first renewal.
+    lifecycle.checkNotices(stored);
     logger.info('account connected', { platform: flow.platform, account: result.id, renewed: result.renewed });
     emit({ type: 'accounts.changed' });
     return { accountId: result.id, renewed: result.renewed, handle: profile.handle };

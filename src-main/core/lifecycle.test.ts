@@ -999,3 +999,25 @@ describe('app status and settings', () => {
     expect(h.notified).toHaveLength(2);
   });
 });
+
+describe('verify on refresh', () => {
+  it('a renewal re-reads the profile: a new name and a new picture show up, an unchanged picture is not fetched again', async () => {
+    const h = await setup();
+    const id = await h.connect(USER);
+    const before = await account(h, id);
+    expect(before.avatar).toMatch(/^data:image\/png;base64,/);
+
+    await ok(h.core, 'accounts.refresh', { accountId: id });
+    const pictureFetches = () => h.fake.requests.filter((r) => r.path.startsWith('/profile_images/')).length;
+    const fetchesAfterFirstRefresh = pictureFetches();
+    await ok(h.core, 'accounts.refresh', { accountId: id });
+    expect(pictureFetches()).toBe(fetchesAfterFirstRefresh);
+
+    h.fake.changeProfile(USER, { name: 'Renamed Person', color: [10, 160, 60] });
+    const after = await ok(h.core, 'accounts.refresh', { accountId: id });
+    expect(after.displayName).toBe('Renamed Person');
+    expect(after.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(after.avatar).not.toBe(before.avatar);
+    expect(Date.parse(after.lastSyncedAt!)).toBeGreaterThanOrEqual(Date.parse(before.lastSyncedAt!));
+  });
+});

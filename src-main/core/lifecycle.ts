@@ -10,6 +10,7 @@ import type { Http } from '../http/http.ts';
 import { refreshTokens } from '../oauth/oauth-client.ts';
 import { RefreshScheduler, type RunOutcome } from '../scheduler/refresh-scheduler.ts';
 import { renewAt } from '../scheduler/timing.ts';
+import { fetchAvatar } from '../connectors/avatar.ts';
 import type { AccountRow, Accounts } from '../store/accounts.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
 import type { Notices, NoticeRow } from '../store/notices.ts';
@@ -219,16 +220,11 @@ export class Lifecycle {
       accounts.recordError(id, 'setup', message, clock.now());
       throw new PlatformError('setup', message);
     }
-    const { refreshToken } = accounts.readTokens(id);
-    if (!refreshToken) {
-      const message = `${connector.decl.name} gave no refresh token for this account, so it cannot renew itself. Reconnect it.`;
-      accounts.recordError(id, 'auth', message, clock.now());
-      throw new PlatformError('auth', message);
-    }
+    const { refreshToken, accessToken } = accounts.readTokens(id);
     const ctx: ConnectorContext = { http, credentials: creds };
     let tokens: TokenSet;
     try {
-      tokens = await this.#renew(connector, ctx, refreshToken);
+      tokens = await this.#renew(connector, ctx, refreshToken, accessToken);
     } catch (e) {
       if (!(e instanceof PlatformError)) throw e;
       // Another process may have rotated the token while this request was out: the account is not dead.
@@ -252,14 +248,21 @@ export class Lifecycle {
     await this.syncProfile(id, connector, ctx, tokens.accessToken);
   }
 
-  #renew(connector: Connector, ctx: ConnectorContext, refreshToken: string): Promise<TokenSet> {
-    return refreshTokens(connector, ctx.credentials, ctx.http, refreshToken, this.#d.clock.now());
+  #renew(connector: Connector, ctx: ConnectorContext, refreshToken: string | null, accessToken: string | null): Promise<TokenSet> {
+    const now = this.#d.clock.now();
+    if (connector.renew) return connector.renew(ctx, { accessToken, refreshToken }, now);
+    if (!refreshToken) throw new PlatformError('auth', `${connector.decl.name} gave no refresh token for this account, so it cannot renew itself. Reconnect it.`);
+    return refreshTokens(connector, ctx.credentials, ctx.http, refreshToken, now);
   }
 
   /** Re-reads the profile where it is cheap, so a new name, handle or subscription shows up. */
   async syncProfile(id: string, connector: Connector, ctx: ConnectorContext, accessToken: string): Promise<void> {
     try {
-      this.#d.accounts.updateProfile(id, await connector.fetchProfile(ctx, accessToken), this.#d.clock.now());
+      const profile = await connector.fetchProfile(ctx, accessToken);
+      const row = this.#d.accounts.get(id);
+      // The picture is fetched again only when its address changed (platforms give a new URL for a new picture).
+      const avatar = row && profile.avatarUrl !== row.avatar_url ? { dataUri: await fetchAvatar(ctx.http, profile.avatarUrl), url: profile.avatarUrl } : undefined;
+      this.#d.accounts.updateProfile(id, profile, this.#d.clock.now(), avatar);
     } catch (e) {
       // The tokens are renewed and stored; a failed profile read changes nothing that matters.
       this.#d.logger.warn('profile update failed', { account: id, error: (e as Error).message });

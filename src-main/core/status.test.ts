@@ -21,6 +21,7 @@ function row(overrides: Partial<AccountRow> = {}): AccountRow {
     handle: 'someone',
     display_name: 'Someone',
     avatar: null,
+    avatar_url: null,
     scopes: 'tweet.read users.read offline.access',
     details: '{}',
     token_expires_at: NOW + 2 * HOUR,

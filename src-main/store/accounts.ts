@@ -15,6 +15,7 @@ export interface AccountRow {
   handle: string;
   display_name: string;
   avatar: string | null;
+  avatar_url: string | null;
   scopes: string;
   details: string;
   token_expires_at: number | null;
@@ -82,6 +83,7 @@ export class Accounts {
         display_name: profile.displayName,
         // A failed avatar download on reconnect keeps the picture we had.
         avatar: input.avatar ?? existing?.avatar ?? null,
+        avatar_url: input.avatar ? profile.avatarUrl : (existing?.avatar_url ?? null),
         scopes: tokens.scopes.join(' '),
         details: JSON.stringify(profile.details),
         token_expires_at: tokens.accessTokenExpiresAt,
@@ -91,7 +93,7 @@ export class Accounts {
       if (existing) {
         this.#db
           .prepare(
-            `UPDATE accounts SET handle = @handle, display_name = @display_name, avatar = @avatar, scopes = @scopes, details = @details,
+            `UPDATE accounts SET handle = @handle, display_name = @display_name, avatar = @avatar, avatar_url = @avatar_url, scopes = @scopes, details = @details,
              token_expires_at = @token_expires_at, connection_expires_at = @connection_expires_at, last_synced_at = @now, token_obtained_at = @now,
              last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = @now WHERE id = @id`,
           )
@@ -99,9 +101,9 @@ export class Accounts {
       } else {
         this.#db
           .prepare(
-            `INSERT INTO accounts (id, workspace_id, platform, platform_user_id, handle, display_name, avatar, scopes, details,
+            `INSERT INTO accounts (id, workspace_id, platform, platform_user_id, handle, display_name, avatar, avatar_url, scopes, details,
              token_expires_at, connection_expires_at, last_synced_at, token_obtained_at, created_at, updated_at)
-             VALUES (@id, @workspace_id, @platform, @platform_user_id, @handle, @display_name, @avatar, @scopes, @details,
+             VALUES (@id, @workspace_id, @platform, @platform_user_id, @handle, @display_name, @avatar, @avatar_url, @scopes, @details,
              @token_expires_at, @connection_expires_at, @now, @now, @now, @now)`,
           )
           .run(values);
@@ -129,10 +131,12 @@ export class Accounts {
     })();
   }
 
-  updateProfile(id: string, profile: Profile, now: number): void {
+  /** A re-read profile; `avatar` is given only when the picture was fetched again (its URL changed). */
+  updateProfile(id: string, profile: Profile, now: number, avatar?: { dataUri: string | null; url: string | null }): void {
     this.#db
       .prepare('UPDATE accounts SET handle = ?, display_name = ?, details = ?, last_synced_at = ?, updated_at = ? WHERE id = ?')
       .run(profile.handle, profile.displayName, JSON.stringify(profile.details), now, now, id);
+    if (avatar) this.#db.prepare('UPDATE accounts SET avatar = ?, avatar_url = ? WHERE id = ?').run(avatar.dataUri, avatar.url, id);
   }
 
   recordError(id: string, kind: ErrorKind, message: string, now: number): void {

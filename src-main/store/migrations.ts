@@ -84,4 +84,8 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX notices_by_time ON notices (sent_at);
   `,
+  // 3: where the cached avatar came from, so a profile re-read fetches the picture again only when it changed.
+  `
+  ALTER TABLE accounts ADD COLUMN avatar_url TEXT;
+  `,
 ];
