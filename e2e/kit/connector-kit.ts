@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MethodName, Params, PlatformId, Results } from '../../src-main/api/contract.ts';
+import type { FlowChoice, MethodName, Params, PlatformId, Results } from '../../src-main/api/contract.ts';
 import { providerDecl } from '../../src-main/connectors/providers.ts';
 import { systemClock } from '../../src-main/core/clock.ts';
 import { openCore } from '../../src-main/core/core.ts';
@@ -32,8 +32,12 @@ export interface KitSpec<E extends string> {
   users: [string, string];
   /** A user whose avatar cannot be loaded (the pill shows the initial), if the fake has one. */
   userWithoutAvatar?: string;
-  /** The fake's names for its endpoints. */
-  endpoints: { token: E; refresh: E; profile: E; revoke: E };
+  /** The fake's names for its endpoints; no `revoke` where the platform has no revoke endpoint. */
+  endpoints: { token: E; refresh: E; profile: E; revoke?: E };
+  /** Where a login offers several identities (F4): which to pick for this test user (default: the first usable). */
+  choose?(choices: FlowChoice[], userId: string): string[];
+  /** The platform user id the kit should expect for a test user's account (default: the user id itself). */
+  accountIdOf?(userId: string): string;
   /** Calls the fake's token endpoint with a refresh token, as the platform would be called; true if accepted. */
   refreshTokenWorks(fake: FakeOAuthPlatform<E>, app: KitApp, refreshToken: string): Promise<boolean>;
 }
@@ -72,7 +76,7 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
       const [account] = await h.ok('accounts.list', {});
       expect(account!.id).toBe(flow.accountId);
       expect(account!.platform).toBe(spec.platform);
-      expect(account!.platformUserId).toBe(spec.users[0]);
+      expect(account!.platformUserId).toBe(spec.accountIdOf?.(spec.users[0]) ?? spec.users[0]);
       expect(account!.handle).not.toBe('');
       expect(account!.avatar).toMatch(/^data:image\/(png|jpeg|gif|webp);base64,/);
       expect(account!.status).toBe('connected');
@@ -135,21 +139,21 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
       expect(h.fake.requests.filter((r) => r.endpoint === spec.endpoints.refresh)).toHaveLength(1);
     });
 
-    it('disconnects: deletes the secrets at once and revokes at the platform', async () => {
+    it(`disconnects: deletes the secrets at once${spec.endpoints.revoke ? ' and revokes at the platform' : ' (the platform has no revoke endpoint)'}`, async () => {
       const h = await setup();
       const { flow } = await h.connect(spec.users[0]);
       expect(h.fake.liveGrants(spec.users[0])).toBeGreaterThan(0);
       const result = await h.ok('accounts.disconnect', { accountId: flow.accountId! });
-      expect(result).toEqual({ accountId: flow.accountId, revoked: true, revokeError: null });
-      expect(h.fake.liveGrants(spec.users[0])).toBe(0);
+      expect(result).toEqual({ accountId: flow.accountId, revoked: Boolean(spec.endpoints.revoke), revokeError: null });
+      expect(h.fake.liveGrants(spec.users[0])).toBe(spec.endpoints.revoke ? 0 : 1);
       expect(await h.ok('accounts.list', {})).toEqual([]);
       expect(h.secretRows(flow.accountId!)).toBe(0);
     });
 
-    it('disconnects locally even when revoking fails, and says so', async () => {
+    it.skipIf(!spec.endpoints.revoke)('disconnects locally even when revoking fails, and says so', async () => {
       const h = await setup();
       const { flow } = await h.connect(spec.users[0]);
-      h.fake.failNext(spec.endpoints.revoke, 'server_error');
+      h.fake.failNext(spec.endpoints.revoke!, 'server_error');
       const result = await h.ok('accounts.disconnect', { accountId: flow.accountId! });
       expect(result.revoked).toBe(false);
       expect(result.revokeError).toMatch(/server error/);
@@ -343,7 +347,12 @@ class Harness<E extends string> {
     this.fake.autoApprove(userId);
     const start = await this.ok('connect.start', { platform: this.#spec.platform });
     const page = await (await fetch(await this.landingUrl(start.authorizeUrl))).text();
-    const flow = await this.ok('connect.status', { flowId: start.flowId });
+    let flow = await this.ok('connect.status', { flowId: start.flowId });
+    if (flow.state === 'choosing') {
+      const choices = flow.choices ?? [];
+      const picked = this.#spec.choose?.(choices, userId) ?? [choices.find((c) => !c.unavailableReason)!.platformUserId];
+      flow = await this.ok('connect.choose', { flowId: start.flowId, platformUserIds: picked });
+    }
     return { flow, page };
   }
 

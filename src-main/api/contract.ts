@@ -112,7 +112,19 @@ export interface AppStatus {
   launchAtLogin: boolean | null;
 }
 
-export type FlowState = 'waiting' | 'exchanging' | 'connected' | 'failed' | 'cancelled' | 'timed_out';
+export type FlowState = 'waiting' | 'exchanging' | 'choosing' | 'connected' | 'failed' | 'cancelled' | 'timed_out';
+
+/** An identity the login gives, offered for the user to pick (F4). */
+export interface FlowChoice {
+  platformUserId: string;
+  handle: string;
+  displayName: string;
+  avatar: string | null;
+  /** Set when it cannot be connected, with the reason and the fix. */
+  unavailableReason: string | null;
+  /** Already connected in this workspace (choosing it renews it in place). */
+  connected: boolean;
+}
 
 export interface FlowView {
   flowId: string;
@@ -122,8 +134,12 @@ export interface FlowView {
   redirectUri: string;
   startedAt: string;
   expiresAt: string;
-  /** Set once connected: the account created or renewed in place. */
+  /** Set once connected: the account created or renewed in place (the first, when several were chosen). */
   accountId: string | null;
+  /** Every account the flow connected or renewed. */
+  accountIds: string[];
+  /** While `choosing`: the identities to pick from. */
+  choices: FlowChoice[] | null;
   /** true when the connect renewed an existing account rather than adding one. */
   renewed: boolean;
   reconnectAccountId: string | null;
@@ -155,6 +171,7 @@ export const requestSchemas = {
   'connect.status': z.strictObject({ flowId: id }),
   'connect.cancel': z.strictObject({ flowId: id }),
   'connect.complete': z.strictObject({ flowId: id, url: z.string().trim().min(1).max(8192) }),
+  'connect.choose': z.strictObject({ flowId: id, platformUserIds: z.array(z.string().min(1).max(200)).min(1, 'Choose at least one').max(100) }),
   'accounts.list': z.strictObject({ workspaceId: id.optional() }),
   'accounts.activity': z.strictObject({ accountId: id }),
   'accounts.refreshAll': z.strictObject({}),
@@ -183,6 +200,7 @@ export interface Results {
   'connect.status': FlowView;
   'connect.cancel': FlowView;
   'connect.complete': FlowView;
+  'connect.choose': FlowView;
   'accounts.list': AccountView[];
   'accounts.activity': ActivityView[];
   'accounts.refreshAll': { refreshed: number; failed: { accountId: string; handle: string; message: string }[] };

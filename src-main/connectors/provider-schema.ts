@@ -64,7 +64,7 @@ const oauthDeclSchema = z
     revokeUrl: endpointUrl.optional(),
     scopes: z.array(scopeToken).min(1, 'must list at least one scope'),
     scopeSeparator: z.enum([' ', ',']),
-    pkce: z.enum(['S256', 'none']),
+    pkce: z.enum(['S256', 'S256-hex', 'none']),
     clientAuth: z.enum(['client_secret_basic', 'client_secret_post']),
     clientIdParam: z.enum(['client_id', 'client_key']),
     extraAuthorizeParams: z.record(z.string().min(1), z.string().min(1)).optional(),
@@ -125,8 +125,8 @@ export const providerDeclSchema = z
     if ((decl.auth === 'oauth2') !== (oauth !== undefined)) {
       issue(['oauth'], "must be present exactly when auth is 'oauth2'");
     }
-    if (oauth && PKCE_PLATFORMS.includes(decl.id) && oauth.pkce !== 'S256') {
-      issue(['oauth', 'pkce'], "must be 'S256': platforms.md says this platform takes PKCE");
+    if (oauth && PKCE_PLATFORMS.includes(decl.id) && oauth.pkce === 'none') {
+      issue(['oauth', 'pkce'], "must be 'S256' or 'S256-hex': platforms.md says this platform takes PKCE");
     }
 
     // For oauth2, a refresh model needs the token endpoint, which oauthDeclSchema already requires;

@@ -15,7 +15,8 @@ export interface OAuthDecl {
   revokeUrl?: string;
   scopes: string[];
   scopeSeparator: ' ' | ',';
-  pkce: 'S256' | 'none';
+  /** 'S256-hex': TikTok's desktop flow, whose challenge is the SHA-256 in hex rather than base64url. */
+  pkce: 'S256' | 'S256-hex' | 'none';
   clientAuth: ClientAuth;
   /** TikTok calls the client ID `client_key`. */
   clientIdParam: 'client_id' | 'client_key';
@@ -61,6 +62,14 @@ export interface Profile {
   details: Record<string, string>;
 }
 
+/** One publishable identity a login gives (a YouTube channel, a Facebook Page, a LinkedIn page…). */
+export interface Identity extends Profile {
+  /** Tokens of its own where the platform issues them per identity (Page tokens); else the login's. */
+  tokens?: TokenSet;
+  /** Shown and explained instead of hidden (e.g. a Page with no Instagram account linked). */
+  unavailableReason?: string;
+}
+
 export interface TokenSet {
   accessToken: string;
   /** Absent from a reply that carries none: the stored one is kept. */
@@ -100,6 +109,18 @@ export interface ConnectorContext {
 export interface Connector {
   decl: ProviderDecl;
   fetchProfile(ctx: ConnectorContext, accessToken: string): Promise<Profile>;
+  /**
+   * Exchanges the authorization code where the token endpoint is not plain OAuth (TikTok's
+   * client_key). Absent: the standard grant through oauth4webapi.
+   */
+  exchange?(ctx: ConnectorContext, p: { code: string; redirectUri: string; verifier: string | null }, now: number): Promise<TokenSet>;
+  /**
+   * Where one login can give several identities (F4): all of them, and the user picks which to
+   * connect. Absent: the login is one account, read with fetchProfile.
+   */
+  listIdentities?(ctx: ConnectorContext, accessToken: string): Promise<Identity[]>;
+  /** The sentence for a login with no identity to connect (e.g. a Google account without a channel). */
+  noIdentityMessage?: string;
   /**
    * Renews the tokens where the platform does it differently from the OAuth refresh_token grant
    * (Instagram's and Threads' long-lived token extension, Bluesky's refreshSession). Absent: the

@@ -326,10 +326,10 @@ describe('credentials', () => {
 
   it('a coming-soon platform cannot be connected, even with credentials saved', async () => {
     const h = await setup();
-    await ok(h.core, 'credentials.save', { platform: 'tiktok', clientId: 'tiktok-key', clientSecret: 'tiktok-secret' });
-    const error = await failure(h.core, 'connect.start', { platform: 'tiktok' });
+    await ok(h.core, 'credentials.save', { platform: 'threads', clientId: 'threads-app-id', clientSecret: 'threads-secret' });
+    const error = await failure(h.core, 'connect.start', { platform: 'threads' });
     expect(error.code).toBe('not_configured');
-    expect(error.message).toMatch(/TikTok is coming soon/);
+    expect(error.message).toMatch(/Threads is coming soon/);
   });
 
   it('a secret X does not know fails the Connect with the setup sentence', async () => {

@@ -19,10 +19,10 @@ import {
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { providerDecl, providers } from '../connectors/providers.ts';
 import { connectorFor } from '../connectors/registry.ts';
-import { PlatformError, type Connector, type ConnectorContext, type ProviderDecl } from '../connectors/types.ts';
+import { PlatformError, type Connector, type ConnectorContext, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
 import { createHttp } from '../http/http.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';
-import { Flows, view as flowView, type Flow } from '../oauth/flows.ts';
+import { Flows, view as flowView, type CodeOutcome, type Flow } from '../oauth/flows.ts';
 import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState } from '../oauth/oauth-client.ts';
 import { Accounts, type AccountRow } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
@@ -195,21 +195,15 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     };
   }
 
-  async function completeConnect(flow: Flow, params: URLSearchParams) {
-    const connector = requireConnector(flow.platform);
-    const creds = requireCredentials(connector.decl);
-    const now = clock.now();
-    const tokens = await exchangeCode(connector, creds, http, { params, state: flow.state, redirectUri: flow.redirectUri, verifier: flow.verifier, now });
-    const ctx: ConnectorContext = { http, credentials: creds };
-    const profile = await connector.fetchProfile(ctx, tokens.accessToken);
-    const avatar = await fetchAvatar(http, profile.avatarUrl);
+  /** Stores one identity as an account (new, or renewed in place) and puts it in the scheduler's care. */
+  function storeIdentity(flow: Flow, decl: ProviderDecl, profile: Profile, tokens: TokenSet, avatar: string | null) {
     const result = accounts.upsertConnected({
       workspaceId: flow.workspaceId,
       platform: flow.platform,
       profile,
       avatar,
       tokens,
-      connectionExpiresAt: connectionDeadline(connector.decl, tokens, null),
+      connectionExpiresAt: connectionDeadline(decl, tokens, null),
       now: clock.now(),
     });
     const stored = accounts.get(result.id)!;
@@ -217,8 +211,47 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     // A connection whose deadline is already inside the warning window says so now, not at its first renewal.
     lifecycle.checkNotices(stored);
     logger.info('account connected', { platform: flow.platform, account: result.id, renewed: result.renewed });
+    return result;
+  }
+
+  async function completeConnect(flow: Flow, params: URLSearchParams): Promise<CodeOutcome> {
+    const connector = requireConnector(flow.platform);
+    const creds = requireCredentials(connector.decl);
+    const ctx: ConnectorContext = { http, credentials: creds };
+    // The callback's shape and state were checked by the flow before this runs.
+    const tokens = connector.exchange
+      ? await connector.exchange(ctx, { code: params.get('code')!, redirectUri: flow.redirectUri, verifier: flow.verifier }, clock.now())
+      : await exchangeCode(connector, creds, http, { params, state: flow.state, redirectUri: flow.redirectUri, verifier: flow.verifier, now: clock.now() });
+    if (connector.listIdentities) {
+      const identities = await connector.listIdentities(ctx, tokens.accessToken);
+      const usable = identities.filter((i) => !i.unavailableReason);
+      if (usable.length === 0) {
+        throw new PlatformError('setup', identities[0]?.unavailableReason ?? connector.noIdentityMessage ?? `This ${connector.decl.name} login has nothing Plugboard can connect.`);
+      }
+      // One identity and nothing to explain: there is no choice to make.
+      if (identities.length > 1) {
+        const known = new Set(accounts.list(flow.workspaceId).filter((a) => a.platform === flow.platform).map((a) => a.platform_user_id));
+        const choices = await Promise.all(
+          identities.map(async (i) => ({
+            platformUserId: i.platformUserId,
+            handle: i.handle,
+            displayName: i.displayName,
+            avatar: await fetchAvatar(http, i.avatarUrl),
+            unavailableReason: i.unavailableReason ?? null,
+            connected: known.has(i.platformUserId),
+          })),
+        );
+        return { kind: 'choosing', choices, identities, tokens };
+      }
+      const [only] = usable;
+      const result = storeIdentity(flow, connector.decl, only!, only!.tokens ?? tokens, await fetchAvatar(http, only!.avatarUrl));
+      emit({ type: 'accounts.changed' });
+      return { kind: 'connected', accountIds: [result.id], renewed: result.renewed, handle: only!.handle };
+    }
+    const profile = await connector.fetchProfile(ctx, tokens.accessToken);
+    const result = storeIdentity(flow, connector.decl, profile, tokens, await fetchAvatar(http, profile.avatarUrl));
     emit({ type: 'accounts.changed' });
-    return { accountId: result.id, renewed: result.renewed, handle: profile.handle };
+    return { kind: 'connected', accountIds: [result.id], renewed: result.renewed, handle: profile.handle };
   }
 
   function noticeView(row: NoticeRow): NoticeView {
@@ -293,7 +326,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       // The waiting Connect holds the fixed port this one is about to bind.
       flows.supersede(platform);
       const state = newState();
-      const pkce = decl.oauth!.pkce === 'S256' ? await newPkce() : null;
+      const pkce = decl.oauth!.pkce === 'none' ? null : await newPkce(decl.oauth!.pkce);
       let release = () => {};
       let redirectUri = redirect.uri!;
       if (redirect.kind === 'loopback') {
@@ -344,6 +377,26 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       }
       const outcome = await flows.handleCallback(parsed.searchParams, flow.id);
       if (!outcome.ok && flow.status === 'waiting') throw new ApiFailure('bad_request', outcome.message);
+      return flowView(flow);
+    },
+
+    'connect.choose': async ({ flowId, platformUserIds }) => {
+      const flow = requireFlow(flowId);
+      const pending = flow.choosing;
+      if (flow.status !== 'choosing' || !pending) throw new ApiFailure('conflict', 'This Connect is not waiting for a choice any more. Click Connect to start again.');
+      const decl = providerDecl(flow.platform);
+      const chosen = [...new Set(platformUserIds)].map((id) => {
+        const identity = pending.identities.find((i) => i.platformUserId === id);
+        if (!identity) throw new ApiFailure('bad_request', 'That choice is not one this sign-in offered.');
+        if (identity.unavailableReason) throw new ApiFailure('bad_request', identity.unavailableReason);
+        return identity;
+      });
+      const results = chosen.map((identity) => {
+        const avatar = pending.choices.find((c) => c.platformUserId === identity.platformUserId)?.avatar ?? null;
+        return storeIdentity(flow, decl, identity, identity.tokens ?? pending.tokens, avatar);
+      });
+      flows.finishChoosing(flow, { accountIds: results.map((r) => r.id), renewed: results.every((r) => r.renewed) });
+      emit({ type: 'accounts.changed' });
       return flowView(flow);
     },
 

@@ -2,7 +2,8 @@
 // state and PKCE verifier, a time-out, and the callback accepted once, from
 // whichever door it arrives (loopback, plugboard://, pasted address).
 import { randomUUID } from 'node:crypto';
-import type { FlowState, FlowView, PlatformId } from '../api/contract.ts';
+import type { FlowChoice, FlowState, FlowView, PlatformId } from '../api/contract.ts';
+import type { Identity, TokenSet } from '../connectors/types.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { checkCallbackShape } from './callback-shape.ts';
@@ -21,7 +22,10 @@ export interface Flow {
   status: FlowState;
   error: string | null;
   accountId: string | null;
+  accountIds: string[];
   renewed: boolean;
+  /** While choosing (F4): what the user picks from, and the login's tokens, held in memory only. */
+  choosing: { choices: FlowChoice[]; identities: Identity[]; tokens: TokenSet } | null;
   reconnectAccountId: string | null;
   /** Releases what the flow holds (its loopback listener). */
   release: () => void;
@@ -37,7 +41,11 @@ export interface CallbackOutcome {
   message: string;
 }
 
-export type CodeHandler = (flow: Flow, params: URLSearchParams) => Promise<{ accountId: string; renewed: boolean; handle: string }>;
+export type CodeOutcome =
+  | { kind: 'connected'; accountIds: string[]; renewed: boolean; handle: string }
+  | { kind: 'choosing'; choices: FlowChoice[]; identities: Identity[]; tokens: TokenSet };
+
+export type CodeHandler = (flow: Flow, params: URLSearchParams) => Promise<CodeOutcome>;
 
 const ENDED_MEMORY = 200;
 
@@ -64,7 +72,10 @@ export class Flows {
     this.#describeError = opts.describeError;
   }
 
-  add(input: Omit<Flow, 'id' | 'startedAt' | 'expiresAt' | 'status' | 'error' | 'accountId' | 'renewed' | 'cancelTimer'>, timeoutMs: number): Flow {
+  add(
+    input: Omit<Flow, 'id' | 'startedAt' | 'expiresAt' | 'status' | 'error' | 'accountId' | 'accountIds' | 'renewed' | 'choosing' | 'cancelTimer'>,
+    timeoutMs: number,
+  ): Flow {
     this.supersede(input.platform);
     const now = this.#clock.now();
     const flow: Flow = {
@@ -75,7 +86,9 @@ export class Flows {
       status: 'waiting',
       error: null,
       accountId: null,
+      accountIds: [],
       renewed: false,
+      choosing: null,
       cancelTimer: () => {},
     };
     flow.cancelTimer = this.#clock.setTimeout(() => {
@@ -94,7 +107,9 @@ export class Flows {
    */
   supersede(platform: PlatformId): void {
     for (const other of this.#byId.values()) {
-      if (other.platform === platform && other.status === 'waiting') this.#end(other, 'cancelled', 'A newer Connect replaced this one.');
+      if (other.platform === platform && (other.status === 'waiting' || other.status === 'choosing')) {
+        this.#end(other, 'cancelled', 'A newer Connect replaced this one.');
+      }
     }
   }
 
@@ -105,9 +120,17 @@ export class Flows {
   cancel(id: string): Flow | undefined {
     const flow = this.#byId.get(id);
     // Once the code is being exchanged the account is about to be stored; cancelling
-    // then would report something untrue, so only a waiting flow can be cancelled.
-    if (flow?.status === 'waiting') this.#end(flow, 'cancelled', 'Connect was cancelled.');
+    // then would report something untrue, so only a waiting or choosing flow can be cancelled.
+    if (flow?.status === 'waiting' || flow?.status === 'choosing') this.#end(flow, 'cancelled', 'Connect was cancelled.');
     return flow;
+  }
+
+  /** The user picked identities and they were stored: the flow is done. */
+  finishChoosing(flow: Flow, result: { accountIds: string[]; renewed: boolean }): void {
+    flow.accountIds = result.accountIds;
+    flow.accountId = result.accountIds[0] ?? null;
+    flow.renewed = result.renewed;
+    this.#end(flow, 'connected', null);
   }
 
   /** From the loopback listener or a plugboard:// URL: the state says which flow. */
@@ -135,7 +158,19 @@ export class Flows {
     this.#onChange(view(flow));
     try {
       const result = await this.#onCode(flow, shape.params);
-      flow.accountId = result.accountId;
+      if (result.kind === 'choosing') {
+        flow.status = 'choosing';
+        flow.choosing = { choices: result.choices, identities: result.identities, tokens: result.tokens };
+        this.#onChange(view(flow));
+        return {
+          done: true,
+          ok: true,
+          title: 'Almost done',
+          message: `Signed in to ${flow.platformName}. Choose what to connect in Plugboard; you can close this tab.`,
+        };
+      }
+      flow.accountIds = result.accountIds;
+      flow.accountId = result.accountIds[0] ?? null;
       flow.renewed = result.renewed;
       this.#end(flow, 'connected', null);
       return {
@@ -158,6 +193,8 @@ export class Flows {
   #end(flow: Flow, status: FlowState, error: string | null): void {
     flow.status = status;
     flow.error = error;
+    // The login's tokens of an unfinished choice are dropped with the flow.
+    flow.choosing = null;
     flow.cancelTimer();
     flow.release();
     this.#onChange(view(flow));
@@ -180,7 +217,7 @@ function duration(ms: number): string {
 }
 
 function isOpen(flow: Flow): boolean {
-  return flow.status === 'waiting' || flow.status === 'exchanging';
+  return flow.status === 'waiting' || flow.status === 'exchanging' || flow.status === 'choosing';
 }
 
 function endedMessage(flow: Flow): string {
@@ -193,6 +230,8 @@ function endedMessage(flow: Flow): string {
       return 'This Connect timed out before the sign-in came back. Click Connect to start again.';
     case 'exchanging':
       return 'This sign-in is already being completed.';
+    case 'choosing':
+      return 'This sign-in was already used: choose what to connect in Plugboard.';
     default:
       return 'This sign-in was already used. Click Connect to start again.';
   }
@@ -208,6 +247,8 @@ export function view(flow: Flow): FlowView {
     startedAt: new Date(flow.startedAt).toISOString(),
     expiresAt: new Date(flow.expiresAt).toISOString(),
     accountId: flow.accountId,
+    accountIds: flow.accountIds,
+    choices: flow.choosing?.choices ?? null,
     renewed: flow.renewed,
     reconnectAccountId: flow.reconnectAccountId,
     error: flow.error,

@@ -1,6 +1,7 @@
 // Token requests through oauth4webapi, driven by a provider's declaration.
 // Replies are checked here: rate limits and 5xx are classified before
 // oauth4webapi parses the body, and its parse failures become plain sentences.
+import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import type { Http } from '../http/http.ts';
 import { PlatformError, type ClientCredentials, type Connector, type OAuthDecl, type TokenSet } from '../connectors/types.ts';
@@ -39,9 +40,10 @@ export function buildAuthorizeUrl(decl: OAuthDecl, creds: ClientCredentials, p: 
   return url.href;
 }
 
-export async function newPkce(): Promise<{ verifier: string; challenge: string }> {
+export async function newPkce(kind: 'S256' | 'S256-hex'): Promise<{ verifier: string; challenge: string }> {
   const verifier = oauth.generateRandomCodeVerifier();
-  return { verifier, challenge: await oauth.calculatePKCECodeChallenge(verifier) };
+  const challenge = kind === 'S256' ? await oauth.calculatePKCECodeChallenge(verifier) : createHash('sha256').update(verifier).digest('hex');
+  return { verifier, challenge };
 }
 
 export const newState = (): string => oauth.generateRandomState();
