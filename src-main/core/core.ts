@@ -34,7 +34,7 @@ import { Vault } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
 import { systemClock } from './clock.ts';
 import { createFileLogger } from './file-logger.ts';
-import { canRenew, connectionDeadline, Lifecycle } from './lifecycle.ts';
+import { canRenew, connectionDeadline, Lifecycle, readProfile } from './lifecycle.ts';
 import { deriveStatus } from './status.ts';
 import type { Core, CoreDeps } from './types.ts';
 
@@ -439,7 +439,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const { accessToken } = accounts.readTokens(accountId);
       if (!accessToken) throw new ApiFailure('not_found', 'This account has no access token; reconnect it.');
       try {
-        accounts.updateProfile(accountId, await connector.fetchProfile({ http, credentials: creds }, accessToken), clock.now());
+        const profile = await readProfile(connector, { http, credentials: creds }, accessToken, row.platform_user_id);
+        if (!profile) throw new ApiFailure('not_found', `This ${connector.decl.name} login no longer has @${row.handle}. Reconnect to choose again.`);
+        accounts.updateProfile(accountId, profile, clock.now());
       } catch (e) {
         if (e instanceof PlatformError && e.kind === 'auth') {
           // An expired access token: renew it first (the lifecycle re-reads the profile after renewing).

@@ -5,7 +5,7 @@
 import type { ApiEvent } from '../api/contract.ts';
 import { providerDecl } from '../connectors/providers.ts';
 import { connectorFor } from '../connectors/registry.ts';
-import { PlatformError, type Connector, type ConnectorContext, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
+import { PlatformError, type Connector, type ConnectorContext, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
 import type { Http } from '../http/http.ts';
 import { refreshTokens } from '../oauth/oauth-client.ts';
 import { RefreshScheduler, type RunOutcome } from '../scheduler/refresh-scheduler.ts';
@@ -38,6 +38,16 @@ export interface LifecycleDeps {
 
 const TRANSIENT_KINDS = new Set(['network', 'server', 'rate_limited', 'malformed']);
 const DEADLINE_DRIFT_MS = 10 * 60_000;
+
+/**
+ * The account's current profile. Where one login has several identities (YouTube channels,
+ * Pages), the one this account is; null when the login no longer has it.
+ */
+export async function readProfile(connector: Connector, ctx: ConnectorContext, accessToken: string, platformUserId: string | null): Promise<Profile | null> {
+  if (!connector.listIdentities) return connector.fetchProfile(ctx, accessToken);
+  const identities = await connector.listIdentities(ctx, accessToken);
+  return identities.find((i) => i.platformUserId === platformUserId) ?? null;
+}
 
 export function canRenew(decl: ProviderDecl): boolean {
   return decl.renewal !== 'none';
@@ -258,8 +268,12 @@ export class Lifecycle {
   /** Re-reads the profile where it is cheap, so a new name, handle or subscription shows up. */
   async syncProfile(id: string, connector: Connector, ctx: ConnectorContext, accessToken: string): Promise<void> {
     try {
-      const profile = await connector.fetchProfile(ctx, accessToken);
       const row = this.#d.accounts.get(id);
+      const profile = await readProfile(connector, ctx, accessToken, row?.platform_user_id ?? null);
+      if (!profile) {
+        this.#d.logger.warn('profile re-read did not find the account among the login\'s identities', { account: id });
+        return;
+      }
       // The picture is fetched again only when its address changed (platforms give a new URL for a new picture).
       const avatar = row && profile.avatarUrl !== row.avatar_url ? { dataUri: await fetchAvatar(ctx.http, profile.avatarUrl), url: profile.avatarUrl } : undefined;
       this.#d.accounts.updateProfile(id, profile, this.#d.clock.now(), avatar);

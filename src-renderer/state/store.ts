@@ -24,7 +24,8 @@ export type Tab = 'accounts' | 'credentials';
 export type FlowEntry = Pick<
   FlowView,
   'flowId' | 'platform' | 'state' | 'authorizeUrl' | 'startedAt' | 'accountId' | 'renewed' | 'reconnectAccountId' | 'error'
->;
+> &
+  Partial<Pick<FlowView, 'choices' | 'accountIds'>>;
 
 /** 'info' is the calm tone: e.g. "offline, Plugboard will do it later" is not an error. */
 export type ToastTone = 'success' | 'info' | 'warning' | 'error';
@@ -81,7 +82,7 @@ export const useStore = create<PlugboardState>(() => ({
 
 const { getState: get, setState: set } = useStore;
 
-const ACTIVE: FlowState[] = ['waiting', 'exchanging'];
+const ACTIVE: FlowState[] = ['waiting', 'exchanging', 'choosing'];
 export const isActive = (flow: FlowEntry | undefined): boolean => !!flow && ACTIVE.includes(flow.state);
 
 /** The preload's IPC can reject where HTTP resolves with an envelope: make both look the same. */
@@ -302,9 +303,18 @@ async function onConnected(flow: FlowEntry): Promise<void> {
     return { flows, tabs: { ...s.tabs, [flow.platform]: 'accounts' } };
   });
   await reloadAccounts();
-  const account = get().accounts.find((a) => a.id === flow.accountId);
-  const who = account ? atHandle(account.handle) : 'your account';
+  const ids = flow.accountIds?.length ? flow.accountIds : [flow.accountId];
+  const handles = ids.map((id) => get().accounts.find((a) => a.id === id)).filter((a) => a !== undefined).map((a) => atHandle(a.handle));
+  const who = handles.length ? handles.join(', ') : 'your account';
   toast('success', flow.renewed ? `Renewed ${who}` : `Connected ${who}`);
+}
+
+/** F4: the identities the user picked from what the login offers. */
+export async function chooseIdentities(flowId: string, platformUserIds: string[]): Promise<ApiError | null> {
+  const r = await call('connect.choose', { flowId, platformUserIds });
+  if (!r.ok) return r.error;
+  applyFlow(r.result);
+  return null;
 }
 
 export async function connect(platform: PlatformId, reconnectAccountId?: string): Promise<void> {

@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import type { AccountView } from '../../src-main/api/contract.ts';
+/** What a picture needs: an account, or an identity offered in the choose step. */
+interface Pictured {
+  id: string;
+  avatar: string | null;
+  displayName: string;
+  handle: string;
+}
 
 const TONES = 8;
 
@@ -9,12 +15,12 @@ function toneOf(id: string): number {
   return Math.abs(hash) % TONES;
 }
 
-function initialOf(account: AccountView): string {
+function initialOf(account: Pictured): string {
   const source = (account.displayName || account.handle).replace(/^@/, '');
   return (Array.from(source)[0] ?? '?').toUpperCase();
 }
 
-export function Avatar({ account, size = 'sm' }: { account: AccountView; size?: 'sm' | 'lg' }) {
+export function Avatar({ account, size = 'sm' }: { account: Pictured; size?: 'sm' | 'lg' }) {
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   const className = `avatar avatar--${size}`;
   if (account.avatar && failedSrc !== account.avatar) {

@@ -1,6 +1,7 @@
 import { CircleAlert, Copy, Check, ExternalLink, Info, LoaderCircle, X } from 'lucide-react';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { cancelFlow, completeFlow, dismissFlow, pollFlow, type FlowEntry } from '../state/store.ts';
+import { cancelFlow, chooseIdentities, completeFlow, dismissFlow, pollFlow, type FlowEntry } from '../state/store.ts';
+import { Avatar } from './Avatar.tsx';
 import { useCopy } from './hooks.ts';
 
 const POLL_MS = 2000;
@@ -111,5 +112,80 @@ export function FlowNotice({ flow }: { flow: FlowEntry }) {
         <X size={16} aria-hidden="true" />
       </button>
     </div>
+  );
+}
+
+/**
+ * F4: one login, several identities (YouTube channels, Pages…). Each one picked becomes its
+ * own account; one that cannot be connected is shown with the reason, not hidden.
+ */
+export function ChoosePanel({ flow, platformName }: { flow: FlowEntry; platformName: string }) {
+  const choices = flow.choices ?? [];
+  const [picked, setPicked] = useState<Set<string>>(() => new Set(choices.filter((c) => !c.unavailableReason && !c.connected).map((c) => c.platformUserId)));
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const errorId = useId();
+
+  const toggle = (id: string) =>
+    setPicked((before) => {
+      const next = new Set(before);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setPending(true);
+    setError(null);
+    const failure = await chooseIdentities(flow.flowId, [...picked]);
+    setPending(false);
+    if (failure) setError(failure.issues?.[0]?.message ?? failure.message);
+  };
+
+  return (
+    <form className="flow-panel flow-choose" onSubmit={submit} aria-labelledby={`${errorId}-title`}>
+      <div className="flow-text">
+        <p className="flow-title" id={`${errorId}-title`}>
+          Choose what to connect from {platformName}
+        </p>
+        <p className="hint">Each one you pick becomes its own account. One already connected is renewed in place.</p>
+      </div>
+      <ul className="choices" aria-label={`${platformName} choices`}>
+        {choices.map((c) => {
+          const disabled = Boolean(c.unavailableReason);
+          return (
+            <li key={c.platformUserId} className={disabled ? 'choice choice--unavailable' : 'choice'}>
+              <label>
+                <input type="checkbox" checked={picked.has(c.platformUserId)} disabled={disabled || pending} onChange={() => toggle(c.platformUserId)} />
+                <Avatar account={{ id: c.platformUserId, avatar: c.avatar, displayName: c.displayName, handle: c.handle }} />
+                <span className="choice-text">
+                  <span className="choice-name">{c.displayName}</span>
+                  <span className="choice-handle">
+                    @{c.handle}
+                    {c.connected ? ' · already connected' : ''}
+                  </span>
+                  {c.unavailableReason && <span className="choice-reason">{c.unavailableReason}</span>}
+                </span>
+              </label>
+            </li>
+          );
+        })}
+      </ul>
+      {error && (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="flow-actions">
+        <button type="submit" className="btn btn-primary" disabled={pending || picked.size === 0} aria-describedby={error ? errorId : undefined}>
+          {pending && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
+          Connect {picked.size === 1 ? '1 account' : `${picked.size} accounts`}
+        </button>
+        <button type="button" className="btn btn-ghost" disabled={pending} onClick={() => void cancelFlow(flow.flowId)}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }

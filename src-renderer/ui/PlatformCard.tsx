@@ -4,7 +4,7 @@ import type { AccountView, PlatformView } from '../../src-main/api/contract.ts';
 import { connect, isActive, setTab, useStore, type Tab } from '../state/store.ts';
 import { AccountsTab } from './AccountsTab.tsx';
 import { CredentialsTab } from './CredentialsTab.tsx';
-import { FlowNotice, WaitingPanel } from './FlowPanels.tsx';
+import { ChoosePanel, FlowNotice, WaitingPanel } from './FlowPanels.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
 import { OFFLINE_REASON, renewalLine } from './format.ts';
 
@@ -99,7 +99,14 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
         <ConnectButton platform={platform} blockedBy={blockedBy} />
       </header>
 
-      {flow && (waiting ? <WaitingPanel flow={flow} platformName={platform.name} /> : <FlowNotice flow={flow} />)}
+      {flow &&
+        (flow.state === 'choosing' ? (
+          <ChoosePanel key={flow.flowId} flow={flow} platformName={platform.name} />
+        ) : waiting ? (
+          <WaitingPanel flow={flow} platformName={platform.name} />
+        ) : (
+          <FlowNotice flow={flow} />
+        ))}
 
       <div className="tabs" role="tablist" aria-label={`${platform.name} settings`} onKeyDown={onTabKey}>
         {TABS.map((t) => (
