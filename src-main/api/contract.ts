@@ -26,6 +26,17 @@ export type Renewal = 'rotating-refresh' | 'refresh' | 'long-lived-extension' | 
 /** Where the browser comes back to after consent. */
 export type RedirectKind = 'loopback' | 'protocol' | 'https-relay' | 'manual';
 
+/** A field of an app-password platform's form (Bluesky, WordPress). */
+export interface FormField {
+  name: string;
+  label: string;
+  kind: 'text' | 'url' | 'password';
+  placeholder?: string;
+  /** One plain sentence under the field. */
+  help?: string;
+  autocomplete?: string;
+}
+
 export interface PlatformView {
   id: PlatformId;
   name: string;
@@ -45,6 +56,8 @@ export interface PlatformView {
   portalUrl: string;
   guide: string[];
   scopes: string[];
+  /** App-password platforms: what the user types to connect (instead of client credentials and a browser sign-in). */
+  form: FormField[] | null;
 }
 
 /** Derived from stored facts, never stored as a free string. */
@@ -172,6 +185,8 @@ export const requestSchemas = {
   'connect.cancel': z.strictObject({ flowId: id }),
   'connect.complete': z.strictObject({ flowId: id, url: z.string().trim().min(1).max(8192) }),
   'connect.choose': z.strictObject({ flowId: id, platformUserIds: z.array(z.string().min(1).max(200)).min(1, 'Choose at least one').max(100) }),
+  'appPassword.test': z.strictObject({ platform, values: z.record(z.string().max(64), z.string().max(2048)) }),
+  'appPassword.save': z.strictObject({ platform, values: z.record(z.string().max(64), z.string().max(2048)) }),
   'accounts.list': z.strictObject({ workspaceId: id.optional() }),
   'accounts.activity': z.strictObject({ accountId: id }),
   'accounts.refreshAll': z.strictObject({}),
@@ -201,6 +216,9 @@ export interface Results {
   'connect.cancel': FlowView;
   'connect.complete': FlowView;
   'connect.choose': FlowView;
+  /** Test connection: who the typed values belong to. Nothing is stored. */
+  'appPassword.test': { handle: string; displayName: string; avatar: string | null; notes: string[] };
+  'appPassword.save': AccountView;
   'accounts.list': AccountView[];
   'accounts.activity': ActivityView[];
   'accounts.refreshAll': { refreshed: number; failed: { accountId: string; handle: string; message: string }[] };

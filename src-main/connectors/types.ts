@@ -1,6 +1,6 @@
 // A connector is mostly data (ProviderDecl, in providers.ts, checked by a schema
 // test) plus a few small functions for what differs between platforms (Connector).
-import type { ErrorKind, PlatformId, RedirectKind, Renewal } from '../api/contract.ts';
+import type { ErrorKind, FormField, PlatformId, RedirectKind, Renewal } from '../api/contract.ts';
 import type { Http } from '../http/http.ts';
 
 export type ClientAuth =
@@ -103,7 +103,22 @@ export class PlatformError extends Error {
 
 export interface ConnectorContext {
   http: Http;
+  /** The app's client credentials; empty for app-password platforms, which have none. */
   credentials: ClientCredentials;
+  /** The account being renewed, re-read or disconnected: its non-secret facts (a PDS, a site URL). */
+  account?: { platformUserId: string; details: Record<string, string> };
+}
+
+/** What an app-password platform's connector checks and returns (the shared "form → test → save" shape). */
+export interface AppPasswordConnection {
+  /** Non-secret facts to keep go in profile.details (the PDS, the site URL). */
+  profile: Profile;
+  /** A session the platform issued (Bluesky), or null where the password itself is the credential (WordPress). */
+  tokens: TokenSet | null;
+  /** The app password, sealed in the vault. */
+  secret: string;
+  /** Plain sentences worth showing after a test (e.g. "the REST API is at ?rest_route="). */
+  notes: string[];
 }
 
 export interface Connector {
@@ -126,9 +141,14 @@ export interface Connector {
    * (Instagram's and Threads' long-lived token extension, Bluesky's refreshSession). Absent: the
    * standard grant with the stored refresh token.
    */
-  renew?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null }, now: number): Promise<TokenSet>;
+  renew?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }, now: number): Promise<TokenSet>;
+  /** App-password platforms: the form's fields, and a check that stores nothing (Test connection). */
+  appPassword?: {
+    fields: FormField[];
+    verify(ctx: ConnectorContext, values: Record<string, string>, now: number): Promise<AppPasswordConnection>;
+  };
   /** Revoke at the platform; a connector without a revoke endpoint leaves this out. */
-  revoke?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null }): Promise<void>;
+  revoke?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }): Promise<void>;
   /** Turns a token-endpoint error reply into a sentence with the fix (setup mistakes). */
   describeTokenError?(error: string, description: string | undefined, status: number): { kind: ErrorKind; message: string } | null;
 }

@@ -34,7 +34,7 @@ import { Vault } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
 import { systemClock } from './clock.ts';
 import { createFileLogger } from './file-logger.ts';
-import { canRenew, connectionDeadline, Lifecycle, readProfile } from './lifecycle.ts';
+import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, Lifecycle, readProfile } from './lifecycle.ts';
 import { deriveStatus } from './status.ts';
 import type { Core, CoreDeps } from './types.ts';
 
@@ -109,9 +109,17 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   }
 
   function requireCredentials(decl: ProviderDecl) {
-    const creds = appCredentials.read(decl.id);
+    const creds = clientCredentialsFor(decl, appCredentials);
     if (!creds) throw new ApiFailure('not_configured', `Save the ${decl.name} client ID and secret on the Credentials tab first.`);
     return creds;
+  }
+
+  /** The shared "form → test → save" shape of app-password platforms: the connector checks, nothing is stored here. */
+  async function verifyAppPassword(platform: PlatformId, values: Record<string, string>) {
+    const connector = requireConnector(platform);
+    if (!connector.appPassword) throw new ApiFailure('bad_request', `${connector.decl.name} connects through a browser sign-in, not an app password.`);
+    const connection = await connector.appPassword.verify({ http, credentials: clientCredentialsFor(connector.decl, appCredentials)! }, values, clock.now());
+    return { connector, connection };
   }
 
   function requireAccount(id: string): AccountRow {
@@ -162,6 +170,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       portalUrl: decl.portalUrl,
       guide: decl.guide,
       scopes: decl.oauth?.scopes ?? [],
+      form: connectorFor(decl.id)?.appPassword?.fields ?? null,
     };
   }
 
@@ -196,10 +205,18 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   }
 
   /** Stores one identity as an account (new, or renewed in place) and puts it in the scheduler's care. */
-  function storeIdentity(flow: Flow, decl: ProviderDecl, profile: Profile, tokens: TokenSet, avatar: string | null) {
+  function storeIdentity(
+    flow: Pick<Flow, 'workspaceId' | 'platform'>,
+    decl: ProviderDecl,
+    profile: Profile,
+    tokens: TokenSet,
+    avatar: string | null,
+    appPassword: string | null = null,
+  ) {
     const result = accounts.upsertConnected({
       workspaceId: flow.workspaceId,
       platform: flow.platform,
+      appPassword,
       profile,
       avatar,
       tokens,
@@ -400,6 +417,31 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return flowView(flow);
     },
 
+    'appPassword.test': async ({ platform, values }) => {
+      const { connection } = await verifyAppPassword(platform, values);
+      return {
+        handle: connection.profile.handle,
+        displayName: connection.profile.displayName,
+        avatar: await fetchAvatar(http, connection.profile.avatarUrl),
+        notes: connection.notes,
+      };
+    },
+
+    'appPassword.save': async ({ platform, values }) => {
+      const { connector, connection } = await verifyAppPassword(platform, values);
+      const tokens: TokenSet = connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] };
+      const result = storeIdentity(
+        { workspaceId: DEFAULT_WORKSPACE, platform },
+        connector.decl,
+        connection.profile,
+        tokens,
+        await fetchAvatar(http, connection.profile.avatarUrl),
+        connection.secret,
+      );
+      emit({ type: 'accounts.changed' });
+      return accountView(requireAccount(result.id));
+    },
+
     'accounts.list': async ({ workspaceId }) => accounts.list(workspaceId ?? DEFAULT_WORKSPACE).map(accountView),
 
     'accounts.refresh': async ({ accountId }) => {
@@ -439,7 +481,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const { accessToken } = accounts.readTokens(accountId);
       if (!accessToken) throw new ApiFailure('not_found', 'This account has no access token; reconnect it.');
       try {
-        const profile = await readProfile(connector, { http, credentials: creds }, accessToken, row.platform_user_id);
+        const profile = await readProfile(connector, { http, credentials: creds, account: accountContext(row) }, accessToken, row.platform_user_id);
         if (!profile) throw new ApiFailure('not_found', `This ${connector.decl.name} login no longer has @${row.handle}. Reconnect to choose again.`);
         accounts.updateProfile(accountId, profile, clock.now());
       } catch (e) {
@@ -494,10 +536,10 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       lifecycle.forget(accountId);
       emit({ type: 'accounts.changed' });
       logger.info('account disconnected', { platform: row.platform, account: accountId });
-      const creds = appCredentials.read(row.platform);
+      const creds = clientCredentialsFor(providerDecl(row.platform), appCredentials);
       if (!connector?.revoke || !creds) return { accountId, revoked: false, revokeError: connector?.revoke ? 'The app credentials were cleared, so Plugboard could not revoke access at the platform.' : null };
       try {
-        await connector.revoke({ http, credentials: creds }, tokens);
+        await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
         return { accountId, revoked: true, revokeError: null };
       } catch (e) {
         logger.warn('revoke failed', { platform: row.platform, account: accountId, error: (e as Error).message });

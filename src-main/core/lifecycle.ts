@@ -5,7 +5,7 @@
 import type { ApiEvent } from '../api/contract.ts';
 import { providerDecl } from '../connectors/providers.ts';
 import { connectorFor } from '../connectors/registry.ts';
-import { PlatformError, type Connector, type ConnectorContext, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
+import { PlatformError, type ClientCredentials, type Connector, type ConnectorContext, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
 import type { Http } from '../http/http.ts';
 import { refreshTokens } from '../oauth/oauth-client.ts';
 import { RefreshScheduler, type RunOutcome } from '../scheduler/refresh-scheduler.ts';
@@ -47,6 +47,18 @@ export async function readProfile(connector: Connector, ctx: ConnectorContext, a
   if (!connector.listIdentities) return connector.fetchProfile(ctx, accessToken);
   const identities = await connector.listIdentities(ctx, accessToken);
   return identities.find((i) => i.platformUserId === platformUserId) ?? null;
+}
+
+const NO_CLIENT: ClientCredentials = { clientId: '', clientSecret: null };
+
+/** The app's client credentials; app-password platforms have none and need none. */
+export function clientCredentialsFor(decl: ProviderDecl, appCredentials: AppCredentials): ClientCredentials | null {
+  return decl.auth === 'app-password' ? NO_CLIENT : appCredentials.read(decl.id);
+}
+
+/** What a connector may know of the account it works on: its id and non-secret facts. */
+export function accountContext(row: AccountRow): { platformUserId: string; details: Record<string, string> } {
+  return { platformUserId: row.platform_user_id, details: JSON.parse(row.details) as Record<string, string> };
 }
 
 export function canRenew(decl: ProviderDecl): boolean {
@@ -224,17 +236,18 @@ export class Lifecycle {
     if (!row) return;
     const connector = connectorFor(row.platform);
     if (!connector) throw new PlatformError('setup', `${providerDecl(row.platform).name} cannot be renewed by this version of Plugboard.`);
-    const creds = appCredentials.read(row.platform);
+    const creds = clientCredentialsFor(connector.decl, appCredentials);
     if (!creds) {
       const message = `The ${connector.decl.name} client ID and secret were cleared, so Plugboard cannot renew this account. Save them again on the Credentials tab.`;
       accounts.recordError(id, 'setup', message, clock.now());
       throw new PlatformError('setup', message);
     }
-    const { refreshToken, accessToken } = accounts.readTokens(id);
-    const ctx: ConnectorContext = { http, credentials: creds };
+    const stored = accounts.readTokens(id);
+    const { refreshToken } = stored;
+    const ctx: ConnectorContext = { http, credentials: creds, account: accountContext(row) };
     let tokens: TokenSet;
     try {
-      tokens = await this.#renew(connector, ctx, refreshToken, accessToken);
+      tokens = await this.#renew(connector, ctx, stored);
     } catch (e) {
       if (!(e instanceof PlatformError)) throw e;
       // Another process may have rotated the token while this request was out: the account is not dead.
@@ -258,9 +271,10 @@ export class Lifecycle {
     await this.syncProfile(id, connector, ctx, tokens.accessToken);
   }
 
-  #renew(connector: Connector, ctx: ConnectorContext, refreshToken: string | null, accessToken: string | null): Promise<TokenSet> {
+  #renew(connector: Connector, ctx: ConnectorContext, stored: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }): Promise<TokenSet> {
     const now = this.#d.clock.now();
-    if (connector.renew) return connector.renew(ctx, { accessToken, refreshToken }, now);
+    if (connector.renew) return connector.renew(ctx, stored, now);
+    const { refreshToken } = stored;
     if (!refreshToken) throw new PlatformError('auth', `${connector.decl.name} gave no refresh token for this account, so it cannot renew itself. Reconnect it.`);
     return refreshTokens(connector, ctx.credentials, ctx.http, refreshToken, now);
   }

@@ -71,7 +71,7 @@ describe('accounts', () => {
       last_synced_at: T0,
       created_at: T0,
     });
-    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1', appPassword: null });
     expect(activityKinds(db, id)).toEqual(['connected']);
   });
 
@@ -86,7 +86,7 @@ describe('accounts', () => {
     expect(again).toEqual({ id: first.id, renewed: true });
     expect(accounts.list('default')).toHaveLength(1);
     expect(accounts.get(first.id)).toMatchObject({ handle: 'renamed', display_name: 'Renamed', token_expires_at: T0 + 9_000_000, created_at: T0, updated_at: T0 + 1000 });
-    expect(accounts.readTokens(first.id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    expect(accounts.readTokens(first.id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2', appPassword: null });
     expect(activityKinds(db, first.id)).toEqual(['connected', 'reconnected']);
   });
 
@@ -94,7 +94,7 @@ describe('accounts', () => {
     const { accounts } = await open();
     const { id } = connect(accounts);
     connect(accounts, { tokens: { accessToken: 'access-2', refreshToken: undefined }, now: T0 + 1000 });
-    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-1' });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-1', appPassword: null });
   });
 
   it('keeps the avatar it had when a reconnect could not download one', async () => {
@@ -117,7 +117,7 @@ describe('accounts', () => {
     const { id } = connect(accounts);
     accounts.recordError(id, 'network', 'Could not reach api.x.com.', T0 + 500);
     accounts.saveRefreshed(id, tokens({ accessToken: 'access-2', refreshToken: 'refresh-2', accessTokenExpiresAt: T0 + 9_000_000 }), null, T0 + 1000);
-    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2', appPassword: null });
     expect(accounts.get(id)).toMatchObject({
       token_expires_at: T0 + 9_000_000,
       last_synced_at: T0 + 1000,
@@ -132,7 +132,7 @@ describe('accounts', () => {
     const { accounts } = await open();
     const { id } = connect(accounts);
     accounts.saveRefreshed(id, tokens({ accessToken: 'access-2', refreshToken: undefined, scopes: [] }), null, T0 + 1000);
-    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-1' });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-1', appPassword: null });
     expect(accounts.get(id)!.scopes).toBe('tweet.read users.read offline.access');
   });
 
@@ -142,7 +142,7 @@ describe('accounts', () => {
     // A real SQLite failure inside the transaction, after the secrets were written.
     db.exec("CREATE TRIGGER refuse_update BEFORE UPDATE ON accounts BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
     expect(() => accounts.saveRefreshed(id, tokens({ accessToken: 'access-2', refreshToken: 'refresh-2' }), null, T0 + 1000)).toThrow(/disk says no/);
-    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1', appPassword: null });
     expect(activityKinds(db, id)).toEqual(['connected']);
   });
 
@@ -159,7 +159,7 @@ describe('accounts', () => {
     const { id } = connect(accounts);
     const before = accounts.get(id)!;
     accounts.recordError(id, 'auth', 'X no longer accepts this account.', T0 + 1000);
-    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1', appPassword: null });
     expect(accounts.get(id)).toEqual({
       ...before,
       last_error_kind: 'auth',
@@ -183,9 +183,9 @@ describe('accounts', () => {
     accounts.remove(id, T0 + 1000);
     expect(accounts.get(id)).toBeUndefined();
     expect(secretCount(db, id)).toBe(0);
-    expect(accounts.readTokens(id)).toEqual({ accessToken: null, refreshToken: null });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: null, refreshToken: null, appPassword: null });
     expect(activityKinds(db, id)).toEqual(['connected', 'disconnected']);
-    expect(accounts.readTokens(other.id)).toEqual({ accessToken: 'other-access', refreshToken: 'other-refresh' });
+    expect(accounts.readTokens(other.id)).toEqual({ accessToken: 'other-access', refreshToken: 'other-refresh', appPassword: null });
     expect(accounts.list('default').map((a) => a.id)).toEqual([other.id]);
   });
 
@@ -198,10 +198,29 @@ describe('accounts', () => {
     expect(studio.id).not.toBe(home.id);
     expect(accounts.list('default').map((a) => a.id)).toEqual([home.id]);
     expect(accounts.list('studio').map((a) => a.id)).toEqual([studio.id]);
-    expect(accounts.readTokens(home.id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-    expect(accounts.readTokens(studio.id)).toEqual({ accessToken: 'studio-access', refreshToken: 'studio-refresh' });
+    expect(accounts.readTokens(home.id)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1', appPassword: null });
+    expect(accounts.readTokens(studio.id)).toEqual({ accessToken: 'studio-access', refreshToken: 'studio-refresh', appPassword: null });
     // Connecting again within a workspace still renews that workspace's row only.
     expect(connect(accounts, { workspaceId: 'studio', now: T0 + 1000 })).toEqual({ id: studio.id, renewed: true });
     expect(activityKinds(db, home.id)).toEqual(['connected']);
+  });
+});
+
+describe('app passwords', () => {
+  it('seals an app password with the account and deletes it with the account', async () => {
+    const { accounts, db } = await open();
+    const { id } = accounts.upsertConnected({
+      workspaceId: 'default',
+      platform: 'wordpress',
+      profile: { platformUserId: 'https://blog.example#1', handle: 'admin', displayName: 'Admin', avatarUrl: null, details: {} },
+      avatar: null,
+      tokens: { accessToken: '', accessTokenExpiresAt: null, scopes: [] },
+      connectionExpiresAt: null,
+      appPassword: 'abcd efgh ijkl mnop',
+      now: T0,
+    });
+    expect(accounts.readTokens(id)).toEqual({ accessToken: null, refreshToken: null, appPassword: 'abcd efgh ijkl mnop' });
+    accounts.remove(id, T0 + 1);
+    expect(db.prepare('SELECT count(*) AS n FROM secrets').get()).toEqual({ n: 0 });
   });
 });

@@ -66,6 +66,8 @@ export class Accounts {
     avatar: string | null;
     tokens: TokenSet;
     connectionExpiresAt: number | null;
+    /** App-password platforms: sealed like a token. */
+    appPassword?: string | null;
     now: number;
   }): { id: string; renewed: boolean } {
     const { workspaceId, platform, profile, tokens, now } = input;
@@ -109,6 +111,7 @@ export class Accounts {
           .run(values);
       }
       this.#putTokens(id, tokens, now);
+      this.#secrets.put(accountOwner(id), 'app_password', input.appPassword, now);
       this.#activity.add(values, existing ? 'reconnected' : 'connected', null, now);
       return { id, renewed: Boolean(existing) };
     })();
@@ -161,10 +164,11 @@ export class Accounts {
     })();
   }
 
-  readTokens(id: string): { accessToken: string | null; refreshToken: string | null } {
+  readTokens(id: string): { accessToken: string | null; refreshToken: string | null; appPassword: string | null } {
     return {
       accessToken: this.#secrets.get(accountOwner(id), 'access_token'),
       refreshToken: this.#secrets.get(accountOwner(id), 'refresh_token'),
+      appPassword: this.#secrets.get(accountOwner(id), 'app_password'),
     };
   }
 
