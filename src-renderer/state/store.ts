@@ -317,7 +317,26 @@ export async function chooseIdentities(flowId: string, platformUserIds: string[]
   return null;
 }
 
+/** App-password platforms (F10, Bluesky): who the typed values belong to; nothing is stored. */
+export async function testAppPassword(platform: PlatformId, values: Record<string, string>): Promise<Envelope<Results['appPassword.test']>> {
+  return call('appPassword.test', { platform, values });
+}
+
+export async function saveAppPassword(platform: PlatformId, values: Record<string, string>): Promise<ApiError | null> {
+  const r = await call('appPassword.save', { platform, values });
+  if (!r.ok) return r.error;
+  await reloadAccounts();
+  setTab(platform, 'accounts');
+  toast('success', `Connected ${atHandle(r.result.handle)}`);
+  return null;
+}
+
 export async function connect(platform: PlatformId, reconnectAccountId?: string): Promise<void> {
+  // App-password platforms connect (and reconnect) through their form, not a browser sign-in.
+  if (get().platforms.find((p) => p.id === platform)?.form) {
+    setTab(platform, 'credentials');
+    return;
+  }
   const r = await call('connect.start', reconnectAccountId ? { platform, reconnectAccountId } : { platform });
   if (!r.ok) {
     report(r.error);

@@ -31,7 +31,9 @@ export function AccountsTab({ platform, accounts, connectBusy }: Props) {
       <div className="empty">
         <UserRoundPlus size={20} aria-hidden="true" />
         <p>
-          {platform.credentials.saved
+          {platform.form
+            ? `No ${platform.name} accounts yet. Add one with an app password.`
+            : platform.credentials.saved
             ? `No ${platform.name} accounts yet. Connect one to get started.`
             : `No ${platform.name} accounts yet. Save credentials, then Connect.`}
         </p>

@@ -3,6 +3,7 @@ import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { AccountView, PlatformView } from '../../src-main/api/contract.ts';
 import { connect, isActive, setTab, useStore, type Tab } from '../state/store.ts';
 import { AccountsTab } from './AccountsTab.tsx';
+import { AppPasswordTab } from './AppPasswordTab.tsx';
 import { CredentialsTab } from './CredentialsTab.tsx';
 import { ChoosePanel, FlowNotice, WaitingPanel } from './FlowPanels.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
@@ -28,7 +29,7 @@ function ConnectButton({ platform, blockedBy }: { platform: PlatformView; blocke
         className="btn btn-primary"
         aria-label={`Connect ${platform.name}`}
         aria-describedby={blockedBy ? reasonId : undefined}
-        title={blockedBy ?? `Sign in to ${platform.name} in your browser`}
+        title={blockedBy ?? (platform.form ? `Add a ${platform.name} account with an app password` : `Sign in to ${platform.name} in your browser`)}
         disabled={!!blockedBy || starting}
         onClick={start}
       >
@@ -65,9 +66,13 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
 
   if (!platform.available) return <ComingSoonCard platform={platform} />;
 
-  const tab: Tab = chosenTab ?? (platform.credentials.saved ? 'accounts' : 'credentials');
+  // App-password platforms have no app credentials: their second tab is the form that adds an account.
+  const appPassword = platform.form !== null;
+  const tabs = appPassword ? TABS.map((t) => (t.id === 'credentials' ? { ...t, label: 'Add account' } : t)) : TABS;
+  const ready = appPassword || platform.credentials.saved;
+  const tab: Tab = chosenTab ?? (appPassword ? (accounts.length ? 'accounts' : 'credentials') : ready ? 'accounts' : 'credentials');
   const waiting = isActive(flow);
-  const blockedBy = !platform.credentials.saved
+  const blockedBy = !ready
     ? `Save your ${platform.name} app's credentials first (Credentials tab)`
     : waiting
       ? 'A connection is already waiting for your browser'
@@ -80,10 +85,10 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
   const onTabKey = (e: KeyboardEvent) => {
     if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
     e.preventDefault();
-    const index = TABS.findIndex((t) => t.id === tab);
+    const index = tabs.findIndex((t) => t.id === tab);
     const next =
-      e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : (index + (e.key === 'ArrowRight' ? 1 : -1) + TABS.length) % TABS.length;
-    const target = TABS[next].id;
+      e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : (index + (e.key === 'ArrowRight' ? 1 : -1) + tabs.length) % tabs.length;
+    const target = tabs[next].id;
     setTab(platform.id, target);
     tabRefs.current[target]?.focus();
   };
@@ -109,7 +114,7 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
         ))}
 
       <div className="tabs" role="tablist" aria-label={`${platform.name} settings`} onKeyDown={onTabKey}>
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             ref={(el) => {
@@ -131,13 +136,15 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
                 {accounts.length}
               </span>
             )}
-            {t.id === 'credentials' && !platform.credentials.saved && <span className="count count--todo" aria-hidden="true">!</span>}
+            {t.id === 'credentials' && !ready && <span className="count count--todo" aria-hidden="true">!</span>}
           </button>
         ))}
       </div>
       <div className="tab-panel" role="tabpanel" id={`${baseId}-panel-${tab}`} aria-labelledby={`${baseId}-tab-${tab}`}>
         {tab === 'accounts' ? (
           <AccountsTab platform={platform} accounts={accounts} connectBusy={waiting} />
+        ) : appPassword ? (
+          <AppPasswordTab platform={platform} />
         ) : (
           <CredentialsTab platform={platform} />
         )}
