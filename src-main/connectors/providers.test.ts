@@ -3,6 +3,7 @@ import { PLATFORM_IDS } from '../api/contract.ts';
 import { providerDeclSchema } from './provider-schema.ts';
 import { providerDecl, providers } from './providers.ts';
 import type { ProviderDecl } from './types.ts';
+import { connectorFor } from './registry.ts';
 
 function copyOf(id: ProviderDecl['id']): ProviderDecl {
   return structuredClone(providerDecl(id));
@@ -29,8 +30,9 @@ describe('provider declarations', () => {
     for (const id of PLATFORM_IDS) expect(providerDecl(id).id).toBe(id);
   });
 
-  it('ship only X in this build', () => {
-    expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(['x']);
+  it('are available exactly where this build ships a connector', () => {
+    expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(providers.filter((d) => connectorFor(d.id) !== null).map((d) => d.id));
+    expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(['x', 'tiktok', 'youtube', 'pinterest']);
   });
 
   it('give X what platforms.md demands', () => {

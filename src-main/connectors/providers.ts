@@ -188,7 +188,7 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'tiktok',
     name: 'TikTok',
-    available: false,
+    available: true,
     auth: 'oauth2',
     // platforms.md has 24 h access tokens and a 365-day refresh token that "may" change; TikTok's current docs
     // (November 2026) say 2 h and 180 days, and that each refresh rotates the refresh token and kills the old one.
@@ -204,8 +204,9 @@ export const providers: readonly ProviderDecl[] = [
       // user.info.profile is what returns the username.
       scopes: ['user.info.basic', 'user.info.profile', 'video.upload', 'video.publish'],
       scopeSeparator: ',',
-      // Unconfirmed: TikTok's desktop guide may want the challenge hex-encoded rather than base64url (RFC 7636).
-      pkce: 'S256',
+      // TikTok's Login Kit for Desktop hashes the verifier with SHA-256 and sends it hex-encoded (not RFC 7636's
+      // base64url), still with code_challenge_method=S256.
+      pkce: 'S256-hex',
       clientAuth: 'client_secret_post',
       clientIdParam: 'client_key',
       // Desktop apps register http://localhost or 127.0.0.1 with a port; an exact port keeps the URI copyable as shown.
@@ -224,7 +225,7 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'youtube',
     name: 'YouTube',
-    available: false,
+    available: true,
     auth: 'oauth2',
     renewal: 'refresh',
     accessTokenLifetimeSec: HOUR,
@@ -260,13 +261,13 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'pinterest',
     name: 'Pinterest',
-    available: false,
+    available: true,
     auth: 'oauth2',
-    // Unconfirmed: newer apps may get continuous refresh (a new refresh token on each refresh); the refresh token
-    // that comes back is stored either way.
+    // Continuous refresh has been the only model since 2025-05-14 (Pinterest's notice, quoted in
+    // pinterest-python-sdk #156): each refresh returns a new refresh token with a fresh 60-day window.
     renewal: 'refresh',
     accessTokenLifetimeSec: 30 * DAY,
-    connectionLifetimeSec: 365 * DAY,
+    connectionLifetimeSec: 60 * DAY,
     expiryBufferSec: DAY,
     oauth: {
       authorizeUrl: 'https://www.pinterest.com/oauth/',

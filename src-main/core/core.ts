@@ -531,12 +531,19 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const row = requireAccount(accountId);
       const connector = connectorFor(row.platform);
       const tokens = accounts.readTokens(accountId);
+      // Identities chosen from one login (YouTube channels) share its grant: revoking it would cut the others off.
+      const sharer = accounts
+        .all()
+        .find((a) => a.id !== accountId && a.platform === row.platform && sharesGrant(accounts.readTokens(a.id), tokens));
       // The secrets are deleted first and at once; revocation at the platform is best effort after.
       accounts.remove(accountId, clock.now());
       lifecycle.forget(accountId);
       emit({ type: 'accounts.changed' });
       logger.info('account disconnected', { platform: row.platform, account: accountId });
       const creds = clientCredentialsFor(providerDecl(row.platform), appCredentials);
+      if (sharer && connector?.revoke) {
+        return { accountId, revoked: false, revokeError: `Access was not revoked at ${connector.decl.name}: @${sharer.handle} was connected in the same sign-in and still uses it.` };
+      }
       if (!connector?.revoke || !creds) return { accountId, revoked: false, revokeError: connector?.revoke ? 'The app credentials were cleared, so Plugboard could not revoke access at the platform.' : null };
       try {
         await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
@@ -547,6 +554,10 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       }
     },
   };
+
+  function sharesGrant(a: { accessToken: string | null; refreshToken: string | null }, b: { accessToken: string | null; refreshToken: string | null }): boolean {
+    return (a.refreshToken !== null && a.refreshToken === b.refreshToken) || (a.accessToken !== null && a.accessToken === b.accessToken);
+  }
 
   function requireFlow(flowId: string): Flow {
     const flow = flows.get(flowId);

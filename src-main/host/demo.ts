@@ -1,5 +1,5 @@
 // npm run demo [-- --port N] [-- --x-refresh-days N]: the browser host against
-// built-in fake platforms (real HTTP servers on 127.0.0.1), with demo app
+// built-in fake platforms (X, TikTok, YouTube, Pinterest: real HTTP servers on 127.0.0.1), with demo app
 // credentials already saved, in a throwaway data folder — click Connect without
 // creating a developer app.
 //
@@ -14,13 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { freePort } from '../../e2e/fakes/fake-server.ts';
+import { freePort, type FakeOAuthPlatform } from '../../e2e/fakes/fake-server.ts';
+import { startFakeGoogle } from '../../e2e/fakes/google.ts';
+import { startFakePinterest } from '../../e2e/fakes/pinterest.ts';
+import { startFakeTikTok } from '../../e2e/fakes/tiktok.ts';
 import { startFakeX } from '../../e2e/fakes/x.ts';
+import type { PlatformId } from '../api/contract.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { openConfPrefs } from '../prefs/prefs.ts';
 import { startHost } from './start.ts';
 
-const DEMO_X = { clientId: 'plugboard-demo-x-client', clientSecret: 'plugboard-demo-x-secret' };
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, 'x-refresh-days': { type: 'string' } } });
@@ -31,18 +34,47 @@ let offsetMs = 0;
 const clock: Clock = { now: () => Date.now() + offsetMs, setTimeout: systemClock.setTimeout };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-demo-'));
-const fakeX = await startFakeX({ refreshTokenLifetimeSec: refreshDays > 0 ? refreshDays * 86_400 : undefined });
-const xPort = await freePort();
-openConfPrefs(dataDir).set('redirect', { x: { kind: 'loopback', port: xPort } });
-fakeX.registerApp({ ...DEMO_X, redirectUris: [`http://127.0.0.1:${xPort}/callback/x`], name: 'Plugboard Demo' });
 
-const host = await startHost({ dataDir, passphrase: randomBytes(16).toString('hex'), port, origins: fakeX.originMap(), clock });
-const saved = await host.core.call('credentials.save', { platform: 'x', ...DEMO_X });
-if (!saved.ok) throw new Error(saved.error.message);
+interface DemoPlatform {
+  id: PlatformId;
+  fake: FakeOAuthPlatform<string> & { registerApp(app: { clientId: string; clientSecret: string | null; redirectUris: string[]; name?: string }): void };
+  users: string[];
+  /** Google's desktop clients take any loopback port; the others need the exact one registered. */
+  anyPort?: boolean;
+}
+
+const fakeX = await startFakeX({ refreshTokenLifetimeSec: refreshDays > 0 ? refreshDays * 86_400 : undefined });
+const fakeGoogle = await startFakeGoogle();
+const demoPlatforms: DemoPlatform[] = [
+  { id: 'x', fake: fakeX, users: fakeX.users.map((u) => `@${u.username}`) },
+  { id: 'tiktok', fake: await startFakeTikTok(), users: ['three TikTok creators'] },
+  { id: 'youtube', fake: fakeGoogle, users: fakeGoogle.users.map((u) => `${u.email} (${u.channels.length} channel${u.channels.length === 1 ? '' : 's'})`), anyPort: true },
+  { id: 'pinterest', fake: await startFakePinterest(), users: ['three Pinterest accounts'] },
+];
+
+const redirect: Partial<Record<PlatformId, { kind: 'loopback'; port?: number }>> = {};
+for (const p of demoPlatforms) {
+  const port = p.anyPort ? undefined : await freePort();
+  redirect[p.id] = port ? { kind: 'loopback', port } : { kind: 'loopback' };
+  p.fake.registerApp({ ...demoCredentials(p.id), redirectUris: [`http://127.0.0.1:${port ?? 0}/callback/${p.id}`], name: 'Plugboard Demo' });
+}
+openConfPrefs(dataDir).set('redirect', redirect);
+const origins = Object.assign({}, ...demoPlatforms.map((p) => p.fake.originMap())) as Record<string, string>;
+
+const host = await startHost({ dataDir, passphrase: randomBytes(16).toString('hex'), port, origins, clock });
+for (const p of demoPlatforms) {
+  const saved = await host.core.call('credentials.save', { platform: p.id, ...demoCredentials(p.id) });
+  if (!saved.ok) throw new Error(saved.error.message);
+}
+
+const LABELS: Partial<Record<PlatformId, string>> = { x: 'X', tiktok: 'TikTok', youtube: 'YouTube', pinterest: 'Pinterest' };
+
+function demoCredentials(id: PlatformId) {
+  return { clientId: `plugboard-demo-${id}-client`, clientSecret: `plugboard-demo-${id}-secret` };
+}
 
 console.log('Plugboard demo — fake platforms on 127.0.0.1, nothing leaves this machine.');
-console.log(`  fake X:        ${fakeX.origin} (client ID ${DEMO_X.clientId}, secret ${DEMO_X.clientSecret})`);
-console.log(`  test users:    ${fakeX.users.map((u) => `@${u.username}`).join(', ')}`);
+for (const p of demoPlatforms) console.log(`${`  fake ${LABELS[p.id]}:`.padEnd(18)}${p.fake.origin} — ${p.users.join(', ')}`);
 console.log(`  data folder:   ${dataDir} (deleted on exit)`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
 console.log(`\nOpen ${host.url}`);
@@ -55,7 +87,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
   const ms = Number(m[1]) * UNITS[m[2]!]!;
   offsetMs += ms;
-  fakeX.advance(ms / 1000);
+  for (const p of demoPlatforms) p.fake.advance(ms / 1000);
   // Timers were set in real milliseconds: catch up on whatever the jump made overdue.
   host.core.resume();
   console.log(`time travel: now ${new Date(clock.now()).toISOString()}`);
@@ -63,7 +95,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 
 const stop = async () => {
   await host.close();
-  await fakeX.close();
+  await Promise.all(demoPlatforms.map((p) => p.fake.close()));
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 };

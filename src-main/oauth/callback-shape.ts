@@ -6,7 +6,8 @@ export type CallbackShape =
   | { kind: 'invalid'; reason: string };
 
 const STATE = /^[A-Za-z0-9_-]{16,128}$/;
-const CODE = /^[A-Za-z0-9._~+/=%-]{1,2048}$/;
+// TikTok's codes carry '*' and '!' (e.g. …Iw*1!6431.u1); still no quotes, spaces or angle brackets.
+const CODE = /^[A-Za-z0-9._~+/=%*!-]{1,2048}$/;
 const ERROR = /^[a-z_]{1,64}$/;
 const MAX_ERROR_DESCRIPTION = 1024;
 /** A parameter given twice is a smuggling attempt, not a platform quirk. */

@@ -117,7 +117,7 @@ export async function rejectUnusable(connector: Connector, res: Response): Promi
 }
 
 export function retryAt(res: Response): number | null {
-  const reset = res.headers.get('x-rate-limit-reset') ?? res.headers.get('ratelimit-reset');
+  const reset = res.headers.get('x-rate-limit-reset') ?? res.headers.get('x-ratelimit-reset') ?? res.headers.get('ratelimit-reset');
   if (reset && /^\d+$/.test(reset)) {
     const n = Number(reset);
     // Epoch seconds (X) or seconds from now (IETF RateLimit headers).

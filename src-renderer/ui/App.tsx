@@ -69,16 +69,10 @@ function Summary({ accounts }: { accounts: AccountView[] }) {
   );
 }
 
-/** Runs of consecutive "coming soon" platforms share one compact grid; the order stays the list's. */
+/** Working platforms first, in the list's order; those coming soon share one compact grid after them. */
 function groupRuns(platforms: PlatformView[]): (PlatformView | PlatformView[])[] {
-  const out: (PlatformView | PlatformView[])[] = [];
-  for (const p of platforms) {
-    const last = out.at(-1);
-    if (p.available) out.push(p);
-    else if (Array.isArray(last)) last.push(p);
-    else out.push([p]);
-  }
-  return out;
+  const soon = platforms.filter((p) => !p.available);
+  return [...platforms.filter((p) => p.available), ...(soon.length ? [soon] : [])];
 }
 
 function Connections() {
