@@ -291,7 +291,7 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'bluesky',
     name: 'Bluesky',
-    available: false,
+    available: true,
     auth: 'app-password',
     // refreshSession returns a new pair and retires the old refresh JWT (after a grace window never relied on).
     renewal: 'rotating-refresh',

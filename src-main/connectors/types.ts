@@ -145,7 +145,8 @@ export interface Connector {
   /** App-password platforms: the form's fields, and a check that stores nothing (Test connection). */
   appPassword?: {
     fields: FormField[];
-    verify(ctx: ConnectorContext, values: Record<string, string>, now: number): Promise<AppPasswordConnection>;
+    /** `test`: nothing will be kept, so a session opened to check must be closed again. */
+    verify(ctx: ConnectorContext, values: Record<string, string>, now: number, purpose: 'test' | 'save'): Promise<AppPasswordConnection>;
   };
   /** Revoke at the platform; a connector without a revoke endpoint leaves this out. */
   revoke?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }): Promise<void>;

@@ -115,10 +115,10 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   }
 
   /** The shared "form → test → save" shape of app-password platforms: the connector checks, nothing is stored here. */
-  async function verifyAppPassword(platform: PlatformId, values: Record<string, string>) {
+  async function verifyAppPassword(platform: PlatformId, values: Record<string, string>, purpose: 'test' | 'save') {
     const connector = requireConnector(platform);
     if (!connector.appPassword) throw new ApiFailure('bad_request', `${connector.decl.name} connects through a browser sign-in, not an app password.`);
-    const connection = await connector.appPassword.verify({ http, credentials: clientCredentialsFor(connector.decl, appCredentials)! }, values, clock.now());
+    const connection = await connector.appPassword.verify({ http, credentials: clientCredentialsFor(connector.decl, appCredentials)! }, values, clock.now(), purpose);
     return { connector, connection };
   }
 
@@ -418,7 +418,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     },
 
     'appPassword.test': async ({ platform, values }) => {
-      const { connection } = await verifyAppPassword(platform, values);
+      const { connection } = await verifyAppPassword(platform, values, 'test');
       return {
         handle: connection.profile.handle,
         displayName: connection.profile.displayName,
@@ -428,7 +428,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     },
 
     'appPassword.save': async ({ platform, values }) => {
-      const { connector, connection } = await verifyAppPassword(platform, values);
+      const { connector, connection } = await verifyAppPassword(platform, values, 'save');
       const tokens: TokenSet = connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] };
       const result = storeIdentity(
         { workspaceId: DEFAULT_WORKSPACE, platform },

@@ -1,5 +1,5 @@
 // npm run demo [-- --port N] [-- --x-refresh-days N]: the browser host against
-// built-in fake platforms (X, TikTok, YouTube, Pinterest: real HTTP servers on 127.0.0.1), with demo app
+// built-in fake platforms (X, TikTok, YouTube, Pinterest, Bluesky: real HTTP servers on 127.0.0.1), with demo app
 // credentials already saved, in a throwaway data folder — click Connect without
 // creating a developer app.
 //
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { startFakeBluesky } from '../../e2e/fakes/bluesky.ts';
 import { freePort, type FakeOAuthPlatform } from '../../e2e/fakes/fake-server.ts';
 import { startFakeGoogle } from '../../e2e/fakes/google.ts';
 import { startFakePinterest } from '../../e2e/fakes/pinterest.ts';
@@ -59,7 +60,9 @@ for (const p of demoPlatforms) {
   p.fake.registerApp({ ...demoCredentials(p.id), redirectUris: [`http://127.0.0.1:${port ?? 0}/callback/${p.id}`], name: 'Plugboard Demo' });
 }
 openConfPrefs(dataDir).set('redirect', redirect);
-const origins = Object.assign({}, ...demoPlatforms.map((p) => p.fake.originMap())) as Record<string, string>;
+// Bluesky signs in with an app password, not OAuth: no app to register, only users to type in.
+const fakeBluesky = await startFakeBluesky();
+const origins = Object.assign({}, ...[...demoPlatforms.map((p) => p.fake), fakeBluesky].map((f) => f.originMap())) as Record<string, string>;
 
 const host = await startHost({ dataDir, passphrase: randomBytes(16).toString('hex'), port, origins, clock });
 for (const p of demoPlatforms) {
@@ -75,6 +78,7 @@ function demoCredentials(id: PlatformId) {
 
 console.log('Plugboard demo — fake platforms on 127.0.0.1, nothing leaves this machine.');
 for (const p of demoPlatforms) console.log(`${`  fake ${LABELS[p.id]}:`.padEnd(18)}${p.fake.origin} — ${p.users.join(', ')}`);
+console.log(`${'  fake Bluesky:'.padEnd(18)}${fakeBluesky.origin} — ${fakeBluesky.users.map((u) => `${u.handle} / app password ${u.appPasswords[0]}`).join(', ')}`);
 console.log(`  data folder:   ${dataDir} (deleted on exit)`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
 console.log(`\nOpen ${host.url}`);
@@ -87,7 +91,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
   const ms = Number(m[1]) * UNITS[m[2]!]!;
   offsetMs += ms;
-  for (const p of demoPlatforms) p.fake.advance(ms / 1000);
+  for (const f of [...demoPlatforms.map((p) => p.fake), fakeBluesky]) f.advance(ms / 1000);
   // Timers were set in real milliseconds: catch up on whatever the jump made overdue.
   host.core.resume();
   console.log(`time travel: now ${new Date(clock.now()).toISOString()}`);
@@ -95,7 +99,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 
 const stop = async () => {
   await host.close();
-  await Promise.all(demoPlatforms.map((p) => p.fake.close()));
+  await Promise.all([...demoPlatforms.map((p) => p.fake.close()), fakeBluesky.close()]);
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 };

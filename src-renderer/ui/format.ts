@@ -22,7 +22,9 @@ const RENEWAL_LINES: Record<Renewal, string> = {
 };
 
 export function renewalLine(platform: PlatformView): string {
-  if (platform.auth === 'app-password') return 'App password · does not expire';
+  if (platform.auth === 'app-password') {
+    return platform.renewal === 'none' ? 'App password · does not expire' : 'App password · the session renews itself';
+  }
   return RENEWAL_LINES[platform.renewal];
 }
 

@@ -1,0 +1,381 @@
+// Bluesky through the real core (real SQLite file, real vault), against the fake
+// PDS over HTTP: the app-password equivalent of the OAuth connector kit. Needs
+// `bluesky` registered in src-main/connectors/registry.ts and available in providers.ts.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MethodName, Params, Results } from '../../src-main/api/contract.ts';
+import { systemClock } from '../../src-main/core/clock.ts';
+import { openCore } from '../../src-main/core/core.ts';
+import type { Core } from '../../src-main/core/types.ts';
+import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
+import { DB_FILE } from '../../src-main/store/db.ts';
+import { PassphraseKeyWrapper } from '../../src-main/vault/passphrase-wrapper.ts';
+import { Secrets } from '../../src-main/vault/secrets.ts';
+import { Vault } from '../../src-main/vault/vault.ts';
+import { ERROR_KINDS, type FailureKind } from '../fakes/fake-server.ts';
+import { startFakeBluesky, type FakeBluesky } from '../fakes/bluesky.ts';
+
+const wrapper = () => new PassphraseKeyWrapper('kit-passphrase', { logN: 14 });
+
+class Harness {
+  readonly transcript: unknown[] = [];
+  #db: Database.Database | null = null;
+  #secrets: Secrets | null = null;
+  readonly fake: FakeBluesky;
+  readonly core: Core;
+  readonly dataDir: string;
+  constructor(fake: FakeBluesky, core: Core, dataDir: string) {
+    this.fake = fake;
+    this.core = core;
+    this.dataDir = dataDir;
+  }
+
+  static async open(): Promise<Harness> {
+    const fake = await startFakeBluesky();
+    const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-kit-bluesky-'));
+    const core = await openCore({
+      dataDir,
+      keyWrapper: wrapper(),
+      prefs: openConfPrefs(dataDir),
+      openExternal: null,
+      redirectKinds: ['loopback', 'manual'],
+      origins: fake.originMap(),
+      clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
+      httpTimeoutMs: 1500,
+    });
+    return new Harness(fake, core, dataDir);
+  }
+
+  async call<M extends MethodName>(method: M, params: Params<M>) {
+    const r = await this.core.call(method, params);
+    this.transcript.push(r);
+    return r as { ok: true; result: Results[M] } | { ok: false; error: { code: string; message: string; kind?: string } };
+  }
+
+  async ok<M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> {
+    const r = await this.call(method, params);
+    if (!r.ok) throw new Error(`${method} failed: ${r.error.code}: ${r.error.message}`);
+    return r.result;
+  }
+
+  async error<M extends MethodName>(method: M, params: Params<M>) {
+    const r = await this.call(method, params);
+    if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
+    return r.error;
+  }
+
+  values(user = this.fake.users[0]!, extra: Record<string, string> = {}): Record<string, string> {
+    return { identifier: user.handle, appPassword: user.appPasswords[0]!, ...extra };
+  }
+
+  save(user = this.fake.users[0]!) {
+    return this.ok('appPassword.save', { platform: 'bluesky', values: this.values(user) });
+  }
+
+  async #open() {
+    if (!this.#db) {
+      this.#db = new Database(join(this.dataDir, DB_FILE), { readonly: true });
+      this.#secrets = new Secrets(this.#db, await Vault.open(this.#db, wrapper(), 0));
+    }
+    return { db: this.#db, secrets: this.#secrets! };
+  }
+
+  async stored(accountId: string) {
+    const { secrets } = await this.#open();
+    const owner = `account:${accountId}`;
+    return { accessToken: secrets.get(owner, 'access_token'), refreshToken: secrets.get(owner, 'refresh_token'), appPassword: secrets.get(owner, 'app_password') };
+  }
+
+  async secretRows(accountId?: string): Promise<number> {
+    const { db } = await this.#open();
+    const row = accountId
+      ? db.prepare('SELECT count(*) AS n FROM secrets WHERE owner = ?').get(`account:${accountId}`)
+      : db.prepare("SELECT count(*) AS n FROM secrets WHERE owner LIKE 'account:%'").get();
+    return (row as { n: number }).n;
+  }
+
+  async accountRows(): Promise<number> {
+    const { db } = await this.#open();
+    return (db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
+  }
+
+  async activityKinds(accountId: string): Promise<string[]> {
+    const { db } = await this.#open();
+    return (db.prepare('SELECT kind FROM activity WHERE account_id = ? ORDER BY id').all(accountId) as { kind: string }[]).map((r) => r.kind);
+  }
+
+  count(endpoint: string): number {
+    return this.fake.requests.filter((r) => r.endpoint === endpoint).length;
+  }
+
+  async close(): Promise<void> {
+    this.#db?.close();
+    await this.core.close().catch(() => {});
+    await this.fake.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+const harnesses: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.close()));
+});
+async function setup(): Promise<Harness> {
+  const h = await Harness.open();
+  harnesses.push(h);
+  return h;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+function expectedKind(kind: FailureKind): string {
+  return { invalid_grant: 'auth', rate_limited: 'rate_limited', timeout: 'network', html_502: 'server', server_error: 'server', bad_json: 'malformed', missing_fields: 'malformed' }[kind];
+}
+
+describe('Bluesky through the core', () => {
+  it('lists Bluesky as available with its app-password form', async () => {
+    const h = await setup();
+    const platform = (await h.ok('platforms.list', {})).find((p) => p.id === 'bluesky')!;
+    expect(platform.available).toBe(true);
+    expect(platform.auth).toBe('app-password');
+    expect(platform.form?.map((f) => [f.name, f.label, f.kind])).toEqual([
+      ['identifier', 'Handle or email', 'text'],
+      ['appPassword', 'App password', 'password'],
+      ['pds', 'Server (PDS)', 'url'],
+    ]);
+  });
+
+  it('appPassword.test says who it is and stores nothing', async () => {
+    const h = await setup();
+    const result = await h.ok('appPassword.test', { platform: 'bluesky', values: h.values() });
+    expect(result).toMatchObject({ handle: 'alice.bsky.social', displayName: 'Alice Example' });
+    expect(result.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(await h.ok('accounts.list', {})).toEqual([]);
+    expect(await h.accountRows()).toBe(0);
+    expect(await h.secretRows()).toBe(0);
+    // The session the test opened is closed again at the PDS.
+    expect(h.fake.liveGrants(h.fake.users[0]!.did)).toBe(0);
+  });
+
+  it('save stores the account with handle, avatar and DID; the app password is sealed and never in an API result', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const account = await h.save();
+    expect(account).toMatchObject({ platform: 'bluesky', platformUserId: user.did, handle: user.handle, displayName: 'Alice Example', status: 'connected' });
+    expect(account.details).toEqual({ pds: 'https://bsky.social' });
+    expect(account.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(account.scopes).toEqual(['com.atproto.appPass']);
+    expect(Date.parse(account.tokenExpiresAt!) - h.fake.now()).toBeGreaterThan(7000_000);
+    expect(account.connectionExpiresAt).toBeNull();
+    const stored = await h.stored(account.id);
+    expect(stored.appPassword).toBe(user.appPasswords[0]);
+    expect(stored.accessToken).toBeTruthy();
+    expect(stored.refreshToken).toBeTruthy();
+    await h.ok('accounts.refresh', { accountId: account.id });
+    const said = JSON.stringify([await h.ok('accounts.list', {}), await h.ok('platforms.list', {}), h.transcript]);
+    const fresh = await h.stored(account.id);
+    await h.core.close();
+    const folder = Buffer.concat(filesUnder(h.dataDir).map((f) => readFileSync(f)));
+    for (const secret of [user.appPasswords[0]!, stored.accessToken!, stored.refreshToken!, fresh.accessToken!, fresh.refreshToken!]) {
+      expect(said.includes(secret)).toBe(false);
+      expect(folder.includes(secret)).toBe(false);
+    }
+  });
+
+  it('refuses the main password with a sentence about app passwords, and deletes that session at the PDS', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const error = await h.error('appPassword.save', { platform: 'bluesky', values: { identifier: user.handle, appPassword: user.mainPassword } });
+    expect(error.message).toMatch(/main password, not an app password/);
+    expect(error.message).toMatch(/Settings → Privacy and security → App passwords/);
+    expect(h.count('deleteSession')).toBe(1);
+    expect(h.fake.liveGrants(user.did)).toBe(0);
+    expect(await h.accountRows()).toBe(0);
+  });
+
+  it('refuses a password that is not shaped like an app password without sending it', async () => {
+    const h = await setup();
+    const error = await h.error('appPassword.test', { platform: 'bluesky', values: { identifier: 'bob.bsky.social', appPassword: 'bobs-main-password' } });
+    expect(error.message).toMatch(/xxxx-xxxx-xxxx-xxxx/);
+    expect(h.fake.requests).toEqual([]);
+  });
+
+  it('explains email 2FA: app passwords avoid the code', async () => {
+    const h = await setup();
+    const carol = h.fake.users[2]!;
+    // Carol's main password is not app-password shaped; one that is still meets the PDS's 2FA answer.
+    const error = await h.error('appPassword.test', { platform: 'bluesky', values: { identifier: carol.handle, appPassword: 'zzzz-yyyy-xxxx-wwww' } });
+    expect(error.message).toMatch(/Invalid identifier or password/);
+    const fake = h.fake;
+    fake.users[2]!.mainPassword = 'carl-main-pass-2fa0';
+    const twoFactor = await h.error('appPassword.test', { platform: 'bluesky', values: { identifier: carol.handle, appPassword: 'carl-main-pass-2fa0' } });
+    expect(twoFactor.message).toMatch(/code sent by email/);
+    expect(twoFactor.message).toMatch(/app passwords never ask for the email code/);
+    expect(await h.ok('appPassword.test', { platform: 'bluesky', values: h.values(carol) })).toMatchObject({ handle: carol.handle });
+  });
+
+  it('says a wrong handle or app password is wrong, and an unreachable PDS is a network problem', async () => {
+    const h = await setup();
+    const wrong = await h.error('appPassword.test', { platform: 'bluesky', values: { identifier: 'alice.bsky.social', appPassword: 'zzzz-zzzz-zzzz-zzzz' } });
+    expect(wrong.message).toMatch(/did not accept that handle and app password/);
+    const unreachable = await h.error('appPassword.test', { platform: 'bluesky', values: h.values(undefined, { pds: 'https://127.0.0.1:1' }) });
+    expect(unreachable.kind).toBe('network');
+    expect(unreachable.message).toMatch(/Could not reach the Bluesky server at 127\.0\.0\.1:1/);
+    const bad = await h.error('appPassword.test', { platform: 'bluesky', values: { identifier: '', appPassword: '', pds: 'ftp://x' } });
+    expect(bad.message).toMatch(/handle/);
+  });
+
+  it('falls back to the profile record on a self-hosted PDS without an AppView', async () => {
+    const h = await setup();
+    h.fake.setAppView(false);
+    const account = await h.ok('appPassword.save', { platform: 'bluesky', values: h.values(undefined, { pds: 'pds.example.com/' }) });
+    expect(account).toMatchObject({ handle: 'alice.bsky.social', displayName: 'Alice Example', details: { pds: 'https://pds.example.com' } });
+    expect(account.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(h.count('getRecord')).toBe(1);
+    expect(h.count('getSession')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refresh rotates: the new pair is stored and the old refresh JWT is dead at the fake', async () => {
+    const h = await setup();
+    const account = await h.save();
+    const before = await h.stored(account.id);
+    h.fake.advance(600);
+    const after = await h.ok('accounts.refresh', { accountId: account.id });
+    expect(after.status).toBe('connected');
+    expect(Date.parse(after.tokenExpiresAt!)).toBeGreaterThan(Date.parse(account.tokenExpiresAt!));
+    const stored = await h.stored(account.id);
+    expect(stored.refreshToken).not.toBe(before.refreshToken);
+    expect(stored.accessToken).not.toBe(before.accessToken);
+    expect(h.fake.refreshTokenWorks(before.refreshToken!)).toBe(false);
+    expect(h.fake.refreshTokenWorks(stored.refreshToken!)).toBe(true);
+    expect(after.details).toEqual({ pds: 'https://bsky.social' });
+    expect(await h.activityKinds(account.id)).toEqual(['connected', 'refreshed']);
+  });
+
+  it('20 concurrent refreshes make exactly one refreshSession request', async () => {
+    const h = await setup();
+    const account = await h.save();
+    h.fake.clearRequests();
+    const results = await Promise.all(Array.from({ length: 20 }, () => h.core.call('accounts.refresh', { accountId: account.id })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(h.count('refreshSession')).toBe(1);
+    expect(h.count('createSession')).toBe(0);
+  });
+
+  it('an expired refresh JWT heals with the stored app password', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const account = await h.save();
+    h.fake.expireRefreshTokens(user.did);
+    h.fake.clearRequests();
+    const after = await h.ok('accounts.refresh', { accountId: account.id });
+    expect(after.status).toBe('connected');
+    expect(h.fake.requests.map((r) => r.endpoint).filter((e) => e === 'refreshSession' || e === 'createSession')).toEqual(['refreshSession', 'createSession']);
+    const stored = await h.stored(account.id);
+    expect(h.fake.refreshTokenWorks(stored.refreshToken!)).toBe(true);
+    expect(stored.appPassword).toBe(user.appPasswords[0]);
+  });
+
+  it('a refresh JWT past its own exp is not sent: the app password logs in at once', async () => {
+    const h = await setup();
+    const account = await h.save();
+    h.fake.advance(91 * 86400);
+    h.fake.clearRequests();
+    const after = await h.ok('accounts.refresh', { accountId: account.id });
+    expect(after.status).toBe('connected');
+    expect(h.count('refreshSession')).toBe(0);
+    expect(h.count('createSession')).toBe(1);
+  });
+
+  it('a deleted app password is the end: auth, expired, tokens untouched', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const account = await h.save();
+    const before = await h.stored(account.id);
+    h.fake.revokeAppPasswords(user.did);
+    const error = await h.error('accounts.refresh', { accountId: account.id });
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/no longer accepts the app password/);
+    expect(await h.stored(account.id)).toEqual(before);
+    const [view] = await h.ok('accounts.list', {});
+    expect(view!.status).toBe('expired');
+  });
+
+  it('disconnect deletes the session at the PDS and every secret', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const account = await h.save();
+    const { refreshToken } = await h.stored(account.id);
+    expect(h.fake.liveGrants(user.did)).toBe(1);
+    const result = await h.ok('accounts.disconnect', { accountId: account.id });
+    expect(result).toEqual({ accountId: account.id, revoked: true, revokeError: null });
+    expect(h.count('deleteSession')).toBe(1);
+    expect(h.fake.liveGrants(user.did)).toBe(0);
+    expect(h.fake.refreshTokenWorks(refreshToken!)).toBe(false);
+    expect(await h.secretRows(account.id)).toBe(0);
+    expect(await h.ok('accounts.list', {})).toEqual([]);
+  });
+
+  it('disconnects locally even when the PDS fails, and says so', async () => {
+    const h = await setup();
+    const account = await h.save();
+    h.fake.failNext('deleteSession', 'server_error');
+    const result = await h.ok('accounts.disconnect', { accountId: account.id });
+    expect(result.revoked).toBe(false);
+    expect(result.revokeError).toMatch(/server error/);
+    expect(await h.secretRows(account.id)).toBe(0);
+  });
+
+  it('a second save of the same DID renews in place', async () => {
+    const h = await setup();
+    const first = await h.save();
+    const before = await h.stored(first.id);
+    await h.save(h.fake.users[1]!);
+    const again = await h.ok('appPassword.save', { platform: 'bluesky', values: h.values(undefined, { identifier: h.fake.users[0]!.email }) });
+    expect(again.id).toBe(first.id);
+    const accounts = await h.ok('accounts.list', {});
+    expect(accounts).toHaveLength(2);
+    expect(accounts.find((a) => a.id === first.id)!.avatar).toMatch(/^data:image\/png/);
+    expect(accounts.find((a) => a.platformUserId === h.fake.users[1]!.did)).toMatchObject({ displayName: 'bob.bsky.social', avatar: null });
+    expect((await h.stored(first.id)).accessToken).not.toBe(before.accessToken);
+    expect(await h.activityKinds(first.id)).toEqual(['connected', 'reconnected']);
+  });
+
+  describe('every catalogue entry at refreshSession leaves the stored tokens untouched', () => {
+    for (const kind of ERROR_KINDS) {
+      it(`refreshSession answered with ${kind}`, async () => {
+        const h = await setup();
+        const account = await h.save();
+        const before = await h.stored(account.id);
+        h.fake.failNext('refreshSession', kind);
+        // A refused refresh JWT heals with the app password; for the account to end, that must be refused too.
+        if (kind === 'invalid_grant') h.fake.failNext('createSession', 'invalid_grant');
+        const error = await h.error('accounts.refresh', { accountId: account.id });
+        expect(error.code).toBe('platform');
+        expect(error.kind).toBe(expectedKind(kind));
+        expect(await h.stored(account.id)).toEqual(before);
+        const [view] = await h.ok('accounts.list', {});
+        expect(view!.status).toBe(kind === 'invalid_grant' ? 'expired' : 'offline');
+        expect(view!.lastError?.message).toBeTruthy();
+        if (kind === 'rate_limited') expect(h.count('createSession')).toBe(1);
+      });
+    }
+
+    it('invalid_grant alone at refreshSession heals with the app password', async () => {
+      const h = await setup();
+      const account = await h.save();
+      h.fake.failNext('refreshSession', 'invalid_grant');
+      const after = await h.ok('accounts.refresh', { accountId: account.id });
+      expect(after.status).toBe('connected');
+      expect(h.count('createSession')).toBe(2);
+    });
+  });
+});
