@@ -63,7 +63,7 @@ test('connect X through the UI: credentials, redirect URI, consent, pill', async
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
   // Every platform of F1 has a section; those without a connector yet say they are coming.
-  for (const name of ['LinkedIn', 'Facebook', 'Instagram', 'Threads', 'WordPress']) {
+  for (const name of ['LinkedIn', 'Facebook', 'Instagram', 'Threads']) {
     await expect(page.getByRole('region', { name: new RegExp(`^${name}.*coming soon`, 'i') })).toBeVisible();
   }
   const card = xCard(page);

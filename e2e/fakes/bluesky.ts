@@ -20,7 +20,7 @@
 //   requests / clear-requests
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { createFakeServer, json, png, randomToken, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
+import { createFakeServer, json, platformSurface, png, randomToken, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
 
 export const BLUESKY_ENDPOINTS = ['createSession', 'refreshSession', 'deleteSession', 'getSession', 'getProfile', 'getRecord'] as const;
 export type BlueskyEndpoint = (typeof BLUESKY_ENDPOINTS)[number];
@@ -377,32 +377,27 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   server.control('live-grants', z.object({ did: z.string() }), ({ did }) => liveGrants(did));
   server.control('users', z.object({}), () => users.map((u) => ({ did: u.did, handle: u.handle, displayName: u.displayName, emailAuthFactor: u.emailAuthFactor })));
 
-  return {
-    origin: server.origin,
-    endpoints: BLUESKY_ENDPOINTS,
-    users,
-    originMap: () => ({
-      'https://bsky.social': server.origin,
-      'https://pds.example.com': server.origin,
-      'https://cdn.bsky.app': server.origin,
-    }),
-    get requests() {
-      return server.requests;
+  return platformSurface(
+    server,
+    {
+      endpoints: BLUESKY_ENDPOINTS,
+      hosts: ['https://bsky.social', 'https://pds.example.com', 'https://cdn.bsky.app'],
+      users,
+      grants: {
+        // Access JWTs carry their own exp: moving the clock past it is what expires them.
+        expireAccessTokens: () => server.clock.advance(accessLife + 1),
+        revokeUser: revokeAppPasswords,
+        liveGrants,
+      },
+      controls: false,
     },
-    clearRequests: () => server.clearRequests(),
-    failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
-    now: () => server.clock.now(),
-    advance: (seconds) => server.clock.advance(seconds),
-    // Access JWTs carry their own exp: moving the clock past it is what expires them.
-    expireAccessTokens: () => server.clock.advance(accessLife + 1),
-    revokeUser: revokeAppPasswords,
-    liveGrants,
-    setAppView: (on) => {
-      appView = on;
+    {
+      setAppView: (on: boolean) => {
+        appView = on;
+      },
+      revokeAppPasswords,
+      expireRefreshTokens,
+      refreshTokenWorks,
     },
-    revokeAppPasswords,
-    expireRefreshTokens,
-    refreshTokenWorks,
-    close: () => server.close(),
-  };
+  );
 }

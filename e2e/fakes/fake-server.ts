@@ -287,6 +287,100 @@ export interface FakeOAuthPlatform<E extends string = string> extends FakePlatfo
   autoDeny(): void;
 }
 
+/** What a fake does to its grants; the platform decides what a grant is. */
+export interface GrantControls {
+  expireAccessTokens(userId?: string): void;
+  revokeUser(userId: string): void;
+  liveGrants(userId: string): number;
+}
+
+export interface PlatformSurfaceOptions<E extends string, U> {
+  endpoints: readonly E[];
+  /** Real platform origins this one port stands in for. */
+  hosts: readonly string[];
+  users: readonly U[];
+  grants: GrantControls;
+  /** The platform has a browser consent step (autoApprove, autoDeny). */
+  consent?: boolean;
+  /**
+   * false: the platform registers its own grant and user controls (Bluesky keys them by
+   * did and must not hand out app passwords).
+   */
+  controls?: boolean;
+}
+
+type Surface<E extends string, U> = FakePlatform<E> & { readonly users: readonly U[] };
+
+/**
+ * The FakePlatform fields and grant/user HTTP controls that every fake shares, merged with
+ * the platform's own members. `own` is assigned onto the surface rather than spread into it
+ * because spreading would freeze the `requests` getter into a snapshot.
+ */
+export function platformSurface<E extends string, U, X extends object>(
+  server: FakeServer,
+  o: PlatformSurfaceOptions<E, U> & { consent: true },
+  own: X,
+): FakeOAuthPlatform<E> & Surface<E, U> & X;
+export function platformSurface<E extends string, U, X extends object>(server: FakeServer, o: PlatformSurfaceOptions<E, U>, own: X): Surface<E, U> & X;
+export function platformSurface<E extends string, U, X extends object>(server: FakeServer, o: PlatformSurfaceOptions<E, U>, own: X): Surface<E, U> & X {
+  const { grants } = o;
+  if (o.controls !== false) {
+    server.control('expire-access-tokens', z.object({ userId: z.string().optional() }), ({ userId }) => grants.expireAccessTokens(userId));
+    server.control('revoke-user', z.object({ userId: z.string() }), ({ userId }) => grants.revokeUser(userId));
+    server.control('live-grants', z.object({ userId: z.string() }), ({ userId }) => grants.liveGrants(userId));
+    server.control('users', z.object({}), () => o.users);
+  }
+  const surface: Surface<E, U> & Partial<Pick<FakeOAuthPlatform<E>, 'autoApprove' | 'autoDeny'>> = {
+    origin: server.origin,
+    endpoints: o.endpoints,
+    users: o.users,
+    originMap: () => Object.fromEntries(o.hosts.map((h) => [h, server.origin])),
+    get requests() {
+      return server.requests;
+    },
+    clearRequests: () => server.clearRequests(),
+    failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
+    now: () => server.clock.now(),
+    advance: (seconds) => server.clock.advance(seconds),
+    expireAccessTokens: grants.expireAccessTokens,
+    revokeUser: grants.revokeUser,
+    liveGrants: grants.liveGrants,
+    close: () => server.close(),
+  };
+  if (o.consent) {
+    surface.autoApprove = (userId) => server.autoApprove(userId);
+    surface.autoDeny = () => server.autoDeny();
+  }
+  return Object.assign(surface, own);
+}
+
+export interface AppRegistration {
+  clientId: string;
+  /** null = a public client. */
+  clientSecret: string | null;
+  redirectUris: string[];
+  name?: string;
+}
+
+export interface RegisteredApp {
+  clientId: string;
+  clientSecret: string | null;
+  redirectUris: string[];
+  name: string;
+}
+
+/** The client registry of a platform whose apps carry nothing beyond id, secret, redirects and name; also the register-app control. */
+export function appRegistry(server: FakeServer, seed: readonly AppRegistration[] = []): { apps: Map<string, RegisteredApp>; registerApp(app: AppRegistration): void } {
+  const apps = new Map<string, RegisteredApp>();
+  function registerApp(app: AppRegistration): void {
+    // Copied so a caller mutating its registration later cannot change what the platform knows.
+    apps.set(app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [...app.redirectUris], name: app.name ?? 'Plugboard' });
+  }
+  for (const app of seed) registerApp(app);
+  server.control('register-app', z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), redirectUris: z.array(z.string()).min(1), name: z.string().optional() }), registerApp);
+  return { apps, registerApp };
+}
+
 export interface FakeServerOptions {
   /** For error messages. */
   name: string;

@@ -25,6 +25,7 @@ import {
   escapeHtml,
   html,
   json,
+  platformSurface,
   png,
   randomToken,
   redirect,
@@ -512,37 +513,12 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     registerApp,
   );
   server.control('testing-mode', z.object({ on: z.boolean() }), ({ on }) => setTestingMode(on));
-  server.control('expire-access-tokens', z.object({ userId: z.string().optional() }), ({ userId }) => expireAccessTokens(userId));
-  server.control('revoke-user', z.object({ userId: z.string() }), ({ userId }) => revokeUser(userId));
-  server.control('live-grants', z.object({ userId: z.string() }), ({ userId }) => liveGrants(userId));
-  server.control('users', z.object({}), () => users);
 
-  return {
-    origin: server.origin,
-    endpoints: GOOGLE_ENDPOINTS,
-    users,
-    originMap: () => ({
-      'https://accounts.google.com': server.origin,
-      'https://oauth2.googleapis.com': server.origin,
-      'https://www.googleapis.com': server.origin,
-      'https://yt3.ggpht.com': server.origin,
-    }),
-    get requests() {
-      return server.requests;
-    },
-    clearRequests: () => server.clearRequests(),
-    failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
-    autoApprove: (userId) => server.autoApprove(userId),
-    autoDeny: () => server.autoDeny(),
-    now,
-    advance: (seconds) => server.clock.advance(seconds),
-    registerApp,
-    setTestingMode,
-    expireAccessTokens,
-    revokeUser,
-    liveGrants,
-    close: () => server.close(),
-  };
+  return platformSurface(
+    server,
+    { endpoints: GOOGLE_ENDPOINTS, hosts: ['https://accounts.google.com', 'https://oauth2.googleapis.com', 'https://www.googleapis.com', 'https://yt3.ggpht.com'], users, grants: { expireAccessTokens, revokeUser, liveGrants }, consent: true },
+    { registerApp, setTestingMode },
+  );
 }
 
 function thumbKey(channelId: string): string {

@@ -21,20 +21,23 @@
 //   revoke-user           {userId}
 //   live-grants           {userId}          → number
 //   users                 {}                → the test users
-import { z } from 'zod';
 import {
+  appRegistry,
   createFakeServer,
   escapeHtml,
   html,
   json,
+  platformSurface,
   png,
   randomToken,
   redirect,
   solidPng,
   text,
+  type AppRegistration,
   type ConsentDecision,
   type FakeOAuthPlatform,
   type FakeRequest,
+  type RegisteredApp,
   type Reply,
 } from './fake-server.ts';
 
@@ -56,12 +59,7 @@ export interface PinterestUser {
   hasAvatar: boolean;
 }
 
-export interface PinterestAppRegistration {
-  clientId: string;
-  clientSecret: string | null;
-  redirectUris: string[];
-  name?: string;
-}
+export type PinterestAppRegistration = AppRegistration;
 
 export interface FakePinterestOptions {
   port?: number;
@@ -110,13 +108,6 @@ const badGrant = (note: string) => err(400, 283, 'The authorization grant is inv
 const badClient = (note: string) => err(401, 2, 'Authentication failed.', note);
 const badBearer = (note: string) => err(401, 2, 'Authentication failed.', note);
 
-interface App {
-  clientId: string;
-  clientSecret: string | null;
-  redirectUris: string[];
-  name: string;
-}
-
 interface CodeRecord {
   clientId: string;
   userId: string;
@@ -140,7 +131,6 @@ interface Grant {
 export async function startFakePinterest(opts: FakePinterestOptions = {}): Promise<FakePinterest> {
   const model = opts.refreshModel ?? 'continuous';
   const accessLifetime = opts.accessTokenLifetimeSec ?? PINTEREST_ACCESS_LIFETIME_SEC;
-  const apps = new Map<string, App>();
   const codes = new Map<string, CodeRecord>();
   const grants: Grant[] = [];
 
@@ -188,10 +178,7 @@ export async function startFakePinterest(opts: FakePinterestOptions = {}): Promi
   }));
   const avatars = new Map(USER_SEEDS.flatMap((u) => (u.color ? [[u.id, solidPng(AVATAR_SIZE, u.color)] as const] : [])));
 
-  function registerApp(app: PinterestAppRegistration): void {
-    apps.set(app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [...app.redirectUris], name: app.name ?? 'Plugboard' });
-  }
-  for (const app of opts.apps ?? []) registerApp(app);
+  const { apps, registerApp } = appRegistry(server, opts.apps);
 
   // Pinterest shows an error page, not a redirect, for a request it cannot trust.
   function errorPage(detail: string): Reply {
@@ -247,7 +234,7 @@ export async function startFakePinterest(opts: FakePinterestOptions = {}): Promi
   }
 
   /** HTTP Basic only: Pinterest's token endpoint takes no client credentials in the body. */
-  function authenticateClient(req: FakeRequest): App | null {
+  function authenticateClient(req: FakeRequest): RegisteredApp | null {
     const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return null;
     const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
@@ -278,13 +265,13 @@ export async function startFakePinterest(opts: FakePinterestOptions = {}): Promi
       reply.refresh_token = refreshToken;
     }
     if (refreshExpiry !== null) {
-      reply.refresh_token_expires_in = Math.max(0, Math.floor((refreshExpiry - now()) / 1000));
+      reply.refresh_token_expires_in = Math.max(0, Math.round((refreshExpiry - now()) / 1000));
       reply.refresh_token_expires_at = Math.floor(refreshExpiry / 1000);
     }
     return json(200, reply);
   }
 
-  function exchangeCode(req: FakeRequest, app: App): Reply {
+  function exchangeCode(req: FakeRequest, app: RegisteredApp): Reply {
     const record = codes.get(req.form.get('code') ?? '');
     if (!record) return badGrant('unknown code');
     if (record.used) return badGrant('code replayed');
@@ -297,7 +284,7 @@ export async function startFakePinterest(opts: FakePinterestOptions = {}): Promi
     return { ...issue(grant, 'authorization_code'), note: 'code exchanged' };
   }
 
-  function refresh(req: FakeRequest, app: App): Reply {
+  function refresh(req: FakeRequest, app: RegisteredApp): Reply {
     const token = req.form.get('refresh_token') ?? '';
     const grant = grants.find((g) => g.refreshTokens.has(token));
     if (!grant || grant.revoked) return badGrant('dead refresh token');
@@ -376,36 +363,11 @@ export async function startFakePinterest(opts: FakePinterestOptions = {}): Promi
   server.route('GET', '/v5/user_account', userAccount, { endpoint: 'user_account' });
   server.route('GET', '/75x75_RS/:a/:b/:c/:file', avatar);
 
-  server.control('register-app', z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), redirectUris: z.array(z.string()).min(1), name: z.string().optional() }), registerApp);
-  server.control('expire-access-tokens', z.object({ userId: z.string().optional() }), ({ userId }) => expireAccessTokens(userId));
-  server.control('revoke-user', z.object({ userId: z.string() }), ({ userId }) => revokeUser(userId));
-  server.control('live-grants', z.object({ userId: z.string() }), ({ userId }) => liveGrants(userId));
-  server.control('users', z.object({}), () => users);
-
-  return {
-    origin: server.origin,
-    endpoints: PINTEREST_ENDPOINTS,
-    users,
-    originMap: () => ({
-      'https://www.pinterest.com': server.origin,
-      'https://api.pinterest.com': server.origin,
-      'https://i.pinimg.com': server.origin,
-    }),
-    get requests() {
-      return server.requests;
-    },
-    clearRequests: () => server.clearRequests(),
-    failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
-    autoApprove: (userId) => server.autoApprove(userId),
-    autoDeny: () => server.autoDeny(),
-    now,
-    advance: (seconds) => server.clock.advance(seconds),
-    registerApp,
-    expireAccessTokens,
-    revokeUser,
-    liveGrants,
-    close: () => server.close(),
-  };
+  return platformSurface(
+    server,
+    { endpoints: PINTEREST_ENDPOINTS, hosts: ['https://www.pinterest.com', 'https://api.pinterest.com', 'https://i.pinimg.com'], users, grants: { expireAccessTokens, revokeUser, liveGrants }, consent: true },
+    { registerApp },
+  );
 }
 
 function formDecode(s: string): string | null {

@@ -21,20 +21,23 @@
 //   requests              {}                → the request log
 //   clear-requests        {}
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import {
+  appRegistry,
   createFakeServer,
   escapeHtml,
   html,
   json,
+  platformSurface,
   png,
   randomToken,
   redirect,
   solidPng,
   text,
+  type AppRegistration,
   type ConsentDecision,
   type FakeOAuthPlatform,
   type FakeRequest,
+  type RegisteredApp,
   type Reply,
 } from './fake-server.ts';
 
@@ -51,12 +54,7 @@ export interface TikTokUser {
   hasAvatar: boolean;
 }
 
-export interface TikTokAppRegistration {
-  clientId: string;
-  clientSecret: string | null;
-  redirectUris: string[];
-  name?: string;
-}
+export type TikTokAppRegistration = AppRegistration;
 
 export interface FakeTikTokOptions {
   port?: number;
@@ -135,13 +133,6 @@ const apiError = (status: number, code: string, message: string, note: string): 
 
 const tokenInvalid = (note: string) => apiError(401, 'access_token_invalid', 'The access token is invalid or not found in the request.', note);
 
-interface App {
-  clientId: string;
-  clientSecret: string | null;
-  redirectUris: string[];
-  name: string;
-}
-
 interface CodeRecord {
   clientId: string;
   userId: string;
@@ -168,7 +159,6 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
   const lifetimeSec = opts.accessTokenLifetimeSec ?? 2 * 3600;
   const refreshLifetimeSec = opts.refreshTokenLifetimeSec ?? 180 * 86400;
   const pkce = opts.pkce ?? 'hex';
-  const apps = new Map<string, App>();
   const codes = new Map<string, CodeRecord>();
   const grants: Grant[] = [];
   const byAccess = new Map<string, Grant>();
@@ -227,10 +217,7 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
     USER_SEEDS.flatMap((u) => (u.color ? [[`${createHash('sha1').update(u.open_id).digest('hex')}~c5_168x168.png`, solidPng(AVATAR_SIZE, u.color)] as const] : [])),
   );
 
-  function registerApp(app: TikTokAppRegistration): void {
-    apps.set(app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [...app.redirectUris], name: app.name ?? 'Plugboard' });
-  }
-  for (const app of opts.apps ?? []) registerApp(app);
+  const { apps, registerApp } = appRegistry(server, opts.apps);
 
   // TikTok shows this page, not a redirect, when the request itself is wrong; it names the parameter.
   function errorPage(param: string, detail: string): Reply {
@@ -306,7 +293,7 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
     );
   }
 
-  function authenticateClient(req: FakeRequest): App | null {
+  function authenticateClient(req: FakeRequest): RegisteredApp | null {
     const app = apps.get(req.form.get('client_key') ?? '');
     if (!app) return null;
     if (app.clientSecret !== null && req.form.get('client_secret') !== app.clientSecret) return null;
@@ -326,7 +313,7 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
         access_token: accessToken,
         expires_in: lifetimeSec,
         open_id: grant.userId,
-        refresh_expires_in: Math.max(0, Math.floor((grant.refreshDeadline - now()) / 1000)),
+        refresh_expires_in: Math.max(0, Math.round((grant.refreshDeadline - now()) / 1000)),
         refresh_token: grant.refreshToken,
         scope: grant.scopes.join(','),
         token_type: 'Bearer',
@@ -335,7 +322,7 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
     );
   }
 
-  function exchangeCode(req: FakeRequest, app: App): Reply {
+  function exchangeCode(req: FakeRequest, app: RegisteredApp): Reply {
     const record = codes.get(req.form.get('code') ?? '');
     if (!record) return oauthError('invalid_grant', 'Authorization code is invalid.', 'unknown code');
     if (record.used) return oauthError('invalid_grant', 'Authorization code has been used.', 'code replayed');
@@ -360,7 +347,7 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
     return { ...issueTokens(grant), note: 'code exchanged' };
   }
 
-  function refresh(req: FakeRequest, app: App): Reply {
+  function refresh(req: FakeRequest, app: RegisteredApp): Reply {
     const grant = byRefresh.get(req.form.get('refresh_token') ?? '');
     if (!grant) return oauthError('invalid_grant', 'Refresh token is invalid or expired.', 'dead refresh token');
     if (grant.clientId !== app.clientId) return oauthError('invalid_grant', 'Refresh token is invalid or expired.', 'refresh token of another client');
@@ -451,34 +438,9 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
   server.route('GET', '/v2/user/info/', userInfo, { endpoint: 'userinfo' });
   server.route('GET', `/${AVATAR_DIR}/:file`, avatar);
 
-  server.control('register-app', z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), redirectUris: z.array(z.string()).min(1), name: z.string().optional() }), registerApp);
-  server.control('expire-access-tokens', z.object({ userId: z.string().optional() }), ({ userId }) => expireAccessTokens(userId));
-  server.control('revoke-user', z.object({ userId: z.string() }), ({ userId }) => revokeUser(userId));
-  server.control('live-grants', z.object({ userId: z.string() }), ({ userId }) => liveGrants(userId));
-  server.control('users', z.object({}), () => users);
-
-  return {
-    origin: server.origin,
-    endpoints: TIKTOK_ENDPOINTS,
-    users,
-    originMap: () => ({
-      'https://www.tiktok.com': server.origin,
-      'https://open.tiktokapis.com': server.origin,
-      [AVATAR_ORIGIN]: server.origin,
-    }),
-    get requests() {
-      return server.requests;
-    },
-    clearRequests: () => server.clearRequests(),
-    failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
-    autoApprove: (userId) => server.autoApprove(userId),
-    autoDeny: () => server.autoDeny(),
-    now,
-    advance: (seconds) => server.clock.advance(seconds),
-    registerApp,
-    expireAccessTokens,
-    revokeUser,
-    liveGrants,
-    close: () => server.close(),
-  };
+  return platformSurface(
+    server,
+    { endpoints: TIKTOK_ENDPOINTS, hosts: ['https://www.tiktok.com', 'https://open.tiktokapis.com', AVATAR_ORIGIN], users, grants: { expireAccessTokens, revokeUser, liveGrants }, consent: true },
+    { registerApp },
+  );
 }

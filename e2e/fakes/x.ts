@@ -19,18 +19,22 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
+  appRegistry,
   createFakeServer,
   escapeHtml,
   html,
   json,
+  platformSurface,
   png,
   randomToken,
   redirect,
   solidPng,
   text,
+  type AppRegistration,
   type ConsentDecision,
   type FakeOAuthPlatform,
   type FakeRequest,
+  type RegisteredApp,
   type Reply,
 } from './fake-server.ts';
 
@@ -49,13 +53,7 @@ export interface XUser {
   hasAvatar: boolean;
 }
 
-export interface XAppRegistration {
-  clientId: string;
-  /** null = a public "Native App" client. */
-  clientSecret: string | null;
-  redirectUris: string[];
-  name?: string;
-}
+export type XAppRegistration = AppRegistration;
 
 export interface FakeXOptions {
   port?: number;
@@ -141,13 +139,6 @@ const deadToken = (note: string): Reply => ({
   note,
 });
 
-interface App {
-  clientId: string;
-  clientSecret: string | null;
-  redirectUris: string[];
-  name: string;
-}
-
 interface CodeRecord {
   clientId: string;
   userId: string;
@@ -172,7 +163,6 @@ interface Grant {
 
 export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   const lifetimeSec = opts.accessTokenLifetimeSec ?? 7200;
-  const apps = new Map<string, App>();
   const codes = new Map<string, CodeRecord>();
   const grants: Grant[] = [];
   const byAccess = new Map<string, Grant>();
@@ -213,10 +203,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   }));
   const avatars = new Map(USER_SEEDS.flatMap((u) => (u.color ? [[u.id, solidPng(AVATAR_SIZE, u.color)] as const] : [])));
 
-  function registerApp(app: XAppRegistration): void {
-    apps.set(app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [...app.redirectUris], name: app.name ?? 'Plugboard' });
-  }
-  for (const app of opts.apps ?? []) registerApp(app);
+  const { apps, registerApp } = appRegistry(server, opts.apps);
 
   // X shows this page, not a redirect, for a request it cannot trust; the detail line is for test diagnostics.
   function errorPage(detail: string): Reply {
@@ -276,7 +263,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   }
 
   // RFC 6749 2.3.1: client id and secret are form-urlencoded before Basic encoding.
-  function authenticateClient(req: FakeRequest): App | null {
+  function authenticateClient(req: FakeRequest): RegisteredApp | null {
     const header = req.headers.authorization;
     const bodyId = req.form.get('client_id');
     if (header) {
@@ -307,12 +294,13 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       grant.refreshToken = randomToken();
       byRefresh.set(grant.refreshToken, grant);
       reply.refresh_token = grant.refreshToken;
-      if (grant.refreshDeadline !== null) reply.refresh_token_expires_in = Math.max(0, Math.floor((grant.refreshDeadline - now()) / 1000));
+      // Rounded, not floored: the milliseconds spent serving this reply must not cost a whole second.
+      if (grant.refreshDeadline !== null) reply.refresh_token_expires_in = Math.max(0, Math.round((grant.refreshDeadline - now()) / 1000));
     }
     return json(200, reply, TOKEN_JSON);
   }
 
-  function exchangeCode(req: FakeRequest, app: App): Reply {
+  function exchangeCode(req: FakeRequest, app: RegisteredApp): Reply {
     const record = codes.get(req.form.get('code') ?? '');
     if (!record) return deadCode('unknown code');
     if (record.used) return deadCode('code replayed');
@@ -336,7 +324,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     return { ...issueTokens(grant), note: 'code exchanged' };
   }
 
-  function refresh(req: FakeRequest, app: App): Reply {
+  function refresh(req: FakeRequest, app: RegisteredApp): Reply {
     const token = req.form.get('refresh_token') ?? '';
     const grant = byRefresh.get(token);
     if (!grant) return deadToken('dead refresh token');
@@ -449,41 +437,15 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   server.route('GET', '/2/users/me', me, { endpoint: 'me' });
   server.route('GET', '/profile_images/:id/:file', avatar);
 
-  server.control('register-app', z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), redirectUris: z.array(z.string()).min(1), name: z.string().optional() }), registerApp);
-  server.control('expire-access-tokens', z.object({ userId: z.string().optional() }), ({ userId }) => expireAccessTokens(userId));
-  server.control('revoke-user', z.object({ userId: z.string() }), ({ userId }) => revokeUser(userId));
-  server.control('live-grants', z.object({ userId: z.string() }), ({ userId }) => liveGrants(userId));
-  server.control('users', z.object({}), () => users);
   server.control('change-profile', z.object({ userId: z.string(), name: z.string().optional(), color: z.tuple([z.number(), z.number(), z.number()]).optional() }), ({ userId, ...change }) =>
     changeProfile(userId, change),
   );
 
-  return {
-    origin: server.origin,
-    endpoints: X_ENDPOINTS,
-    users,
-    originMap: () => ({
-      'https://x.com': server.origin,
-      'https://twitter.com': server.origin,
-      'https://api.x.com': server.origin,
-      'https://pbs.twimg.com': server.origin,
-    }),
-    get requests() {
-      return server.requests;
-    },
-    clearRequests: () => server.clearRequests(),
-    failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
-    autoApprove: (userId) => server.autoApprove(userId),
-    autoDeny: () => server.autoDeny(),
-    now,
-    advance: (seconds) => server.clock.advance(seconds),
-    registerApp,
-    changeProfile,
-    expireAccessTokens,
-    revokeUser,
-    liveGrants,
-    close: () => server.close(),
-  };
+  return platformSurface(
+    server,
+    { endpoints: X_ENDPOINTS, hosts: ['https://x.com', 'https://twitter.com', 'https://api.x.com', 'https://pbs.twimg.com'], users, grants: { expireAccessTokens, revokeUser, liveGrants }, consent: true },
+    { registerApp, changeProfile },
+  );
 }
 
 function formDecode(s: string): string | null {

@@ -310,7 +310,7 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'wordpress',
     name: 'WordPress',
-    available: false,
+    available: true,
     auth: 'app-password',
     renewal: 'none',
     accessTokenLifetimeSec: null,
@@ -319,7 +319,6 @@ export const providers: readonly ProviderDecl[] = [
     portalUrl: 'https://make.wordpress.org/core/2020/11/05/application-passwords-integration-guide/',
     guide: [
       'Make sure the site runs WordPress 5.6 or later over HTTPS, since application passwords are off on plain HTTP.',
-      'Either choose Connect in browser and approve Plugboard on your site’s own authorization page, or continue below.',
       'Sign in to the site’s dashboard and open Users → Profile.',
       'Under Application Passwords, enter Plugboard as the name and click Add New Application Password.',
       'Copy the password (WordPress shows it only once) and enter it in Plugboard with the site address and your username.',

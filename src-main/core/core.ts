@@ -478,7 +478,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const row = requireAccount(accountId);
       const connector = requireConnector(row.platform);
       const creds = requireCredentials(connector.decl);
-      const { accessToken } = accounts.readTokens(accountId);
+      // App-password platforms (WordPress) have no access token: the password itself is the credential.
+      const stored = accounts.readTokens(accountId);
+      const accessToken = stored.accessToken || stored.appPassword;
       if (!accessToken) throw new ApiFailure('not_found', 'This account has no access token; reconnect it.');
       try {
         const profile = await readProfile(connector, { http, credentials: creds, account: accountContext(row) }, accessToken, row.platform_user_id);

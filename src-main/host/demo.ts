@@ -1,5 +1,5 @@
 // npm run demo [-- --port N] [-- --x-refresh-days N]: the browser host against
-// built-in fake platforms (X, TikTok, YouTube, Pinterest, Bluesky: real HTTP servers on 127.0.0.1), with demo app
+// built-in fake platforms (X, TikTok, YouTube, Pinterest, Bluesky, WordPress: real HTTP servers on 127.0.0.1), with demo app
 // credentials already saved, in a throwaway data folder — click Connect without
 // creating a developer app.
 //
@@ -19,6 +19,7 @@ import { freePort, type FakeOAuthPlatform } from '../../e2e/fakes/fake-server.ts
 import { startFakeGoogle } from '../../e2e/fakes/google.ts';
 import { startFakePinterest } from '../../e2e/fakes/pinterest.ts';
 import { startFakeTikTok } from '../../e2e/fakes/tiktok.ts';
+import { startFakeWordPress } from '../../e2e/fakes/wordpress.ts';
 import { startFakeX } from '../../e2e/fakes/x.ts';
 import type { PlatformId } from '../api/contract.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
@@ -62,7 +63,9 @@ for (const p of demoPlatforms) {
 openConfPrefs(dataDir).set('redirect', redirect);
 // Bluesky signs in with an app password, not OAuth: no app to register, only users to type in.
 const fakeBluesky = await startFakeBluesky();
-const origins = Object.assign({}, ...[...demoPlatforms.map((p) => p.fake), fakeBluesky].map((f) => f.originMap())) as Record<string, string>;
+const fakeWordPress = await startFakeWordPress();
+const passwordFakes = [fakeBluesky, fakeWordPress];
+const origins = Object.assign({}, ...[...demoPlatforms.map((p) => p.fake), ...passwordFakes].map((f) => f.originMap())) as Record<string, string>;
 
 const host = await startHost({ dataDir, passphrase: randomBytes(16).toString('hex'), port, origins, clock });
 for (const p of demoPlatforms) {
@@ -79,6 +82,7 @@ function demoCredentials(id: PlatformId) {
 console.log('Plugboard demo — fake platforms on 127.0.0.1, nothing leaves this machine.');
 for (const p of demoPlatforms) console.log(`${`  fake ${LABELS[p.id]}:`.padEnd(18)}${p.fake.origin} — ${p.users.join(', ')}`);
 console.log(`${'  fake Bluesky:'.padEnd(18)}${fakeBluesky.origin} — ${fakeBluesky.users.map((u) => `${u.handle} / app password ${u.appPasswords[0]}`).join(', ')}`);
+console.log(`${'  fake WordPress:'.padEnd(18)}${fakeWordPress.siteUrl} — ${fakeWordPress.users.map((u) => `${u.login} / ${u.appPasswords[0]}`).join(', ')}`);
 console.log(`  data folder:   ${dataDir} (deleted on exit)`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
 console.log(`\nOpen ${host.url}`);
@@ -91,7 +95,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
   const ms = Number(m[1]) * UNITS[m[2]!]!;
   offsetMs += ms;
-  for (const f of [...demoPlatforms.map((p) => p.fake), fakeBluesky]) f.advance(ms / 1000);
+  for (const f of [...demoPlatforms.map((p) => p.fake), ...passwordFakes]) f.advance(ms / 1000);
   // Timers were set in real milliseconds: catch up on whatever the jump made overdue.
   host.core.resume();
   console.log(`time travel: now ${new Date(clock.now()).toISOString()}`);
@@ -99,7 +103,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 
 const stop = async () => {
   await host.close();
-  await Promise.all([...demoPlatforms.map((p) => p.fake.close()), fakeBluesky.close()]);
+  await Promise.all([...demoPlatforms.map((p) => p.fake.close()), ...passwordFakes.map((f) => f.close())]);
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 };

@@ -1,0 +1,267 @@
+// A fake self-hosted WordPress site on 127.0.0.1: the front page (with the
+// api.w.org Link header), the REST index and /wp/v2/users/me?context=edit, with
+// application-password Basic auth as WordPress checks it, and Gravatar avatars.
+// The site claims a real-looking address (opts.siteUrl, default
+// https://blog.example.com, a subfolder allowed); originMap() points it here.
+//
+// Modes: pretty or plain permalinks (?rest_route=), root or subfolder,
+// stripAuthorization (the web server drops the header), version 6.1 (a wrong
+// application password is answered 401 rest_not_logged_in) or 6.5
+// (incorrect_password), https: false with environment type production
+// (application_passwords_disabled), restDisabled (404 rest_no_route, no Link
+// header), linkHeader: false, notWordPress (a static site).
+//
+// Test controls for another process: POST JSON to {origin}/__control/<name>.
+//   fail-next {endpoint, kind, times?} · advance {seconds} · requests / clear-requests
+//   delete-app-passwords {login}   the user deletes every application password
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { createFakeServer, html, json, png, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
+
+export const WORDPRESS_ENDPOINTS = ['front', 'index', 'usersMe', 'avatar'] as const;
+export type WordPressEndpoint = (typeof WORDPRESS_ENDPOINTS)[number];
+
+export interface WordPressUser {
+  id: number;
+  /** The login name (Basic auth's username). */
+  login: string;
+  email: string;
+  slug: string;
+  name: string;
+  roles: string[];
+  capabilities: Record<string, boolean>;
+  /** As WordPress shows them once: six groups of four, spaces included. */
+  appPasswords: string[];
+}
+
+const ADMIN_CAPS = { switch_themes: true, edit_posts: true, publish_posts: true, edit_others_posts: true, manage_options: true, list_users: true, read: true, level_10: true, administrator: true };
+const AUTHOR_CAPS = { upload_files: true, edit_posts: true, edit_published_posts: true, publish_posts: true, read: true, level_2: true, delete_posts: true, author: true };
+// A subscriber has no publish_posts key at all (absent, not false).
+const SUBSCRIBER_CAPS = { read: true, level_0: true, subscriber: true };
+
+export const WORDPRESS_USERS: readonly WordPressUser[] = [
+  { id: 1, login: 'admin', email: 'ada@example.com', slug: 'ada', name: 'Ada Admin', roles: ['administrator'], capabilities: ADMIN_CAPS, appPasswords: ['abcd EFGH ijkl MNOP qrst UVWX'] },
+  { id: 7, login: 'alice.author', email: 'alice@example.com', slug: 'alice-author', name: 'Alice Author', roles: ['author'], capabilities: AUTHOR_CAPS, appPasswords: ['Auth Orpa ssw0 rd12 3456 7890'] },
+  { id: 9, login: 'sam', email: 'sam@example.com', slug: 'sam', name: 'Sam Subscriber', roles: ['subscriber'], capabilities: SUBSCRIBER_CAPS, appPasswords: ['subs crib erpa sswo rd00 0001'] },
+];
+
+export interface FakeWordPressOptions {
+  port?: number;
+  /** The address the site claims (its home URL). Default https://blog.example.com; http:// with https false. */
+  siteUrl?: string;
+  permalinks?: 'pretty' | 'plain';
+  stripAuthorization?: boolean;
+  version?: '6.1' | '6.5';
+  /** false: the site is served over plain http (siteUrl defaults to http://blog.example.com). */
+  https?: boolean;
+  /** wp_get_environment_type(); 'local' allows application passwords over plain http. Default production. */
+  environmentType?: 'production' | 'staging' | 'development' | 'local';
+  /** The REST API is switched off by a plugin: every route 404 rest_no_route, no Link header. */
+  restDisabled?: boolean;
+  /** false: the Link header is removed (discovery falls back to /wp-json/ and ?rest_route=/). */
+  linkHeader?: boolean;
+  /** A static site, no WordPress at all. */
+  notWordPress?: boolean;
+  siteName?: string;
+}
+
+export interface FakeWordPress extends FakePlatform<WordPressEndpoint> {
+  readonly siteUrl: string;
+  /** The REST root as the Link header names it. */
+  readonly restRoot: string;
+  readonly users: readonly WordPressUser[];
+  /** Whether this application password ever reached the fake in an Authorization header. */
+  sawPassword(password: string): boolean;
+  /** The user deletes every application password in their profile. */
+  deleteAppPasswords(login: string): void;
+}
+
+const squash = (pw: string) => pw.replace(/[^a-z\d]/gi, '');
+
+export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promise<FakeWordPress> {
+  const https = opts.https ?? true;
+  const site = new URL(opts.siteUrl ?? (https ? 'https://blog.example.com' : 'http://blog.example.com'));
+  const siteUrl = `${site.origin}${site.pathname.replace(/\/+$/, '')}`;
+  const base = site.pathname.replace(/\/+$/, '');
+  const plain = opts.permalinks === 'plain';
+  const restRoot = plain ? `${siteUrl}/?rest_route=/` : `${siteUrl}/wp-json/`;
+  const version = opts.version ?? '6.5';
+  const environmentType = opts.environmentType ?? 'production';
+  const appPasswordsAvailable = https || environmentType === 'local';
+  const siteName = opts.siteName ?? 'Example Blog';
+  const users = WORDPRESS_USERS.map((u) => ({ ...u, appPasswords: [...u.appPasswords] }));
+  const seen = new Set<string>();
+
+  const error = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => json(status, { code, message, data: { status, ...extra } });
+  const noRoute = () => error(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+  const avatarUrls = (u: WordPressUser) => {
+    const hash = createHash('md5').update(u.email).digest('hex');
+    return Object.fromEntries([24, 48, 96].map((s) => [String(s), `https://secure.gravatar.com/avatar/${hash}?s=${s}&d=mm&r=g`]));
+  };
+  const userJson = (u: WordPressUser) => ({
+    id: u.id,
+    username: u.login,
+    name: u.name,
+    first_name: u.name.split(' ')[0],
+    last_name: u.name.split(' ').slice(1).join(' '),
+    email: u.email,
+    url: '',
+    description: '',
+    link: `${siteUrl}/author/${u.slug}/`,
+    locale: 'en_US',
+    nickname: u.login,
+    slug: u.slug,
+    roles: u.roles,
+    registered_date: '2023-01-02T03:04:05+00:00',
+    capabilities: u.capabilities,
+    extra_capabilities: Object.fromEntries(u.roles.map((r) => [r, true])),
+    avatar_urls: avatarUrls(u),
+    meta: { persisted_preferences: [] },
+    _links: { self: [{ href: `${restRoot}wp/v2/users/${u.id}` }] },
+  });
+  const indexJson = () => ({
+    name: siteName,
+    description: 'Just another WordPress site',
+    url: siteUrl,
+    home: siteUrl,
+    gmt_offset: '0',
+    timezone_string: '',
+    namespaces: ['oembed/1.0', 'wp/v2', 'wp-site-health/v1'],
+    authentication: appPasswordsAvailable ? { 'application-passwords': { endpoints: { authorization: `${siteUrl}/wp-admin/authorize-application.php` } } } : [],
+    routes: { '/': { namespace: '', methods: ['GET'] }, '/wp/v2/users/me': { namespace: 'wp/v2', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] } },
+    site_logo: 0,
+    site_icon: 0,
+    site_icon_url: '',
+  });
+
+  const server = await createFakeServer({
+    name: 'WordPress',
+    port: opts.port,
+    endpoints: WORDPRESS_ENDPOINTS,
+    failures: {
+      sample: (endpoint) => (endpoint === 'usersMe' ? userJson(users[0]!) : indexJson()),
+      missingFields: (endpoint) => (endpoint === 'usersMe' ? { id: 1 } : { description: 'x' }),
+      rateLimited: (_e, { resetAt, limit }) => ({ ...error(429, 'rest_rate_limited', 'Too many requests.'), headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(Math.max(1, resetAt - server.clock.nowSec())), 'x-ratelimit-limit': String(limit) } }),
+      invalidGrant: () => error(401, 'incorrect_password', 'The provided password is an invalid application password.'),
+    },
+  });
+
+  /** What wp_authenticate_application_password + rest_application_password_check_errors decide. */
+  function authenticate(req: FakeRequest): { user: WordPressUser | null; error: Reply | null; note: string } {
+    const header = opts.stripAuthorization ? undefined : req.headers.authorization;
+    const m = header ? /^Basic\s+(\S+)$/i.exec(header) : null;
+    if (!m) return { user: null, error: null, note: header ? 'non-basic auth ignored' : opts.stripAuthorization && req.headers.authorization ? 'authorization stripped' : 'anonymous' };
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const login = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    seen.add(squash(password));
+    // is_in_use(): with no application password anywhere on the site, Basic auth is ignored.
+    if (!users.some((u) => u.appPasswords.length > 0)) return { user: null, error: null, note: 'no app passwords in use' };
+    const user = users.find((u) => u.login === login) ?? (login.includes('@') ? users.find((u) => u.email === login) : undefined);
+    // 6.1 (Debian 12's) answers an unknown user like a missing header: "not logged in" (seen on a real 6.1.9).
+    if (!user && version === '6.1') return { user: null, error: null, note: 'unknown user (6.1)' };
+    if (!user) {
+      return login.includes('@')
+        ? { user: null, error: error(401, 'invalid_email', 'Unknown email address. Check again or try your username.'), note: 'invalid_email' }
+        : { user: null, error: error(401, 'invalid_username', 'Unknown username. Check again or try your email address.'), note: 'invalid_username' };
+    }
+    if (!appPasswordsAvailable) return { user: null, error: error(401, 'application_passwords_disabled', 'Application passwords are not available.'), note: 'app passwords disabled' };
+    if (user.appPasswords.some((p) => squash(p) === squash(password))) return { user, error: null, note: `user ${user.id}` };
+    // 6.1 (Debian 12's) ends up "not logged in"; newer versions name the wrong password.
+    if (version === '6.1') return { user: null, error: null, note: 'wrong password (6.1)' };
+    return { user: null, error: error(401, 'incorrect_password', 'The provided password is an invalid application password.'), note: 'incorrect_password' };
+  }
+
+  function rest(route: string, req: FakeRequest): Reply {
+    if (opts.restDisabled) return { ...noRoute(), note: 'rest disabled' };
+    const auth = authenticate(req);
+    if (auth.error) return { ...auth.error, note: auth.note };
+    const r = route.replace(/\/+$/, '') || '/';
+    if (r === '/') return { ...json(200, indexJson(), linkHeaders()), note: auth.note };
+    if (r === '/wp/v2/users/me') {
+      if (!auth.user) return { ...error(401, 'rest_not_logged_in', 'You are not currently logged in.'), note: auth.note };
+      const context = req.query.get('context') ?? 'view';
+      if (context !== 'edit') {
+        const { id, name, url, description, link, slug, avatar_urls } = userJson(auth.user);
+        return json(200, { id, name, url, description, link, slug, avatar_urls });
+      }
+      return { ...json(200, userJson(auth.user)), note: auth.note };
+    }
+    return noRoute();
+  }
+
+  function linkHeaders(): Record<string, string> {
+    return opts.linkHeader === false || opts.restDisabled ? {} : { link: `<${restRoot}>; rel="https://api.w.org/"` };
+  }
+
+  function frontPage(): Reply {
+    if (opts.notWordPress) return html(200, `<!doctype html><html><head><title>${siteName}</title></head><body><h1>Hello</h1></body></html>`);
+    const reply = html(
+      200,
+      `<!doctype html><html lang="en-US"><head><meta charset="UTF-8"><title>${siteName}</title><meta name="generator" content="WordPress ${version}">` +
+        `<link rel="stylesheet" href="${siteUrl}/wp-includes/css/dist/block-library/style.min.css"></head><body class="home blog"><h1>${siteName}</h1></body></html>`,
+    );
+    return { ...reply, headers: { ...reply.headers, ...linkHeaders() } };
+  }
+
+  function notFoundPage(): Reply {
+    if (opts.notWordPress) return html(404, '<!doctype html><title>404</title><h1>Not found</h1>');
+    const reply = html(404, `<!doctype html><html><head><title>Page not found – ${siteName}</title></head><body class="error404"><link rel="stylesheet" href="${siteUrl}/wp-content/themes/twentytwentyfour/style.css"></body></html>`);
+    return { ...reply, headers: { ...reply.headers, ...linkHeaders() } };
+  }
+
+  const endpointOf = (req: FakeRequest): WordPressEndpoint => {
+    const route = req.query.get('rest_route') ?? (req.path.includes('/wp-json') ? req.path.slice(req.path.indexOf('/wp-json') + '/wp-json'.length) || '/' : null);
+    if (route === null) return 'front';
+    return route.replace(/\/+$/, '').endsWith('/users/me') ? 'usersMe' : 'index';
+  };
+
+  const front = (req: FakeRequest): Reply => {
+    // ?rest_route= works with any permalink setting (rest_api_loaded reads it on every request).
+    const route = req.query.get('rest_route');
+    if (route !== null && !opts.notWordPress) return rest(route, req);
+    return frontPage();
+  };
+  server.route('GET', `${base}/`, front, { endpoint: endpointOf });
+  server.route('GET', `${base}/index.php`, front, { endpoint: endpointOf });
+  const prettyRest = (route: string) => (req: FakeRequest) => (plain || opts.notWordPress ? notFoundPage() : rest(route, req));
+  server.route('GET', `${base}/wp-json`, prettyRest('/'), { endpoint: endpointOf });
+  server.route('GET', `${base}/wp-json/wp/v2/users/me`, prettyRest('/wp/v2/users/me'), { endpoint: endpointOf });
+  server.route('GET', `${base}/wp-json/wp/v2/users`, prettyRest('/wp/v2/users'), { endpoint: endpointOf });
+  const avatarPng = solidPng(96, [120, 60, 200]);
+  server.route('GET', '/avatar/:hash', (req) => (/^[0-9a-f]{32}$/.test(req.params.hash ?? '') ? png(avatarPng) : text(404, 'Not Found')), { endpoint: 'avatar' });
+
+  server.control('delete-app-passwords', z.object({ login: z.string() }), ({ login }) => fake.deleteAppPasswords(login));
+
+  const fake: FakeWordPress = {
+    origin: server.origin,
+    siteUrl,
+    restRoot,
+    users,
+    endpoints: WORDPRESS_ENDPOINTS,
+    originMap: () => ({ [site.origin]: server.origin, 'https://secure.gravatar.com': server.origin }),
+    get requests() {
+      return server.requests;
+    },
+    clearRequests: () => server.clearRequests(),
+    failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
+    now: () => server.clock.now(),
+    advance: (seconds) => server.clock.advance(seconds),
+    // Application passwords do not expire.
+    expireAccessTokens() {},
+    revokeUser(userId) {
+      fake.deleteAppPasswords(users.find((u) => String(u.id) === userId || u.login === userId)?.login ?? '');
+    },
+    liveGrants(userId) {
+      return users.find((u) => String(u.id) === userId || u.login === userId)?.appPasswords.length ?? 0;
+    },
+    sawPassword: (password) => seen.has(squash(password)),
+    deleteAppPasswords(login) {
+      const user = users.find((u) => u.login === login);
+      if (user) user.appPasswords.length = 0;
+    },
+    close: () => server.close(),
+  };
+  return fake;
+}
