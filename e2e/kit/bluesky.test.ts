@@ -316,7 +316,7 @@ describe('Bluesky through the core', () => {
     const { refreshToken } = await h.stored(account.id);
     expect(h.fake.liveGrants(user.did)).toBe(1);
     const result = await h.ok('accounts.disconnect', { accountId: account.id });
-    expect(result).toEqual({ accountId: account.id, revoked: true, revokeError: null });
+    expect(result).toEqual({ accountId: account.id, revoked: true, revokeError: null, note: null });
     expect(h.count('deleteSession')).toBe(1);
     expect(h.fake.liveGrants(user.did)).toBe(0);
     expect(h.fake.refreshTokenWorks(refreshToken!)).toBe(false);

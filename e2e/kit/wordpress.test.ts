@@ -183,7 +183,7 @@ describe('WordPress through the core', () => {
     expect(await h.accountRows()).toBe(1);
     expect(await h.secretRows(first.id)).toBeGreaterThan(0);
     const result = await h.ok('accounts.disconnect', { accountId: first.id });
-    expect(result).toMatchObject({ revoked: false, revokeError: null });
+    expect(result).toMatchObject({ revoked: false, revokeError: null, note: expect.stringMatching(/remove Plugboard/) });
     expect(await h.secretRows(first.id)).toBe(0);
     expect(await h.ok('accounts.list', {})).toEqual([]);
   });

@@ -228,7 +228,11 @@ export interface Results {
   'app.status': AppStatus;
   'settings.update': AppStatus;
   'accounts.refresh': AccountView;
-  'accounts.disconnect': { accountId: string; revoked: boolean; revokeError: string | null };
+  /**
+   * revoked: access was revoked at the platform. revokeError: revoking was tried and failed.
+   * note: revoking was not tried, and why (the platform has no revoke endpoint; another account shares the grant).
+   */
+  'accounts.disconnect': { accountId: string; revoked: boolean; revokeError: string | null; note: string | null };
 }
 
 export type ApiErrorCode =

@@ -543,16 +543,22 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       emit({ type: 'accounts.changed' });
       logger.info('account disconnected', { platform: row.platform, account: accountId });
       const creds = clientCredentialsFor(providerDecl(row.platform), appCredentials);
-      if (sharer && connector?.revoke) {
-        return { accountId, revoked: false, revokeError: `Access was not revoked at ${connector.decl.name}: @${sharer.handle} was connected in the same sign-in and still uses it.` };
+      const name = providerDecl(row.platform).name;
+      if (!connector?.revoke) {
+        return { accountId, revoked: false, revokeError: null, note: `Plugboard cannot revoke access at ${name}; to end it there too, remove Plugboard (its app or application password) in your ${name} settings.` };
       }
-      if (!connector?.revoke || !creds) return { accountId, revoked: false, revokeError: connector?.revoke ? 'The app credentials were cleared, so Plugboard could not revoke access at the platform.' : null };
+      if (sharer) {
+        return { accountId, revoked: false, revokeError: null, note: `Access stays granted at ${name}: @${sharer.handle} was connected in the same sign-in and still uses it.` };
+      }
+      if (!creds) {
+        return { accountId, revoked: false, revokeError: 'The app credentials were cleared, so Plugboard could not revoke access at the platform.', note: null };
+      }
       try {
         await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
-        return { accountId, revoked: true, revokeError: null };
+        return { accountId, revoked: true, revokeError: null, note: null };
       } catch (e) {
         logger.warn('revoke failed', { platform: row.platform, account: accountId, error: (e as Error).message });
-        return { accountId, revoked: false, revokeError: (e as Error).message };
+        return { accountId, revoked: false, revokeError: (e as Error).message, note: null };
       }
     },
   };

@@ -427,6 +427,8 @@ export async function disconnectAccount(account: AccountView): Promise<ApiError 
   const who = atHandle(account.handle);
   if (r.result.revoked) {
     toast('success', `Disconnected ${who}`);
+  } else if (r.result.note) {
+    toast('info', `Disconnected ${who}. ${r.result.note}`);
   } else {
     const platform = get().platforms.find((p) => p.id === account.platform)?.name ?? 'the platform';
     const why = r.result.revokeError ? `: ${r.result.revokeError}` : '.';

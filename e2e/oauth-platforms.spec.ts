@@ -1,0 +1,43 @@
+// TikTok and Pinterest through the real UI, against the demo's fakes: Connect → the platform's
+// consent page → a green pill; the refresh icon renews it; the X icon asks, then disconnects.
+import { expect, test, type Page } from '@playwright/test';
+import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+
+let demo: UrlProcess | null = null;
+
+test.afterEach(async () => {
+  await demo?.stop('SIGTERM');
+  demo = null;
+});
+
+for (const name of ['TikTok', 'Pinterest']) {
+  test(`${name}: connect, refresh and disconnect through the UI`, async ({ page }) => {
+    demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
+    await page.goto(demo.url);
+    const card = page.getByRole('region', { name });
+
+    const popup = page.waitForEvent('popup');
+    await card.getByRole('button', { name: `Connect ${name}` }).click();
+    const consent = await popup;
+    await consent.getByRole('button', { name: 'Authorize app' }).click();
+    await expect(consent.locator('body')).toContainText(/close this tab/i);
+    await consent.close();
+
+    const pill = card.getByTestId('pill');
+    await expect(pill).toHaveCount(1);
+    await expect(pill).toHaveAttribute('data-status', 'connected');
+    await expect(pill.locator('img')).toHaveAttribute('src', /^data:image\//);
+    const handle = (await pill.getByRole('button', { name: /^Refresh @/ }).getAttribute('aria-label'))!.replace('Refresh ', '');
+
+    await pill.getByRole('button', { name: `Refresh ${handle}` }).click();
+    await expect(page.getByText(`Refreshed ${handle}`)).toBeVisible();
+
+    await pill.getByRole('button', { name: `Disconnect ${handle}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+    await expect(pill).toHaveCount(0);
+    // TikTok revokes at the platform; Pinterest has no revoke endpoint, which is said plainly (not as a failure).
+    if (name === 'TikTok') await expect(page.getByText(`Disconnected ${handle}`, { exact: true })).toBeVisible();
+    else await expect(page.getByText(`Disconnected ${handle}. Plugboard cannot revoke access at Pinterest`)).toBeVisible();
+    await expect(page.getByText(/revoking its access .* failed/)).toHaveCount(0);
+  });
+}
