@@ -30,6 +30,12 @@ describe('provider declarations', () => {
     for (const id of PLATFORM_IDS) expect(providerDecl(id).id).toBe(id);
   });
 
+  it('give each fixed-port platform its own default loopback port', () => {
+    const ports = providers.flatMap((d) => (d.oauth?.redirect.loopbackPort === 'fixed-port' ? [d.oauth.redirect.defaultPort] : []));
+    expect(ports.length).toBeGreaterThan(1);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
   it('are available exactly where this build ships a connector', () => {
     expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(providers.filter((d) => connectorFor(d.id) !== null).map((d) => d.id));
     expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(['x', 'tiktok', 'youtube', 'pinterest', 'bluesky', 'wordpress']);

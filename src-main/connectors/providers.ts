@@ -9,8 +9,11 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** Default port where a platform needs the loopback redirect registered exactly; the user can change it. */
-const FIXED_LOOPBACK_PORT = 8765;
+/**
+ * Default ports where a platform needs the loopback redirect registered exactly (the user can change them).
+ * One each, so Connects on two platforms at once do not fight over a port.
+ */
+const LOOPBACK_PORT = { x: 8765, linkedin: 8766, tiktok: 8767, pinterest: 8768 } as const;
 
 /** Meta serves a Graph API version for about two years; v25.0 is available until mid-2028. */
 const GRAPH_VERSION = 'v25.0';
@@ -41,7 +44,7 @@ export const providers: readonly ProviderDecl[] = [
       clientAuth: 'client_secret_basic',
       clientIdParam: 'client_id',
       // X matches the callback URL exactly, port included.
-      redirect: { kinds: ['loopback', 'protocol', 'manual'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: false },
+      redirect: { kinds: ['loopback', 'protocol', 'manual'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.x, httpsOnly: false },
     },
     portalUrl: 'https://developer.x.com/en/portal/dashboard',
     guide: [
@@ -75,7 +78,7 @@ export const providers: readonly ProviderDecl[] = [
       clientAuth: 'client_secret_post',
       clientIdParam: 'client_id',
       // Unconfirmed whether LinkedIn accepts an http://127.0.0.1 redirect, so loopback comes last.
-      redirect: { kinds: ['https-relay', 'manual', 'loopback'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: true },
+      redirect: { kinds: ['https-relay', 'manual', 'loopback'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.linkedin, httpsOnly: true },
     },
     portalUrl: 'https://www.linkedin.com/developers/apps',
     guide: [
@@ -210,7 +213,7 @@ export const providers: readonly ProviderDecl[] = [
       clientAuth: 'client_secret_post',
       clientIdParam: 'client_key',
       // Desktop apps register http://localhost or 127.0.0.1 with a port; an exact port keeps the URI copyable as shown.
-      redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: false },
+      redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.tiktok, httpsOnly: false },
     },
     portalUrl: 'https://developers.tiktok.com/apps',
     guide: [
@@ -278,7 +281,7 @@ export const providers: readonly ProviderDecl[] = [
       clientAuth: 'client_secret_basic',
       clientIdParam: 'client_id',
       // Pinterest's own quickstart registers http://localhost:8085/ exactly (unconfirmed for 127.0.0.1).
-      redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: FIXED_LOOPBACK_PORT, httpsOnly: false },
+      redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.pinterest, httpsOnly: false },
     },
     portalUrl: 'https://developers.pinterest.com/apps/',
     guide: [
