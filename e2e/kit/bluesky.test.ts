@@ -1,70 +1,18 @@
 // Bluesky through the real core (real SQLite file, real vault), against the fake
 // PDS over HTTP: the app-password equivalent of the OAuth connector kit. Needs
 // `bluesky` registered in src-main/connectors/registry.ts and available in providers.ts.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MethodName, Params, Results } from '../../src-main/api/contract.ts';
-import { systemClock } from '../../src-main/core/clock.ts';
-import { openCore } from '../../src-main/core/core.ts';
-import type { Core } from '../../src-main/core/types.ts';
-import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
-import { DB_FILE } from '../../src-main/store/db.ts';
-import { PassphraseKeyWrapper } from '../../src-main/vault/passphrase-wrapper.ts';
-import { Secrets } from '../../src-main/vault/secrets.ts';
-import { Vault } from '../../src-main/vault/vault.ts';
 import { ERROR_KINDS, type FailureKind } from '../fakes/fake-server.ts';
 import { startFakeBluesky, type FakeBluesky } from '../fakes/bluesky.ts';
+import { CoreHarness, harnessPool } from './core-harness.ts';
 
-const wrapper = () => new PassphraseKeyWrapper('kit-passphrase', { logN: 14 });
-
-class Harness {
-  readonly transcript: unknown[] = [];
-  #db: Database.Database | null = null;
-  #secrets: Secrets | null = null;
-  readonly fake: FakeBluesky;
-  readonly core: Core;
-  readonly dataDir: string;
-  constructor(fake: FakeBluesky, core: Core, dataDir: string) {
-    this.fake = fake;
-    this.core = core;
-    this.dataDir = dataDir;
-  }
-
+class Harness extends CoreHarness<FakeBluesky> {
   static async open(): Promise<Harness> {
     const fake = await startFakeBluesky();
-    const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-kit-bluesky-'));
-    const core = await openCore({
-      dataDir,
-      keyWrapper: wrapper(),
-      prefs: openConfPrefs(dataDir),
-      openExternal: null,
-      redirectKinds: ['loopback', 'manual'],
-      origins: fake.originMap(),
-      clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
-      httpTimeoutMs: 1500,
-    });
+    const { core, dataDir } = await CoreHarness.openParts(fake, 'bluesky');
     return new Harness(fake, core, dataDir);
-  }
-
-  async call<M extends MethodName>(method: M, params: Params<M>) {
-    const r = await this.core.call(method, params);
-    this.transcript.push(r);
-    return r as { ok: true; result: Results[M] } | { ok: false; error: { code: string; message: string; kind?: string } };
-  }
-
-  async ok<M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> {
-    const r = await this.call(method, params);
-    if (!r.ok) throw new Error(`${method} failed: ${r.error.code}: ${r.error.message}`);
-    return r.result;
-  }
-
-  async error<M extends MethodName>(method: M, params: Params<M>) {
-    const r = await this.call(method, params);
-    if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
-    return r.error;
   }
 
   values(user = this.fake.users[0]!, extra: Record<string, string> = {}): Record<string, string> {
@@ -75,58 +23,15 @@ class Harness {
     return this.ok('appPassword.save', { platform: 'bluesky', values: this.values(user) });
   }
 
-  async #open() {
-    if (!this.#db) {
-      this.#db = new Database(join(this.dataDir, DB_FILE), { readonly: true });
-      this.#secrets = new Secrets(this.#db, await Vault.open(this.#db, wrapper(), 0));
-    }
-    return { db: this.#db, secrets: this.#secrets! };
-  }
-
-  async stored(accountId: string) {
-    const { secrets } = await this.#open();
-    const owner = `account:${accountId}`;
-    return { accessToken: secrets.get(owner, 'access_token'), refreshToken: secrets.get(owner, 'refresh_token'), appPassword: secrets.get(owner, 'app_password') };
-  }
-
-  async secretRows(accountId?: string): Promise<number> {
-    const { db } = await this.#open();
-    const row = accountId
-      ? db.prepare('SELECT count(*) AS n FROM secrets WHERE owner = ?').get(`account:${accountId}`)
-      : db.prepare("SELECT count(*) AS n FROM secrets WHERE owner LIKE 'account:%'").get();
-    return (row as { n: number }).n;
-  }
-
-  async accountRows(): Promise<number> {
-    const { db } = await this.#open();
-    return (db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
-  }
-
-  async activityKinds(accountId: string): Promise<string[]> {
-    const { db } = await this.#open();
-    return (db.prepare('SELECT kind FROM activity WHERE account_id = ? ORDER BY id').all(accountId) as { kind: string }[]).map((r) => r.kind);
-  }
-
   count(endpoint: string): number {
     return this.fake.requests.filter((r) => r.endpoint === endpoint).length;
   }
-
-  async close(): Promise<void> {
-    this.#db?.close();
-    await this.core.close().catch(() => {});
-    await this.fake.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
 }
 
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
+const harnesses = harnessPool<Harness>();
+afterEach(harnesses.closeAll);
 async function setup(): Promise<Harness> {
-  const h = await Harness.open();
-  harnesses.push(h);
-  return h;
+  return harnesses.track(await Harness.open());
 }
 
 function filesUnder(dir: string): string[] {

@@ -1,22 +1,19 @@
 // The connector test kit: one suite every OAuth connector runs against its fake
 // platform, over real HTTP, through the real core (real SQLite file, real vault,
 // real loopback listener). Only the platform is fake.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowChoice, MethodName, Params, PlatformId, Results } from '../../src-main/api/contract.ts';
 import { providerDecl } from '../../src-main/connectors/providers.ts';
-import { systemClock } from '../../src-main/core/clock.ts';
-import { openCore } from '../../src-main/core/core.ts';
 import type { Core } from '../../src-main/core/types.ts';
 import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
 import { DB_FILE } from '../../src-main/store/db.ts';
-import { PassphraseKeyWrapper } from '../../src-main/vault/passphrase-wrapper.ts';
 import { Secrets } from '../../src-main/vault/secrets.ts';
 import { Vault } from '../../src-main/vault/vault.ts';
 import { ERROR_KINDS, freePort, type FailureKind, type FakeOAuthPlatform } from '../fakes/fake-server.ts';
+import { kitDataDir, kitWrapper, openKitCore } from './core-harness.ts';
 
 export interface KitApp {
   clientId: string;
@@ -41,11 +38,6 @@ export interface KitSpec<E extends string> {
   /** Calls the fake's token endpoint with a refresh token, as the platform would be called; true if accepted. */
   refreshTokenWorks(fake: FakeOAuthPlatform<E>, app: KitApp, refreshToken: string): Promise<boolean>;
 }
-
-const PASSPHRASE = 'kit-passphrase';
-// The real wrapper at a lower scrypt cost: the kit opens dozens of vaults.
-const wrapper = () => new PassphraseKeyWrapper(PASSPHRASE, { logN: 14 });
-const HTTP_TIMEOUT_MS = 1500;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -307,23 +299,13 @@ class Harness<E extends string> {
 
   static async open<E extends string>(spec: KitSpec<E>): Promise<Harness<E>> {
     const fake = await spec.start();
-    const dataDir = mkdtempSync(join(tmpdir(), `plugboard-kit-${spec.platform}-`));
+    const dataDir = kitDataDir(spec.platform);
     const port = await freePort();
     const prefs = openConfPrefs(dataDir);
     prefs.set('redirect', { [spec.platform]: { kind: 'loopback', port } });
     const app: KitApp = { clientId: `kit-${spec.platform}-client`, clientSecret: `kit-${spec.platform}-secret-7c1d9e`, redirectUris: [`http://127.0.0.1:${port}/callback/${spec.platform}`] };
     spec.registerApp(fake, app);
-    const core = await openCore({
-      dataDir,
-      keyWrapper: wrapper(),
-      prefs,
-      openExternal: null,
-      redirectKinds: ['loopback', 'manual'],
-      origins: fake.originMap(),
-      // The core shares the fake's clock, so advancing it moves both.
-      clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
-      httpTimeoutMs: HTTP_TIMEOUT_MS,
-    });
+    const core = await openKitCore({ fake, dataDir, prefs });
     const h = new Harness(spec, fake, core, dataDir, app);
     await h.ok('credentials.save', { platform: spec.platform, clientId: app.clientId, clientSecret: app.clientSecret ?? undefined });
     await h.unlock();
@@ -367,7 +349,7 @@ class Harness<E extends string> {
 
   async unlock(): Promise<void> {
     const { db } = this.#open();
-    this.#secrets = new Secrets(db, await Vault.open(db, wrapper(), 0));
+    this.#secrets = new Secrets(db, await Vault.open(db, kitWrapper(), 0));
   }
 
   storedTokens(accountId: string): { accessToken: string | null; refreshToken: string | null } {

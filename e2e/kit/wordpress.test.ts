@@ -1,69 +1,17 @@
 // WordPress through the real core (real SQLite file, real vault), against the fake
 // WordPress site over HTTP. Needs `wordpress` registered in src-main/connectors/registry.ts
 // and available in providers.ts.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MethodName, Params, Results } from '../../src-main/api/contract.ts';
-import { systemClock } from '../../src-main/core/clock.ts';
-import { openCore } from '../../src-main/core/core.ts';
-import type { Core } from '../../src-main/core/types.ts';
-import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
-import { DB_FILE } from '../../src-main/store/db.ts';
-import { PassphraseKeyWrapper } from '../../src-main/vault/passphrase-wrapper.ts';
-import { Secrets } from '../../src-main/vault/secrets.ts';
-import { Vault } from '../../src-main/vault/vault.ts';
 import { startFakeWordPress, type FakeWordPress, type FakeWordPressOptions, type WordPressUser } from '../fakes/wordpress.ts';
+import { CoreHarness, harnessPool } from './core-harness.ts';
 
-const wrapper = () => new PassphraseKeyWrapper('kit-passphrase', { logN: 14 });
-
-class Harness {
-  readonly transcript: unknown[] = [];
-  #db: Database.Database | null = null;
-  #secrets: Secrets | null = null;
-  readonly fake: FakeWordPress;
-  readonly core: Core;
-  readonly dataDir: string;
-  constructor(fake: FakeWordPress, core: Core, dataDir: string) {
-    this.fake = fake;
-    this.core = core;
-    this.dataDir = dataDir;
-  }
-
+class Harness extends CoreHarness<FakeWordPress> {
   static async open(opts: FakeWordPressOptions = {}, extraOrigins: Record<string, string> = {}): Promise<Harness> {
     const fake = await startFakeWordPress(opts);
-    const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-kit-wordpress-'));
-    const core = await openCore({
-      dataDir,
-      keyWrapper: wrapper(),
-      prefs: openConfPrefs(dataDir),
-      openExternal: null,
-      redirectKinds: ['loopback', 'manual'],
-      origins: { ...fake.originMap(), ...extraOrigins },
-      clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
-      httpTimeoutMs: 1500,
-    });
+    const { core, dataDir } = await CoreHarness.openParts(fake, 'wordpress', extraOrigins);
     return new Harness(fake, core, dataDir);
-  }
-
-  async call<M extends MethodName>(method: M, params: Params<M>) {
-    const r = await this.core.call(method, params);
-    this.transcript.push(r);
-    return r as { ok: true; result: Results[M] } | { ok: false; error: { code: string; message: string; kind?: string } };
-  }
-
-  async ok<M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> {
-    const r = await this.call(method, params);
-    if (!r.ok) throw new Error(`${method} failed: ${r.error.code}: ${r.error.message}`);
-    return r.result;
-  }
-
-  async error<M extends MethodName>(method: M, params: Params<M>) {
-    const r = await this.call(method, params);
-    if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
-    return r.error;
   }
 
   values(user: WordPressUser = this.fake.users[0]!, extra: Record<string, string> = {}): Record<string, string> {
@@ -73,49 +21,12 @@ class Harness {
   save(user: WordPressUser = this.fake.users[0]!, extra: Record<string, string> = {}) {
     return this.ok('appPassword.save', { platform: 'wordpress', values: this.values(user, extra) });
   }
-
-  async #open() {
-    if (!this.#db) {
-      this.#db = new Database(join(this.dataDir, DB_FILE), { readonly: true });
-      this.#secrets = new Secrets(this.#db, await Vault.open(this.#db, wrapper(), 0));
-    }
-    return { db: this.#db, secrets: this.#secrets! };
-  }
-
-  async stored(accountId: string) {
-    const { secrets } = await this.#open();
-    return { appPassword: secrets.get(`account:${accountId}`, 'app_password') };
-  }
-
-  async secretRows(accountId?: string): Promise<number> {
-    const { db } = await this.#open();
-    const row = accountId
-      ? db.prepare('SELECT count(*) AS n FROM secrets WHERE owner = ?').get(`account:${accountId}`)
-      : db.prepare("SELECT count(*) AS n FROM secrets WHERE owner LIKE 'account:%'").get();
-    return (row as { n: number }).n;
-  }
-
-  async accountRows(): Promise<number> {
-    const { db } = await this.#open();
-    return (db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
-  }
-
-  async close(): Promise<void> {
-    this.#db?.close();
-    await this.core.close().catch(() => {});
-    await this.fake.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
 }
 
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
+const harnesses = harnessPool<Harness>();
+afterEach(harnesses.closeAll);
 async function setup(opts: FakeWordPressOptions = {}, extraOrigins: Record<string, string> = {}): Promise<Harness> {
-  const h = await Harness.open(opts, extraOrigins);
-  harnesses.push(h);
-  return h;
+  return harnesses.track(await Harness.open(opts, extraOrigins));
 }
 
 function filesUnder(dir: string): string[] {
