@@ -26,7 +26,7 @@ import { Flows, view as flowView, type CodeOutcome, type Flow } from '../oauth/f
 import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState } from '../oauth/oauth-client.ts';
 import { Accounts, type AccountRow } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
-import { AppCredentials } from '../store/app-credentials.ts';
+import { AppCredentials, type AppCredentialsRow } from '../store/app-credentials.ts';
 import { Notices, type NoticeRow } from '../store/notices.ts';
 import { openDatabase } from '../store/db.ts';
 import { Secrets } from '../vault/secrets.ts';
@@ -148,8 +148,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     return { kind: null, uri: null, port: 0 };
   }
 
-  function platformView(decl: ProviderDecl): PlatformView {
-    const creds = appCredentials.all().find((c) => c.platform === decl.id);
+  /** `saved`: the stored app-credentials rows, when the caller has read them already (platforms.list). */
+  function platformView(decl: ProviderDecl, saved: AppCredentialsRow[] = appCredentials.all()): PlatformView {
+    const creds = saved.find((c) => c.platform === decl.id);
     const redirect = redirectFor(decl);
     return {
       id: decl.id,
@@ -292,13 +293,16 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       warningWindowDays: deps.prefs.get('warningWindowDays'),
       scheduled: stats.queued,
       refreshing: stats.running + stats.waiting,
-      unreadNotices: notices.recent(500).filter((n) => n.read_at === null).length,
+      unreadNotices: notices.unreadCount(),
       launchAtLogin: deps.loginItem ? deps.loginItem.get() : null,
     };
   }
 
   const handlers: Handlers = {
-    'platforms.list': async () => providers.map(platformView),
+    'platforms.list': async () => {
+      const saved = appCredentials.all();
+      return providers.map((decl) => platformView(decl, saved));
+    },
 
     'credentials.save': async ({ platform, clientId, clientSecret, publicClient }) => {
       const decl = providerDecl(platform);

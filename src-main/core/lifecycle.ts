@@ -110,9 +110,10 @@ export class Lifecycle {
 
   /** Plans every stored account and starts the timer; overdue work runs now (start-up catch-up). */
   start(): void {
-    for (const row of this.#d.accounts.all()) this.plan(row);
+    const rows = this.#d.accounts.all();
+    for (const row of rows) this.plan(row);
     this.scheduler.start();
-    for (const row of this.#d.accounts.all()) this.checkNotices(row);
+    for (const row of rows) this.checkNotices(row);
   }
 
   stop(): void {

@@ -36,8 +36,9 @@ export class Notices {
     return r.changes === 1;
   }
 
-  sent(accountId: string, threshold: Threshold, deadline: number): boolean {
-    return this.#db.prepare('SELECT 1 FROM notices WHERE account_id = ? AND threshold = ? AND deadline = ?').get(accountId, threshold, deadline) !== undefined;
+  /** Unread notices a user can see (superseded thresholds have no text and do not count). */
+  unreadCount(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM notices WHERE read_at IS NULL AND title <> ''").get() as { n: number }).n;
   }
 
   recent(limit = 50): NoticeRow[] {
