@@ -46,3 +46,34 @@ test('WordPress: a subscriber is refused, the admin tests and connects; the pass
   await expect(pill).toHaveAttribute('data-status', 'connected');
   expect(await page.content()).not.toContain(ADMIN_PASSWORD);
 });
+
+test('WordPress: Connect in browser — approve on the site, the password comes back by itself and never reaches the page', async ({ page, context }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
+  await page.goto(demo.url);
+  const wp = card(page);
+  await expect(wp.getByRole('button', { name: 'Connect in browser' })).toBeDisabled();
+  await wp.getByLabel('Site address').fill('http://mysite.local');
+  await expect(wp).toContainText('works for local development sites only');
+  await wp.screenshot({ path: join(SHOTS, 'wordpress-connect-in-browser.png'), animations: 'disabled' });
+
+  const popup = context.waitForEvent('page');
+  await wp.getByRole('button', { name: 'Connect in browser' }).click();
+  const site = await popup;
+  await expect(site.getByRole('heading', { name: 'Authorize Application' })).toBeVisible();
+  await expect(site.locator('body')).toContainText(/Plugboard \d{4}-\d\d-\d\d/);
+  await expect(wp).toContainText(/Waiting/i);
+  await site.getByRole('button', { name: 'Yes, I approve of this connection' }).click();
+  await expect(site.locator('body')).toContainText('is connected to Plugboard');
+  // The password rode in the listener's address; the tab shows it no more than WordPress's own redirect did.
+  const password = new URL(site.url()).searchParams.get('password')!;
+  expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
+  await site.close();
+
+  const pill = wp.getByTestId('pill');
+  await expect(pill).toHaveCount(1);
+  await expect(pill).toContainText('@ada');
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+  await wp.screenshot({ path: join(SHOTS, 'wordpress-connected-in-browser.png'), animations: 'disabled' });
+  expect(await page.content()).not.toContain(password);
+});

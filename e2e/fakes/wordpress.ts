@@ -11,14 +11,21 @@
 // (application_passwords_disabled), restDisabled (404 rest_no_route, no Link
 // header), linkHeader: false, notWordPress (a static site).
 //
+// Connect in browser: /wp-admin/authorize-application.php as WordPress 6.1.9 (Debian's) checks it
+// (success/reject URLs: a scheme and a host, never javascript: or data:, plain http only on a local
+// site; app_id a UUID), an Approve / Don't approve page for the user signed in to wp-admin (or an
+// automatic answer: autoAuthorize), and the new password handed to success_url. REST
+// application-passwords/introspect and DELETE …/{uuid} (5.7+) let Plugboard delete its own.
+//
 // Test controls for another process: POST JSON to {origin}/__control/<name>.
 //   fail-next {endpoint, kind, times?} · advance {seconds} · requests / clear-requests
 //   delete-app-passwords {login}   the user deletes every application password
+//   auto-authorize {decision, login?}   the next authorize page answers at once
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { createFakeServer, html, json, png, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
+import { createFakeServer, escapeHtml, html, json, png, redirect, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
 
-export const WORDPRESS_ENDPOINTS = ['front', 'index', 'usersMe', 'avatar'] as const;
+export const WORDPRESS_ENDPOINTS = ['front', 'index', 'usersMe', 'avatar', 'authorize', 'appPasswords'] as const;
 export type WordPressEndpoint = (typeof WORDPRESS_ENDPOINTS)[number];
 
 export interface WordPressUser {
@@ -74,7 +81,37 @@ export interface FakeWordPress extends FakePlatform<WordPressEndpoint> {
   sawPassword(password: string): boolean;
   /** The user deletes every application password in their profile. */
   deleteAppPasswords(login: string): void;
+  /** The next authorize-application page answers at once, as `login` (default: the wp-admin user, admin). */
+  autoAuthorize(decision: 'approve' | 'reject', login?: string): void;
+  /** Application passwords created through the authorize page: who, for which app. */
+  readonly authorized: readonly { login: string; appId: string; appName: string; uuid: string; password: string }[];
 }
+
+/** wp_is_authorize_application_redirect_url_valid() as of 6.1.9 (its 6.3.2 rules were backported). */
+function redirectUrlProblem(url: string, local: boolean): string | null {
+  if (!url) return null;
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url)) return 'Invalid URL format.';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'Invalid URL format.';
+  }
+  const scheme = parsed.protocol.slice(0, -1).toLowerCase();
+  if (!parsed.host || scheme === 'javascript' || scheme === 'data') return 'Invalid URL format.';
+  if (scheme === 'http' && !local) return 'The URL must be served over a secure connection.';
+  return null;
+}
+
+/** add_query_arg(): appended with ? or &, replacing a parameter of the same name. */
+function addQueryArgs(url: string, args: Record<string, string>): string {
+  const [head, query = ''] = url.split('?', 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  for (const [k, v] of Object.entries(args)) params.set(k, v);
+  return `${head}?${params.toString()}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const squash = (pw: string) => pw.replace(/[^a-z\d]/gi, '');
 
@@ -91,6 +128,10 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
   const siteName = opts.siteName ?? 'Example Blog';
   const users = WORDPRESS_USERS.map((u) => ({ ...u, appPasswords: [...u.appPasswords] }));
   const seen = new Set<string>();
+  const authorized: { login: string; appId: string; appName: string; uuid: string; password: string }[] = [];
+  let pendingAuthorize: { decision: 'approve' | 'reject'; login: string } | null = null;
+  /** The user signed in to wp-admin in the browser. */
+  const browserLogin = 'admin';
 
   const error = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => json(status, { code, message, data: { status, ...extra } });
   const noRoute = () => error(404, 'rest_no_route', 'No route was found matching the URL and request method.');
@@ -147,7 +188,19 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
   });
 
   /** What wp_authenticate_application_password + rest_application_password_check_errors decide. */
-  function authenticate(req: FakeRequest): { user: WordPressUser | null; error: Reply | null; note: string } {
+  function authenticate(req: FakeRequest): { user: WordPressUser | null; error: Reply | null; note: string; password: string | null } {
+    const result = authenticateInner(req);
+    return { ...result, password: result.user ? passwordOf(req) : null };
+  }
+
+  function passwordOf(req: FakeRequest): string | null {
+    const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) return null;
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
+
+  function authenticateInner(req: FakeRequest): { user: WordPressUser | null; error: Reply | null; note: string } {
     const header = opts.stripAuthorization ? undefined : req.headers.authorization;
     const m = header ? /^Basic\s+(\S+)$/i.exec(header) : null;
     if (!m) return { user: null, error: null, note: header ? 'non-basic auth ignored' : opts.stripAuthorization && req.headers.authorization ? 'authorization stripped' : 'anonymous' };
@@ -179,6 +232,24 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
     if (auth.error) return { ...auth.error, note: auth.note };
     const r = route.replace(/\/+$/, '') || '/';
     if (r === '/') return { ...json(200, indexJson(), linkHeaders()), note: auth.note };
+    if (r === '/wp/v2/users/me/application-passwords/introspect' || r.startsWith('/wp/v2/users/me/application-passwords/')) {
+      if (!auth.user) return { ...error(401, 'rest_not_logged_in', 'You are not currently logged in.'), note: auth.note };
+      const used = authorized.find((a) => a.login === auth.user!.login && auth.password !== null && squash(a.password) === squash(auth.password));
+      if (r.endsWith('/introspect')) {
+        if (req.method !== 'GET') return noRoute();
+        // A seeded password was made in the profile screen: no app_id.
+        return used
+          ? json(200, { uuid: used.uuid, app_id: used.appId, name: used.appName, created: '2026-11-24T00:00:00', last_used: null, last_ip: null })
+          : json(200, { uuid: `seeded-${auth.user.id}`, app_id: '', name: 'Typed in the profile screen', created: '2026-01-01T00:00:00', last_used: null, last_ip: null });
+      }
+      if (req.method !== 'DELETE') return noRoute();
+      const uuid = r.slice('/wp/v2/users/me/application-passwords/'.length);
+      const index = authorized.findIndex((a) => a.uuid === uuid && a.login === auth.user!.login);
+      if (index < 0) return error(404, 'application_password_not_found', 'Could not find an application password with that id.');
+      const [gone] = authorized.splice(index, 1);
+      auth.user.appPasswords.splice(auth.user.appPasswords.findIndex((p) => squash(p) === squash(gone!.password)), 1);
+      return { ...json(200, { deleted: true, previous: { uuid, app_id: gone!.appId, name: gone!.appName } }), note: 'app password deleted' };
+    }
     if (r === '/wp/v2/users/me') {
       if (!auth.user) return { ...error(401, 'rest_not_logged_in', 'You are not currently logged in.'), note: auth.note };
       const context = req.query.get('context') ?? 'view';
@@ -214,6 +285,7 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
   const endpointOf = (req: FakeRequest): WordPressEndpoint => {
     const route = req.query.get('rest_route') ?? (req.path.includes('/wp-json') ? req.path.slice(req.path.indexOf('/wp-json') + '/wp-json'.length) || '/' : null);
     if (route === null) return 'front';
+    if (route.includes('/application-passwords')) return 'appPasswords';
     return route.replace(/\/+$/, '').endsWith('/users/me') ? 'usersMe' : 'index';
   };
 
@@ -229,6 +301,76 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
   server.route('GET', `${base}/wp-json`, prettyRest('/'), { endpoint: endpointOf });
   server.route('GET', `${base}/wp-json/wp/v2/users/me`, prettyRest('/wp/v2/users/me'), { endpoint: endpointOf });
   server.route('GET', `${base}/wp-json/wp/v2/users`, prettyRest('/wp/v2/users'), { endpoint: endpointOf });
+  server.route('GET', `${base}/wp-json/wp/v2/users/me/application-passwords/introspect`, prettyRest('/wp/v2/users/me/application-passwords/introspect'), { endpoint: endpointOf });
+  server.route('DELETE', `${base}/wp-json/wp/v2/users/me/application-passwords/:uuid`, (req) => prettyRest(`/wp/v2/users/me/application-passwords/${req.params.uuid}`)(req), { endpoint: endpointOf });
+  server.route('DELETE', `${base}/`, (req) => (req.query.get('rest_route') !== null && !opts.notWordPress ? rest(req.query.get('rest_route')!, req) : notFoundPage()), { endpoint: endpointOf });
+
+  /** wp_die() as WordPress renders it: a small page with a title and the message. */
+  const wpDie = (status: number, title: string, message: string, back?: string): Reply =>
+    html(
+      status,
+      `<!doctype html><html lang="en-US"><head><meta charset="UTF-8"><title>${escapeHtml(title)}</title></head><body id="error-page"><div class="wp-die-message"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>` +
+        (back ? `<p><a href="${escapeHtml(back)}">Go Back</a></p>` : '') +
+        '</div></body></html>',
+    );
+
+  function authorizeRequest(q: URLSearchParams): { appName: string; appId: string; success: string | null; reject: string | null } {
+    const success = q.get('success_url') || null;
+    return { appName: q.get('app_name') ?? '', appId: q.get('app_id') ?? '', success, reject: q.get('reject_url') || (success ? addQueryArgs(success, { success: 'false' }) : null) };
+  }
+
+  function approve(login: string, request: ReturnType<typeof authorizeRequest>): Reply {
+    const user = users.find((u) => u.login === login)!;
+    // WP_Application_Passwords::create_new_application_password (5.7+): names are unique per user.
+    if (authorized.some((a) => a.login === login && a.appName === request.appName)) {
+      return { ...html(200, '<!doctype html><div class="notice notice-error"><p>Each application name should be unique.</p></div>'), note: 'duplicate name' };
+    }
+    const password = Array.from({ length: 24 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 62)]).join('');
+    user.appPasswords.push(password);
+    authorized.push({ login, appId: request.appId, appName: request.appName, uuid: crypto.randomUUID(), password });
+    if (!request.success) return { ...html(200, `<!doctype html><p>Your new password for ${escapeHtml(request.appName)} is: <input readonly value="${password}"></p>`), note: 'approved, shown' };
+    return { ...redirect(addQueryArgs(request.success, { site_url: siteUrl, user_login: login, password })), note: `approved as ${login}` };
+  }
+
+  const authorizePage = (req: FakeRequest): Reply => {
+    const request = authorizeRequest(req.query);
+    const problems = [redirectUrlProblem(request.success ?? '', environmentType === 'local'), redirectUrlProblem(request.reject ?? '', environmentType === 'local')].filter((p): p is string => p !== null);
+    if (request.appId && !UUID.test(request.appId)) problems.push('The application ID must be a UUID.');
+    if (problems.length) return { ...wpDie(500, 'Cannot Authorize Application', `The Authorize Application request is not allowed. ${[...new Set(problems)].join(' ')}`), note: 'request refused' };
+    if (!appPasswordsAvailable) {
+      return { ...wpDie(501, 'Cannot Authorize Application', 'Application passwords are not available.', request.reject ? addQueryArgs(request.reject, { error: 'disabled' }) : undefined), note: 'unavailable' };
+    }
+    if (pendingAuthorize) {
+      const { decision, login } = pendingAuthorize;
+      pendingAuthorize = null;
+      if (decision === 'reject') return { ...redirect(request.reject ?? `${siteUrl}/wp-admin/`), note: 'rejected' };
+      return approve(login, request);
+    }
+    const hidden = (name: string, value: string | null) => `<input type="hidden" name="${name}" value="${escapeHtml(value ?? '')}">`;
+    return {
+      ...html(
+        200,
+        `<!doctype html><html lang="en-US"><head><meta charset="UTF-8"><title>Authorize Application ‹ ${escapeHtml(siteName)} — WordPress</title></head><body class="wp-admin">` +
+          `<h1>Authorize Application</h1><p>Would you like to give the application identified as <strong>${escapeHtml(request.appName || 'an application')}</strong> access to your account (${escapeHtml(browserLogin)})?</p>` +
+          `<form method="post" action="${escapeHtml(`${base}/wp-admin/authorize-application.php`)}">${hidden('app_name', request.appName)}${hidden('app_id', request.appId)}${hidden('success_url', request.success)}${hidden('reject_url', request.reject)}` +
+          `<button type="submit" name="approve" value="1">Yes, I approve of this connection</button> <button type="submit" name="reject" value="1">No, I do not approve of this connection</button></form></body></html>`,
+      ),
+      note: 'authorize page',
+    };
+  };
+  server.route('GET', `${base}/wp-admin/authorize-application.php`, authorizePage, { endpoint: 'authorize' });
+  server.route(
+    'POST',
+    `${base}/wp-admin/authorize-application.php`,
+    (req) => {
+      const request = authorizeRequest(req.form);
+      if (req.form.has('reject')) return { ...redirect(request.reject ?? `${siteUrl}/wp-admin/`), note: 'rejected' };
+      if (!req.form.has('approve')) return text(400, 'Bad form');
+      return approve(browserLogin, request);
+    },
+    { endpoint: 'authorize' },
+  );
+  server.control('auto-authorize', z.object({ decision: z.enum(['approve', 'reject']), login: z.string().optional() }), ({ decision, login }) => fake.autoAuthorize(decision, login));
   const avatarPng = solidPng(96, [120, 60, 200]);
   server.route('GET', '/avatar/:hash', (req) => (/^[0-9a-f]{32}$/.test(req.params.hash ?? '') ? png(avatarPng) : text(404, 'Not Found')), { endpoint: 'avatar' });
 
@@ -257,6 +399,10 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
       return users.find((u) => String(u.id) === userId || u.login === userId)?.appPasswords.length ?? 0;
     },
     sawPassword: (password) => seen.has(squash(password)),
+    autoAuthorize(decision, login = browserLogin) {
+      pendingAuthorize = { decision, login };
+    },
+    authorized,
     deleteAppPasswords(login) {
       const user = users.find((u) => u.login === login);
       if (user) user.appPasswords.length = 0;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { MethodName, Params, Results } from '../../src-main/api/contract.ts';
+import type { MethodName, Params, RedirectKind, Results } from '../../src-main/api/contract.ts';
 import { systemClock } from '../../src-main/core/clock.ts';
 import { openCore } from '../../src-main/core/core.ts';
 import type { Core } from '../../src-main/core/types.ts';
@@ -42,6 +42,8 @@ export function openKitCore(opts: {
   prefs?: ReturnType<typeof openConfPrefs>;
   extraOrigins?: Record<string, string>;
   httpTimeoutMs?: number;
+  /** Default: the browser host's (no plugboard:// handler). */
+  redirectKinds?: RedirectKind[];
 }): Promise<Core> {
   const { fake, dataDir } = opts;
   return openCore({
@@ -49,7 +51,7 @@ export function openKitCore(opts: {
     keyWrapper: kitWrapper(),
     prefs: opts.prefs ?? openConfPrefs(dataDir),
     openExternal: null,
-    redirectKinds: ['loopback', 'manual'],
+    redirectKinds: opts.redirectKinds ?? ['loopback', 'manual'],
     origins: { ...fake.originMap(), ...opts.extraOrigins },
     // The core shares the fake's clock, so advancing it moves both.
     clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
@@ -76,9 +78,10 @@ export class CoreHarness<F extends CoreFake> {
     fake: CoreFake,
     platform: string,
     extraOrigins: Record<string, string> = {},
+    redirectKinds?: RedirectKind[],
   ): Promise<{ core: Core; dataDir: string }> {
     const dataDir = kitDataDir(platform);
-    const core = await openKitCore({ fake, dataDir, extraOrigins });
+    const core = await openKitCore({ fake, dataDir, extraOrigins, redirectKinds });
     return { core, dataDir };
   }
 

@@ -32,6 +32,8 @@ export interface WordPressSite {
   /** The WordPress version the site runs (from wp-includes/version.php). */
   version: string;
   users: { admin: WordPressUser; subscriber: WordPressUser };
+  /** The admin's own login password (for wp-login.php, as a person in a browser). */
+  adminLoginPassword: string;
   /** '/%postname%/' (pretty) or '' (plain); changes take effect on the next request. */
   setPermalinkStructure(structure: string): void;
   /** Milliseconds spent in startWordPressSite, per step. */
@@ -359,7 +361,7 @@ echo "\\n", json_encode(['ok' => get_option('permalink_structure')]), "\\n";
       runPhp(php, f, root);
     };
 
-    return { siteUrl, version, users, setPermalinkStructure, timings, stop };
+    return { siteUrl, version, users, adminLoginPassword: adminLogin, setPermalinkStructure, timings, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -2,10 +2,16 @@
 // 127.0.0.1: first plain HTTP, no Plugboard code (what the platform really answers), then the
 // WordPress connector's appPassword.verify when src-main/connectors/wordpress.ts exists.
 // Skips, saying why, on a machine without php / mariadb / the wordpress package.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { MethodName, Params, Results } from '../../src-main/api/contract.ts';
+import { openCore } from '../../src-main/core/core.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
+import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
+import { kitWrapper } from '../kit/core-harness.ts';
 import { PlatformError, type Connector } from '../../src-main/connectors/types.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { INSTALL_HINT, startWordPressSite, wordpressMissing, type WordPressSite } from './wordpress-site.ts';
@@ -194,6 +200,87 @@ describe.skipIf(missing.length > 0)('real WordPress (Debian 12 package)', () => 
       const e = err as PlatformError;
       console.log(`[wordpress.real] connector, subscriber → ${e.kind}: ${e.message}`);
       expect(e.message).toMatch(/publish/i);
+    });
+  });
+  describe('Connect in browser: the real authorize-application.php, as a person signed in to wp-admin', () => {
+    /** A browser's cookies, enough for wp-login.php and wp-admin. */
+    const jar = new Map<string, string>();
+    const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const keepCookies = (res: Response) => {
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const eq = pair!.indexOf('=');
+        jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+      }
+    };
+    const hidden = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1]?.replace(/&amp;|&#0?38;/g, '&') ?? null;
+
+    test('WordPress creates the password, hands it to the loopback listener, the core tests and seals it; Disconnect deletes it at the site', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'pb-wp-core-'));
+      const core = await openCore({
+        dataDir,
+        keyWrapper: kitWrapper(),
+        prefs: openConfPrefs(dataDir),
+        openExternal: null,
+        redirectKinds: ['loopback', 'manual'],
+        origins: {},
+        httpTimeoutMs: 10_000,
+      });
+      try {
+        const call = async <M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> => {
+          const r = await core.call(method, params);
+          if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+          return r.result as Results[M];
+        };
+        const started = await call('connect.start', { platform: 'wordpress', siteUrl: site.siteUrl });
+
+        jar.set('wordpress_test_cookie', 'WP%20Cookie%20check');
+        const login = await fetch(`${site.siteUrl}/wp-login.php`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
+          body: new URLSearchParams({ log: 'admin', pwd: site.adminLoginPassword, testcookie: '1', 'wp-submit': 'Log In' }),
+        });
+        keepCookies(login);
+        expect(login.status, (await login.text()).match(/<div id="login_error">[\s\S]{0,300}/)?.[0] ?? 'no login_error').toBe(302);
+
+        // The no-JS form (auth-app.js does the same through the REST API): check_admin_referer, then wp_redirect to success_url.
+        const pageRes = await fetch(started.authorizeUrl, { headers: { cookie: cookieHeader() } });
+        const page = await pageRes.text();
+        expect(pageRes.status, page.slice(0, 400)).toBe(200);
+        expect(page).toContain('Plugboard');
+        const form = new URLSearchParams({ action: 'authorize_application_password', approve: 'Yes, I approve of this connection' });
+        for (const name of ['_wpnonce', 'app_name', 'app_id', 'success_url', 'reject_url']) form.set(name, hidden(page, name) ?? '');
+        const approved = await fetch(`${site.siteUrl}/wp-admin/authorize-application.php`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
+          body: form,
+        });
+        const location = approved.headers.get('location') ?? '';
+        // WordPress shows what went wrong as a notice on the page (e.g. "Each application name should be unique.").
+        expect(approved.status, (await approved.clone().text()).match(/notice-error[\s\S]{0,200}/)?.[0]).toBe(302);
+        expect(location.startsWith(`${started.redirectUri}?state=`)).toBe(true);
+        const back = new URL(location);
+        expect(back.searchParams.get('user_login')).toBe('admin');
+        const password = back.searchParams.get('password')!;
+        expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
+
+        expect(await (await fetch(location)).text()).toMatch(/is connected to Plugboard/);
+        const [account] = await call('accounts.list', {});
+        expect(account).toMatchObject({ handle: 'admin', details: { passwordSource: 'browser', siteUrl: site.siteUrl } });
+        expect((await me('admin', password)).status).toBe(200);
+
+        const result = await call('accounts.disconnect', { accountId: account!.id });
+        console.log(`[wordpress.real] connect in browser → disconnect: ${JSON.stringify(result)}`);
+        expect(result.revoked).toBe(true);
+        expect((await me('admin', password)).status).toBe(401);
+        // The admin's own, typed-in application password is untouched.
+        expect((await me(site.users.admin.username, site.users.admin.appPassword)).status).toBe(200);
+      } finally {
+        await core.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -58,6 +58,11 @@ export interface PlatformView {
   scopes: string[];
   /** App-password platforms: what the user types to connect (instead of client credentials and a browser sign-in). */
   form: FormField[] | null;
+  /**
+   * App-password platforms whose site can create the password in the browser (WordPress): where it
+   * comes back. 'loopback' (the browser host) works only for a local development site.
+   */
+  browserConnect: 'protocol' | 'loopback' | null;
 }
 
 /** Derived from stored facts, never stored as a free string. */
@@ -180,7 +185,8 @@ export const requestSchemas = {
     /** Only for a platform that needs an exact loopback port. */
     port: z.number().int().min(1024, 'Choose a port from 1024 to 65535').max(65535, 'Choose a port from 1024 to 65535').optional(),
   }),
-  'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional() }),
+  /** siteUrl: WordPress's Connect in browser (its authorize-application page lives on the site). */
+  'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional(), siteUrl: z.string().trim().min(1).max(2048).optional() }),
   'connect.status': z.strictObject({ flowId: id }),
   'connect.cancel': z.strictObject({ flowId: id }),
   'connect.complete': z.strictObject({ flowId: id, url: z.string().trim().min(1).max(8192) }),

@@ -321,7 +321,8 @@ export const providers: readonly ProviderDecl[] = [
     expiryBufferSec: DAY,
     portalUrl: 'https://make.wordpress.org/core/2020/11/05/application-passwords-integration-guide/',
     guide: [
-      'Make sure the site runs WordPress 5.6 or later over HTTPS, since application passwords are off on plain HTTP.',
+      'Quickest: enter the site address and click Connect in browser, and WordPress asks you to approve Plugboard and hands it a new application password.',
+      'To make one yourself instead, make sure the site runs WordPress 5.6 or later over HTTPS, since application passwords are off on plain HTTP.',
       'Sign in to the site’s dashboard and open Users → Profile.',
       'Under Application Passwords, enter Plugboard as the name and click Add New Application Password.',
       'Copy the password (WordPress shows it only once) and enter it in Plugboard with the site address and your username.',

@@ -148,8 +148,27 @@ export interface Connector {
     /** `test`: nothing will be kept, so a session opened to check must be closed again. */
     verify(ctx: ConnectorContext, values: Record<string, string>, now: number, purpose: 'test' | 'save'): Promise<AppPasswordConnection>;
   };
-  /** Revoke at the platform; a connector without a revoke endpoint leaves this out. */
-  revoke?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }): Promise<void>;
+  /**
+   * Connect in the browser for an app-password platform whose site can hand a new app password
+   * back to a redirect (WordPress's authorize-application.php). The password that comes back is
+   * checked by appPassword.verify exactly as a typed one.
+   */
+  browserConnect?: {
+    /** Where the user approves Plugboard; `site` is the address the password will be checked against. */
+    authorizePage(ctx: ConnectorContext, siteUrl: string, redirect: { successUrl: string; rejectUrl: string }, now: number): Promise<{ url: string; site: string }>;
+    /** The form values the redirect's query stands for. */
+    valuesFrom(params: URLSearchParams, site: string): Record<string, string>;
+  };
+  /**
+   * Revoke at the platform; a connector without a revoke endpoint leaves this out. Resolves to a
+   * note instead when it chose to leave the credential in place (and says why).
+   */
+  revoke?(ctx: ConnectorContext, tokens: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }): Promise<void | { note: string }>;
+  /**
+   * Turns an error the platform sent back to the redirect (`?error=…&error_description=…`) into a
+   * sentence with the fix, e.g. a scope the app was not granted. null: the generic sentence.
+   */
+  describeAuthorizeError?(error: string, description: string | null): string | null;
   /** Turns a token-endpoint error reply into a sentence with the fix (setup mistakes). */
   describeTokenError?(error: string, description: string | undefined, status: number): { kind: ErrorKind; message: string } | null;
 }

@@ -47,6 +47,8 @@ const fieldsSchema = z.object({
     .string({ error: `Enter an application password. ${WHERE}.` })
     .transform((s) => s.trim())
     .pipe(z.string().min(1, `Enter an application password. ${WHERE}.`)),
+  /** 'browser': WordPress created the password for Plugboard (Connect in browser), so Disconnect may delete it. */
+  passwordSource: z.enum(['browser']).optional(),
 });
 
 /** WordPress's REST error body: {code, message, data: {status}}. */
@@ -68,7 +70,18 @@ const indexSchema = z.object({
   home: z.string().optional(),
   namespaces: z.array(z.string()).optional(),
   routes: z.unknown().optional(),
+  // An object naming the authorize-application page when application passwords are available; `[]` when not.
+  authentication: z.unknown().optional(),
 });
+
+const authorizationSchema = z.object({
+  'application-passwords': z.object({ endpoints: z.object({ authorization: z.string().url() }) }),
+});
+
+/** Names Plugboard's application passwords in the user's profile, so Plugboard only ever deletes its own. */
+export const PLUGBOARD_APP_ID = '5b0e5a7e-3c1d-4f4e-9a52-7c1b0f1f2a11';
+
+const introspectSchema = z.object({ uuid: z.string().min(1), app_id: z.string().optional() });
 
 interface Reply {
   status: number;
@@ -105,13 +118,17 @@ function hostOf(url: string): string {
  * A GET through Plugboard's HTTP layer, following redirects itself so that every hop goes
  * through the origin map. The Authorization header is only sent to the site's own origin.
  */
-async function get(ctx: ConnectorContext, url: string, opts: { auth?: string; site: string } ): Promise<Reply> {
+async function get(ctx: ConnectorContext, url: string, opts: { auth?: string; site: string }): Promise<Reply> {
+  return send(ctx, 'GET', url, opts);
+}
+
+async function send(ctx: ConnectorContext, method: 'GET' | 'DELETE', url: string, opts: { auth?: string; site: string }): Promise<Reply> {
   let current = url;
   for (let hop = 0; ; hop++) {
     const sameOrigin = new URL(current).origin === new URL(opts.site).origin;
     const headers: Record<string, string> = { accept: 'application/json, text/html;q=0.8, */*;q=0.5' };
     if (opts.auth && sameOrigin) headers.authorization = opts.auth;
-    const res = await ctx.http.fetch(current, { headers, redirect: 'manual' });
+    const res = await ctx.http.fetch(current, { method, headers, redirect: 'manual' });
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
       await res.body?.cancel();
@@ -172,7 +189,7 @@ interface Discovery {
 function unreachable(site: string, e: PlatformError): PlatformError {
   return new PlatformError(
     'network',
-    `Could not reach ${hostOf(site)}: ${e.message} Check the site address (open it in a browser to be sure) and your internet connection.`,
+    `${/did not answer/.test(e.message) ? e.message : `Could not reach ${hostOf(site)}.`} Check the site address (open it in a browser to be sure) and your internet connection.`,
     { cause: e },
   );
 }
@@ -390,11 +407,49 @@ export const wordpress: Connector = {
     async verify(ctx, values, _now, _purpose): Promise<AppPasswordConnection> {
       const parsed = fieldsSchema.safeParse(values);
       if (!parsed.success) throw new PlatformError('setup', parsed.error.issues.map((i) => i.message).join(' '));
-      const { username, applicationPassword } = parsed.data;
+      const { username, applicationPassword, passwordSource } = parsed.data;
       const site = normaliseSiteUrl(parsed.data.siteUrl);
       const { profile, notes } = await connect(ctx, site, username, applicationPassword);
+      if (passwordSource) profile.details.passwordSource = passwordSource;
       return { profile, tokens: null, secret: applicationPassword, notes };
     },
+  },
+
+  browserConnect: {
+    async authorizePage(ctx, siteUrl, redirect, now) {
+      const d = await discover(ctx, normaliseSiteUrl(siteUrl));
+      const auth = authorizationSchema.safeParse(d.index.authentication);
+      if (!auth.success) {
+        if (new URL(d.site).protocol !== 'https:') throw httpsNeeded(d.site, false);
+        throw new PlatformError(
+          'setup',
+          `${hostOf(d.site)} does not offer application passwords (its REST API names no authorization page): it runs a WordPress older than 5.6, or a plugin turns application passwords off. Update WordPress or turn them back on, then try again.`,
+        );
+      }
+      const url = new URL(auth.data['application-passwords'].endpoints.authorization);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PlatformError('malformed', `${hostOf(d.site)} names an authorization page that is not a web address. Nothing was opened.`);
+      // WordPress (5.7+) refuses a second password with the same name for a user, so a Reconnect
+      // needs a new one; the time also tells the user which password is which in their profile.
+      url.searchParams.set('app_name', `Plugboard ${new Date(now).toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+      url.searchParams.set('app_id', PLUGBOARD_APP_ID);
+      url.searchParams.set('success_url', redirect.successUrl);
+      url.searchParams.set('reject_url', redirect.rejectUrl);
+      return { url: url.href, site: d.site };
+    },
+    valuesFrom: (params, site) => ({
+      siteUrl: site,
+      username: params.get('user_login') ?? '',
+      applicationPassword: params.get('password') ?? '',
+      passwordSource: 'browser',
+    }),
+  },
+
+  describeAuthorizeError(error) {
+    if (error === 'access_denied') return 'You chose not to approve Plugboard on your WordPress site. Nothing was connected.';
+    if (error === 'disabled') {
+      return 'WordPress says application passwords are not available for your account on this site (a plugin or the site’s settings turn them off, or the site sits behind Basic Authentication). Ask the site’s administrator.';
+    }
+    return null;
   },
 
   /**
@@ -411,9 +466,30 @@ export const wordpress: Connector = {
     return (await connect(ctx, details.siteUrl, details.username, appPassword)).profile;
   },
 
-  // No revoke (renewal and revocation are "none" for WordPress): Disconnect forgets the sealed
-  // password here, and the user deletes it in their WordPress admin under Users → Profile →
-  // Application Passwords. (WordPress 5.7+ could delete it from here — introspect for its uuid,
-  // then DELETE /wp/v2/users/me/application-passwords/{uuid} — but the password was typed in by
-  // the user, who may use it elsewhere too, so Plugboard leaves that decision to them.)
+  /**
+   * A password WordPress made for Plugboard (Connect in browser) is deleted at the site: introspect
+   * for its uuid (WordPress 5.7+), then DELETE it, but only when it carries Plugboard's app_id. A
+   * typed password may serve other tools too, so it stays and the note says where to delete it.
+   */
+  async revoke(ctx, tokens) {
+    const details = ctx.account?.details;
+    const kept = { note: `The application password stays on ${details?.siteUrl ? hostOf(details.siteUrl) : 'the site'}: it was typed in, and other tools may use it. Delete it under Users → Profile → Application Passwords if nothing else does.` };
+    if (details?.passwordSource !== 'browser' || !details.restRoot || !details.siteUrl || !details.username || !tokens.appPassword) return kept;
+    const auth = basic(details.username, tokens.appPassword);
+    const site = details.siteUrl;
+    const r = await get(ctx, restUrl(details.restRoot, 'wp/v2/users/me/application-passwords/introspect'), { site, auth });
+    // The site no longer takes the password (deleted there already): nothing is left to revoke.
+    if (r.status === 401) return;
+    if (r.status === 404) {
+      return { note: `${hostOf(site)} cannot delete application passwords from outside (WordPress older than 5.7): delete “Plugboard” under Users → Profile → Application Passwords.` };
+    }
+    await rejectBusy(r);
+    const me = introspectSchema.safeParse(r.json);
+    if (r.status !== 200 || !me.success) throw new PlatformError('server', `${hostOf(site)} did not say which application password this is (HTTP ${r.status}); delete “Plugboard” under Users → Profile → Application Passwords.`);
+    if (me.data.app_id !== PLUGBOARD_APP_ID) return kept;
+    const del = await send(ctx, 'DELETE', restUrl(details.restRoot, `wp/v2/users/me/application-passwords/${encodeURIComponent(me.data.uuid)}`), { site, auth });
+    if (del.status === 200 || del.status === 404) return;
+    await rejectBusy(del);
+    throw new PlatformError('server', `${hostOf(site)} did not delete the application password (HTTP ${del.status}); delete “Plugboard” under Users → Profile → Application Passwords.`);
+  },
 };

@@ -99,7 +99,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     logger,
     onChange: (flow) => emit({ type: 'flow.changed', flow }),
     onCode: completeConnect,
-    describeError: (flow, error, description) => describeAuthorizationError(flow.platformName, error, description ?? undefined),
+    describeError: (flow, error, description) =>
+      connectorFor(flow.platform)?.describeAuthorizeError?.(error, description) ?? describeAuthorizationError(flow.platformName, error, description ?? undefined),
   });
 
   function requireConnector(platform: PlatformId): Connector {
@@ -172,6 +173,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       guide: decl.guide,
       scopes: decl.oauth?.scopes ?? [],
       form: connectorFor(decl.id)?.appPassword?.fields ?? null,
+      browserConnect: connectorFor(decl.id)?.browserConnect ? (deps.redirectKinds.includes('protocol') ? 'protocol' : 'loopback') : null,
     };
   }
 
@@ -232,7 +234,96 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     return result;
   }
 
+  async function openInBrowser(url: string): Promise<boolean> {
+    if (!deps.openExternal) return false;
+    try {
+      await deps.openExternal(url);
+      return true;
+    } catch (e) {
+      logger.warn('could not open the browser', { error: (e as Error).message });
+      return false;
+    }
+  }
+
+  /**
+   * WordPress's Connect in browser: the site's authorize-application page creates an application
+   * password and sends it to our redirect. WordPress has no OAuth state, so ours rides in the
+   * success URL itself; the password that comes back is tested like a typed one before it is kept.
+   * WordPress accepts plugboard:// anywhere but a plain-http redirect only from a local site.
+   */
+  async function startBrowserConnect(connector: Connector, siteUrl: string | undefined, reconnectAccountId: string | undefined): Promise<Results['connect.start']> {
+    const decl = connector.decl;
+    let workspaceId = DEFAULT_WORKSPACE;
+    if (reconnectAccountId) {
+      const row = requireAccount(reconnectAccountId);
+      if (row.platform !== decl.id) throw new ApiFailure('bad_request', `That account is on ${providerDecl(row.platform).name}, not ${decl.name}.`);
+      workspaceId = row.workspace_id;
+      siteUrl ??= accountContext(row).details.siteUrl;
+    }
+    if (!siteUrl) throw new ApiFailure('bad_request', `Enter the address of your ${decl.name} site first.`);
+    flows.supersede(decl.id);
+    const state = newState();
+    let release = () => {};
+    let base = `plugboard://oauth/callback/${decl.id}`;
+    if (!deps.redirectKinds.includes('protocol')) {
+      const listener = await startLoopbackListener({
+        port: 0,
+        path: `/callback/${decl.id}`,
+        timeoutMs: flowTimeoutMs,
+        clock,
+        logger,
+        onCallback: (params: URLSearchParams) => flows.handleCallback(params),
+      });
+      release = () => listener.close();
+      base = listener.redirectUri;
+    }
+    const successUrl = `${base}?state=${state}`;
+    let page: { url: string; site: string };
+    try {
+      page = await connector.browserConnect!.authorizePage({ http, credentials: { clientId: '', clientSecret: null } }, siteUrl, { successUrl, rejectUrl: `${successUrl}&error=access_denied` }, clock.now());
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const authorizeUrl = http.rewrite(page.url);
+    const flow = flows.add(
+      {
+        platform: decl.id,
+        platformName: decl.name,
+        workspaceId,
+        expects: 'app-password',
+        site: page.site,
+        state,
+        verifier: null,
+        redirectUri: base,
+        authorizeUrl,
+        reconnectAccountId: reconnectAccountId ?? null,
+        release,
+      },
+      flowTimeoutMs,
+    );
+    return { flowId: flow.id, authorizeUrl, redirectUri: base, openedExternally: await openInBrowser(authorizeUrl) };
+  }
+
+  /** The application password WordPress sent back: tested exactly as a typed one, then sealed. */
+  async function completeFromBrowser(flow: Flow, params: URLSearchParams): Promise<CodeOutcome> {
+    const connector = requireConnector(flow.platform);
+    const values = connector.browserConnect!.valuesFrom(params, flow.site!);
+    const { connection } = await verifyAppPassword(flow.platform, values, 'save');
+    const result = storeIdentity(
+      flow,
+      connector.decl,
+      connection.profile,
+      connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] },
+      await fetchAvatar(http, connection.profile.avatarUrl),
+      connection.secret,
+    );
+    emit({ type: 'accounts.changed' });
+    return { kind: 'connected', accountIds: [result.id], renewed: result.renewed, handle: connection.profile.handle };
+  }
+
   async function completeConnect(flow: Flow, params: URLSearchParams): Promise<CodeOutcome> {
+    if (flow.expects === 'app-password') return completeFromBrowser(flow, params);
     const connector = requireConnector(flow.platform);
     const creds = requireCredentials(connector.decl);
     const ctx: ConnectorContext = { http, credentials: creds };
@@ -332,8 +423,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return platformView(decl);
     },
 
-    'connect.start': async ({ platform, reconnectAccountId }) => {
+    'connect.start': async ({ platform, reconnectAccountId, siteUrl }) => {
       const connector = requireConnector(platform);
+      if (connector.browserConnect) return startBrowserConnect(connector, siteUrl, reconnectAccountId);
       const decl = connector.decl;
       const creds = requireCredentials(decl);
       let workspaceId = DEFAULT_WORKSPACE;
@@ -366,19 +458,22 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       }
       const authorizeUrl = http.rewrite(buildAuthorizeUrl(decl.oauth!, creds, { redirectUri, state, codeChallenge: pkce?.challenge ?? null }));
       const flow = flows.add(
-        { platform, platformName: decl.name, workspaceId, state, verifier: pkce?.verifier ?? null, redirectUri, authorizeUrl, reconnectAccountId: reconnectAccountId ?? null, release },
+        {
+          platform,
+          platformName: decl.name,
+          workspaceId,
+          expects: 'code',
+          site: null,
+          state,
+          verifier: pkce?.verifier ?? null,
+          redirectUri,
+          authorizeUrl,
+          reconnectAccountId: reconnectAccountId ?? null,
+          release,
+        },
         flowTimeoutMs,
       );
-      let openedExternally = false;
-      if (deps.openExternal) {
-        try {
-          await deps.openExternal(authorizeUrl);
-          openedExternally = true;
-        } catch (e) {
-          logger.warn('could not open the browser', { error: (e as Error).message });
-        }
-      }
-      return { flowId: flow.id, authorizeUrl, redirectUri, openedExternally };
+      return { flowId: flow.id, authorizeUrl, redirectUri, openedExternally: await openInBrowser(authorizeUrl) };
     },
 
     'connect.status': async ({ flowId }) => flowView(requireFlow(flowId)),
@@ -558,8 +653,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
         return { accountId, revoked: false, revokeError: 'The app credentials were cleared, so Plugboard could not revoke access at the platform.', note: null };
       }
       try {
-        await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
-        return { accountId, revoked: true, revokeError: null, note: null };
+        const kept = await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
+        return kept ? { accountId, revoked: false, revokeError: null, note: kept.note } : { accountId, revoked: true, revokeError: null, note: null };
       } catch (e) {
         logger.warn('revoke failed', { platform: row.platform, account: accountId, error: (e as Error).message });
         return { accountId, revoked: false, revokeError: (e as Error).message, note: null };

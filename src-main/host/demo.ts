@@ -64,7 +64,10 @@ openConfPrefs(dataDir).set('redirect', redirect);
 // Bluesky signs in with an app password, not OAuth: no app to register, only users to type in.
 const fakeBluesky = await startFakeBluesky();
 const fakeWordPress = await startFakeWordPress();
-const passwordFakes = [fakeBluesky, fakeWordPress];
+// WordPress sends a new application password to a plain-http address (the host's loopback listener)
+// only from a local development site, so Connect in browser is tried on this second site.
+const fakeLocalWordPress = await startFakeWordPress({ https: false, environmentType: 'local', siteUrl: 'http://mysite.local', siteName: 'My Local Site' });
+const passwordFakes = [fakeBluesky, fakeWordPress, fakeLocalWordPress];
 const origins = Object.assign({}, ...[...demoPlatforms.map((p) => p.fake), ...passwordFakes].map((f) => f.originMap())) as Record<string, string>;
 
 const host = await startHost({ dataDir, passphrase: randomBytes(16).toString('hex'), port, origins, clock });
@@ -83,6 +86,7 @@ console.log('Plugboard demo — fake platforms on 127.0.0.1, nothing leaves this
 for (const p of demoPlatforms) console.log(`${`  fake ${LABELS[p.id]}:`.padEnd(18)}${p.fake.origin} — ${p.users.join(', ')}`);
 console.log(`${'  fake Bluesky:'.padEnd(18)}${fakeBluesky.origin} — ${fakeBluesky.users.map((u) => `${u.handle} / app password ${u.appPasswords[0]}`).join(', ')}`);
 console.log(`${'  fake WordPress:'.padEnd(18)}${fakeWordPress.siteUrl} — ${fakeWordPress.users.map((u) => `${u.login} / ${u.appPasswords[0]}`).join(', ')}`);
+console.log(`${''.padEnd(18)}${fakeLocalWordPress.siteUrl} — a local site: try Connect in browser (you are signed in as admin)`);
 console.log(`  data folder:   ${dataDir} (deleted on exit)`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
 console.log(`\nOpen ${host.url}`);

@@ -13,6 +13,10 @@ export interface Flow {
   platform: PlatformId;
   platformName: string;
   workspaceId: string;
+  /** What the redirect brings back: an OAuth code, or WordPress's new application password. */
+  expects: 'code' | 'app-password';
+  /** The site address typed for a WordPress browser connect (its password must be checked against it). */
+  site: string | null;
   state: string;
   verifier: string | null;
   redirectUri: string;
@@ -148,6 +152,10 @@ export class Flows {
       };
     }
     if (flow.status !== 'waiting') return { done: true, ok: false, title: 'Already used', message: endedMessage(flow) };
+    if ((shape.kind === 'code' && flow.expects !== 'code') || (shape.kind === 'app-password' && flow.expects !== 'app-password')) {
+      this.#logger.warn('callback of the wrong kind for its flow');
+      return { done: false, ok: false, title: 'Not a sign-in address', message: 'This address does not carry what the Connect in progress is waiting for. Nothing was changed.' };
+    }
 
     if (shape.kind === 'error') {
       this.#end(flow, 'failed', this.#describeError(flow, shape.error, shape.description));

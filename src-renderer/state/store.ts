@@ -337,7 +337,17 @@ export async function connect(platform: PlatformId, reconnectAccountId?: string)
     setTab(platform, 'credentials');
     return;
   }
-  const r = await call('connect.start', reconnectAccountId ? { platform, reconnectAccountId } : { platform });
+  await startFlow(platform, reconnectAccountId ? { platform, reconnectAccountId } : { platform });
+}
+
+/** WordPress: the site creates an application password for Plugboard once the user approves it there. */
+export async function connectInBrowser(platform: PlatformId, siteUrl: string): Promise<void> {
+  await startFlow(platform, { platform, siteUrl });
+}
+
+async function startFlow(platform: PlatformId, params: Params<'connect.start'>): Promise<void> {
+  const reconnectAccountId = params.reconnectAccountId;
+  const r = await call('connect.start', params);
   if (!r.ok) {
     report(r.error);
     return;

@@ -30,6 +30,11 @@ function expiringLine(account: AccountView): string {
   return rel ? `Expires ${rel}` : 'Expiring soon';
 }
 
+/** Where the account lives when the handle alone does not say: a WordPress site's name. */
+function context(account: AccountView): string | null {
+  return account.details.siteName ?? null;
+}
+
 export function AccountPill(props: Props) {
   const { account, refreshing, connectBusy, offline, expanded } = props;
   const handle = atHandle(account.handle);
@@ -84,6 +89,7 @@ export function AccountPill(props: Props) {
           <span className="status-dot" data-status={shownStatus} role="img" aria-label={STATUS_LABELS[shownStatus]} />
         </span>
         <span className="pill-handle">{handle}</span>
+        {context(account) && <span className="pill-context">{context(account)}</span>}
       </button>
       {needsUser && (
         <span className={account.status === 'expired' ? 'pill-note pill-note--expired' : 'pill-note pill-note--expiring'} title={account.statusReason ?? undefined}>

@@ -1,7 +1,7 @@
-import { CircleCheck, ExternalLink, LoaderCircle, PlugZap } from 'lucide-react';
+import { CircleCheck, ExternalLink, Globe, LoaderCircle, PlugZap } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
-import type { PlatformView, Results } from '../../src-main/api/contract.ts';
-import { saveAppPassword, testAppPassword } from '../state/store.ts';
+import type { FormField, PlatformView, Results } from '../../src-main/api/contract.ts';
+import { connectInBrowser, isActive, saveAppPassword, testAppPassword, useStore } from '../state/store.ts';
 import { Avatar } from './Avatar.tsx';
 
 type Tested = Results['appPassword.test'];
@@ -19,6 +19,10 @@ export function AppPasswordTab({ platform }: { platform: PlatformView }) {
   const [error, setError] = useState<string | null>(null);
   const baseId = useId();
   const errorId = `${baseId}-error`;
+  const waiting = useStore((s) => isActive(s.flows[platform.id]));
+  // The browser way and the typed form share the site address.
+  const siteField = platform.browserConnect ? fields.find((f) => f.kind === 'url') : undefined;
+  const typedFields = siteField ? fields.filter((f) => f !== siteField) : fields;
 
   const filled = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
   const change = (name: string, value: string) => {
@@ -49,6 +53,31 @@ export function AppPasswordTab({ platform }: { platform: PlatformView }) {
     }
   };
 
+  const renderField = (f: FormField) => {
+    const id = `${baseId}-${f.name}`;
+    return (
+      <div className="field" key={f.name}>
+        <label htmlFor={id}>{f.label}</label>
+        <input
+          id={id}
+          className={f.kind === 'text' ? 'input' : 'input input--mono'}
+          type={f.kind === 'password' ? 'password' : f.kind === 'url' ? 'url' : 'text'}
+          value={values[f.name] ?? ''}
+          placeholder={f.placeholder}
+          autoComplete={f.autocomplete ?? (f.kind === 'password' ? 'new-password' : 'off')}
+          spellCheck={false}
+          aria-describedby={f.help ? `${id}-help` : undefined}
+          onChange={(e) => change(f.name, e.target.value)}
+        />
+        {f.help && (
+          <p id={`${id}-help`} className="hint">
+            {f.help}
+          </p>
+        )}
+      </div>
+    );
+  };
+
   return (
     <div className="credentials">
       <div className="credentials-col">
@@ -77,30 +106,31 @@ export function AppPasswordTab({ platform }: { platform: PlatformView }) {
           Connect it
         </h3>
         <form className="credentials-form" onSubmit={save} noValidate aria-describedby={error ? errorId : undefined}>
-          {fields.map((f) => {
-            const id = `${baseId}-${f.name}`;
-            return (
-              <div className="field" key={f.name}>
-                <label htmlFor={id}>{f.label}</label>
-                <input
-                  id={id}
-                  className={f.kind === 'text' ? 'input' : 'input input--mono'}
-                  type={f.kind === 'password' ? 'password' : f.kind === 'url' ? 'url' : 'text'}
-                  value={values[f.name] ?? ''}
-                  placeholder={f.placeholder}
-                  autoComplete={f.autocomplete ?? (f.kind === 'password' ? 'new-password' : 'off')}
-                  spellCheck={false}
-                  aria-describedby={f.help ? `${id}-help` : undefined}
-                  onChange={(e) => change(f.name, e.target.value)}
-                />
-                {f.help && (
-                  <p id={`${id}-help`} className="hint">
-                    {f.help}
-                  </p>
-                )}
+          {siteField && (
+            <>
+              {renderField(siteField)}
+              <div className="browser-connect">
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={pending !== null || waiting || !values[siteField.name]?.trim()}
+                  onClick={() => void connectInBrowser(platform.id, values[siteField.name]!.trim())}
+                >
+                  <Globe size={16} aria-hidden="true" />
+                  Connect in browser
+                </button>
+                <p className="hint">
+                  {platform.browserConnect === 'protocol'
+                    ? `${platform.name} asks you to approve Plugboard, creates an application password for it and hands it straight back: nothing to copy.`
+                    : `${platform.name} asks you to approve Plugboard and hands the new password back. In the browser version of Plugboard that works for local development sites only (WordPress sends passwords to plain-http addresses only there); for other sites, type an application password below.`}
+                </p>
               </div>
-            );
-          })}
+              <p className="or-divider">
+                <span>or type an application password</span>
+              </p>
+            </>
+          )}
+          {typedFields.map(renderField)}
           {error && (
             <p id={errorId} className="form-error" role="alert">
               {error}
