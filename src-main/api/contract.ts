@@ -181,12 +181,28 @@ export const requestSchemas = {
   'credentials.clear': z.strictObject({ platform }),
   'platforms.setRedirect': z.strictObject({
     platform,
-    kind: z.enum(['loopback', 'protocol']),
+    kind: z.enum(['loopback', 'protocol', 'https-relay']),
     /** Only for a platform that needs an exact loopback port. */
     port: z.number().int().min(1024, 'Choose a port from 1024 to 65535').max(65535, 'Choose a port from 1024 to 65535').optional(),
+    /** Only for https-relay: the user's own HTTPS page the platform redirects to. */
+    httpsUrl: z
+      .string()
+      .trim()
+      .max(2048)
+      .refine((s) => {
+        try {
+          const u = new URL(s);
+          return u.protocol === 'https:' && !u.hash && !u.username && !u.password;
+        } catch {
+          return false;
+        }
+      }, 'Enter an https:// address of a page you host, like https://example.com/plugboard-relay.html (no #fragment)')
+      .optional(),
   }),
+  'platforms.relayPage': z.strictObject({ platform }),
   /** siteUrl: WordPress's Connect in browser (its authorize-application page lives on the site). */
-  'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional(), siteUrl: z.string().trim().min(1).max(2048).optional() }),
+  /** via: a second way in, signing in with another platform's app (Instagram through a Facebook Page: 'facebook'). */
+  'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional(), siteUrl: z.string().trim().min(1).max(2048).optional(), via: platform.optional() }),
   'connect.status': z.strictObject({ flowId: id }),
   'connect.cancel': z.strictObject({ flowId: id }),
   'connect.complete': z.strictObject({ flowId: id, url: z.string().trim().min(1).max(8192) }),
@@ -217,6 +233,8 @@ export interface Results {
   'credentials.save': PlatformView;
   'credentials.clear': PlatformView;
   'platforms.setRedirect': PlatformView;
+  /** The HTTPS relay page to host (no secrets in it). */
+  'platforms.relayPage': { fileName: string; html: string };
   'connect.start': { flowId: string; authorizeUrl: string; redirectUri: string; openedExternally: boolean };
   'connect.status': FlowView;
   'connect.cancel': FlowView;

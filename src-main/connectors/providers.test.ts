@@ -38,7 +38,7 @@ describe('provider declarations', () => {
 
   it('are available exactly where this build ships a connector', () => {
     expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(providers.filter((d) => connectorFor(d.id) !== null).map((d) => d.id));
-    expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(['x', 'tiktok', 'youtube', 'pinterest', 'bluesky', 'wordpress']);
+    expect(providers.filter((d) => d.available).map((d) => d.id)).toEqual(['x', 'linkedin', 'facebook', 'instagram', 'threads', 'tiktok', 'youtube', 'pinterest', 'bluesky', 'wordpress']);
   });
 
   it('give X what platforms.md demands', () => {

@@ -16,7 +16,7 @@ const DAY = 24 * HOUR;
 const LOOPBACK_PORT = { x: 8765, linkedin: 8766, tiktok: 8767, pinterest: 8768 } as const;
 
 /** Meta serves a Graph API version for about two years; v25.0 is available until mid-2028. */
-const GRAPH_VERSION = 'v25.0';
+export const GRAPH_VERSION = 'v25.0';
 
 /** Long-lived tokens are extended this early so a machine that stays off or offline for a week still makes it. */
 const LONG_LIVED_BUFFER_SEC = 14 * DAY;
@@ -58,7 +58,7 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'linkedin',
     name: 'LinkedIn',
-    available: false,
+    available: true,
     auth: 'oauth2',
     // LinkedIn issues refresh tokens only to apps it has approved for programmatic refresh, which a
     // creator's own app is not by default: the connection ends with its 60-day token (Expiring soon, then Reconnect).
@@ -92,7 +92,7 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'facebook',
     name: 'Facebook Pages',
-    available: false,
+    available: true,
     auth: 'oauth2',
     // Each account is a Page, and a Page token obtained with a long-lived user token does not expire: it dies only
     // when the user changes password, loses the Page role or removes the app, which the next call reports (code 190).
@@ -106,8 +106,7 @@ export const providers: readonly ProviderDecl[] = [
     oauth: {
       authorizeUrl: `https://www.facebook.com/${GRAPH_VERSION}/dialog/oauth`,
       tokenUrl: `https://graph.facebook.com/${GRAPH_VERSION}/oauth/access_token`,
-      // DELETE, with the user token.
-      revokeUrl: `https://graph.facebook.com/${GRAPH_VERSION}/me/permissions`,
+      // No OAuth revocation endpoint: facebook.ts sends DELETE /{user-id}/permissions with the app token, since the user token is not kept.
       // Without business_management, Pages held in a Business portfolio are missing from /me/accounts.
       scopes: ['pages_show_list', 'pages_manage_posts', 'pages_read_engagement', 'business_management'],
       scopeSeparator: ',',
@@ -132,7 +131,7 @@ export const providers: readonly ProviderDecl[] = [
     // Facebook Login with the Facebook app's credentials instead.
     id: 'instagram',
     name: 'Instagram',
-    available: false,
+    available: true,
     auth: 'oauth2',
     // The 1-hour token is exchanged at once for a 60-day one, which can be extended by 60 days once it is 24 hours old.
     renewal: 'long-lived-extension',
@@ -161,7 +160,7 @@ export const providers: readonly ProviderDecl[] = [
   {
     id: 'threads',
     name: 'Threads',
-    available: false,
+    available: true,
     auth: 'oauth2',
     // The 1-hour token is exchanged at once for a 60-day one, which can be extended by 60 days once it is 24 hours old.
     renewal: 'long-lived-extension',

@@ -160,6 +160,11 @@ export interface Connector {
     valuesFrom(params: URLSearchParams, site: string): Record<string, string>;
   };
   /**
+   * Which login's grant the account uses, where accounts with different tokens share one (Facebook
+   * Pages, and Instagram accounts reached through them): revoking for one would end them all.
+   */
+  grantOf?(details: Record<string, string>): string | null;
+  /**
    * Revoke at the platform; a connector without a revoke endpoint leaves this out. Resolves to a
    * note instead when it chose to leave the credential in place (and says why).
    */

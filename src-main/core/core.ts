@@ -24,6 +24,7 @@ import { createHttp } from '../http/http.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';
 import { Flows, view as flowView, type CodeOutcome, type Flow } from '../oauth/flows.ts';
 import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState } from '../oauth/oauth-client.ts';
+import { relayFileName, relayPage } from '../oauth/relay-page.ts';
 import { Accounts, type AccountRow } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
 import { AppCredentials, type AppCredentialsRow } from '../store/app-credentials.ts';
@@ -34,7 +35,7 @@ import { Vault } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
 import { systemClock } from './clock.ts';
 import { createFileLogger } from './file-logger.ts';
-import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, Lifecycle, readProfile } from './lifecycle.ts';
+import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, Lifecycle, readProfile, renewalFor } from './lifecycle.ts';
 import { deriveStatus } from './status.ts';
 import type { Core, CoreDeps } from './types.ts';
 
@@ -103,8 +104,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       connectorFor(flow.platform)?.describeAuthorizeError?.(error, description) ?? describeAuthorizationError(flow.platformName, error, description ?? undefined),
   });
 
-  function requireConnector(platform: PlatformId): Connector {
-    const connector = connectorFor(platform);
+  function requireConnector(platform: PlatformId, via: PlatformId | null = null): Connector {
+    const connector = connectorFor(platform, via);
+    if (!connector && via) throw new ApiFailure('bad_request', `${providerDecl(platform).name} cannot be connected through ${providerDecl(via).name} in this version of Plugboard.`);
     if (!connector) throw new ApiFailure('not_configured', `${providerDecl(platform).name} is coming soon: this version of Plugboard cannot connect it yet.`);
     return connector;
   }
@@ -131,7 +133,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
   /** The redirect kinds this build can receive itself for a platform, best first. */
   function usableRedirects(decl: ProviderDecl): RedirectKind[] {
-    return (decl.oauth?.redirect.kinds ?? []).filter((k) => deps.redirectKinds.includes(k) && (k === 'loopback' || k === 'protocol'));
+    // The relay page also works where nothing receives plugboard:// (the browser host): it then
+    // shows the address to paste, so it is usable on every build.
+    return (decl.oauth?.redirect.kinds ?? []).filter((k) => (deps.redirectKinds.includes(k) && (k === 'loopback' || k === 'protocol')) || k === 'https-relay');
   }
 
   function redirectFor(decl: ProviderDecl): { kind: RedirectKind | null; uri: string | null; port: number } {
@@ -141,6 +145,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     const usable = usableRedirects(decl);
     const kind = pref.kind && usable.includes(pref.kind) ? pref.kind : (usable[0] ?? null);
     if (kind === 'protocol') return { kind, uri: `plugboard://oauth/callback/${decl.id}`, port: 0 };
+    if (kind === 'https-relay') return { kind, uri: pref.httpsUrl ?? null, port: 0 };
     if (kind === 'loopback') {
       const port = rules.loopbackPort === 'fixed-port' ? (pref.port ?? rules.defaultPort ?? 0) : 0;
       const uri = port ? `http://127.0.0.1:${port}/callback/${decl.id}` : `http://127.0.0.1/callback/${decl.id}`;
@@ -168,7 +173,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       redirectUri: redirect.uri,
       redirectKind: redirect.kind,
       redirectPort: redirect.kind === 'loopback' && decl.oauth?.redirect.loopbackPort === 'fixed-port' ? redirect.port : null,
-      redirectKinds: (decl.oauth?.redirect.kinds ?? []).filter((k) => deps.redirectKinds.includes(k)),
+      redirectKinds: (decl.oauth?.redirect.kinds ?? []).filter((k) => deps.redirectKinds.includes(k) || k === 'https-relay'),
       portalUrl: decl.portalUrl,
       guide: decl.guide,
       scopes: decl.oauth?.scopes ?? [],
@@ -182,7 +187,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     const derived = deriveStatus(row, decl, clock.now(), { refreshing: lifecycle.isRefreshing(row.id), warningWindowMs: warningWindowMs() });
     // Offline, an account whose renewal is waiting for the network says so instead of looking fine.
     const { status, reason } =
-      !lifecycle.online && derived.status === 'connected' && canRenew(decl) && row.token_expires_at !== null && row.token_expires_at <= clock.now()
+      !lifecycle.online && derived.status === 'connected' && canRenew(row, decl) && row.token_expires_at !== null && row.token_expires_at <= clock.now()
         ? { status: 'offline' as const, reason: 'Offline — Plugboard will renew this account when the network is back.' }
         : derived;
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -209,21 +214,24 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
   /** Stores one identity as an account (new, or renewed in place) and puts it in the scheduler's care. */
   function storeIdentity(
-    flow: Pick<Flow, 'workspaceId' | 'platform'>,
-    decl: ProviderDecl,
+    flow: Pick<Flow, 'workspaceId' | 'platform' | 'via'>,
+    connector: Connector,
     profile: Profile,
     tokens: TokenSet,
     avatar: string | null,
     appPassword: string | null = null,
   ) {
+    const renewal = renewalFor(connector, tokens);
     const result = accounts.upsertConnected({
       workspaceId: flow.workspaceId,
       platform: flow.platform,
+      via: flow.via,
+      renewal,
       appPassword,
       profile,
       avatar,
       tokens,
-      connectionExpiresAt: connectionDeadline(decl, tokens, null),
+      connectionExpiresAt: connectionDeadline(renewal, tokens, null),
       now: clock.now(),
     });
     const stored = accounts.get(result.id)!;
@@ -291,6 +299,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
         platform: decl.id,
         platformName: decl.name,
         workspaceId,
+        via: null,
         expects: 'app-password',
         site: page.site,
         state,
@@ -312,7 +321,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     const { connection } = await verifyAppPassword(flow.platform, values, 'save');
     const result = storeIdentity(
       flow,
-      connector.decl,
+      connector,
       connection.profile,
       connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] },
       await fetchAvatar(http, connection.profile.avatarUrl),
@@ -324,8 +333,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
   async function completeConnect(flow: Flow, params: URLSearchParams): Promise<CodeOutcome> {
     if (flow.expects === 'app-password') return completeFromBrowser(flow, params);
-    const connector = requireConnector(flow.platform);
-    const creds = requireCredentials(connector.decl);
+    const connector = requireConnector(flow.platform, flow.via);
+    const creds = requireCredentials(providerDecl(flow.via ?? flow.platform));
     const ctx: ConnectorContext = { http, credentials: creds };
     // The callback's shape and state were checked by the flow before this runs.
     const tokens = connector.exchange
@@ -353,12 +362,12 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
         return { kind: 'choosing', choices, identities, tokens };
       }
       const [only] = usable;
-      const result = storeIdentity(flow, connector.decl, only!, only!.tokens ?? tokens, await fetchAvatar(http, only!.avatarUrl));
+      const result = storeIdentity(flow, connector, only!, only!.tokens ?? tokens, await fetchAvatar(http, only!.avatarUrl));
       emit({ type: 'accounts.changed' });
       return { kind: 'connected', accountIds: [result.id], renewed: result.renewed, handle: only!.handle };
     }
     const profile = await connector.fetchProfile(ctx, tokens.accessToken);
-    const result = storeIdentity(flow, connector.decl, profile, tokens, await fetchAvatar(http, profile.avatarUrl));
+    const result = storeIdentity(flow, connector, profile, tokens, await fetchAvatar(http, profile.avatarUrl));
     emit({ type: 'accounts.changed' });
     return { kind: 'connected', accountIds: [result.id], renewed: result.renewed, handle: profile.handle };
   }
@@ -409,33 +418,50 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return platformView(providerDecl(platform));
     },
 
-    'platforms.setRedirect': async ({ platform, kind, port }) => {
+    'platforms.setRedirect': async ({ platform, kind, port, httpsUrl }) => {
       const decl = providerDecl(platform);
       if (!usableRedirects(decl).includes(kind)) {
-        throw new ApiFailure('bad_request', `${decl.name} cannot send the sign-in back ${kind === 'protocol' ? 'through a plugboard:// link' : 'to this computer over http://127.0.0.1'} in this version of Plugboard.`);
+        const how = kind === 'protocol' ? 'through a plugboard:// link' : kind === 'loopback' ? 'to this computer over http://127.0.0.1' : 'through an HTTPS page of yours';
+        throw new ApiFailure('bad_request', `${decl.name} cannot send the sign-in back ${how} in this version of Plugboard.`);
       }
+      if (httpsUrl !== undefined && kind !== 'https-relay') throw new ApiFailure('bad_request', 'An HTTPS page is only used with the https-relay redirect.');
       if (port !== undefined && (kind !== 'loopback' || decl.oauth?.redirect.loopbackPort !== 'fixed-port')) {
         throw new ApiFailure('bad_request', `${decl.name} does not use a fixed port for its redirect, so there is no port to choose.`);
       }
       const all = deps.prefs.get('redirect');
-      deps.prefs.set('redirect', { ...all, [platform]: { ...all[platform], kind, ...(port !== undefined ? { port } : {}) } });
+      deps.prefs.set('redirect', { ...all, [platform]: { ...all[platform], kind, ...(port !== undefined ? { port } : {}), ...(httpsUrl !== undefined ? { httpsUrl: new URL(httpsUrl).href } : {}) } });
       emit({ type: 'platforms.changed' });
       return platformView(decl);
     },
 
-    'connect.start': async ({ platform, reconnectAccountId, siteUrl }) => {
-      const connector = requireConnector(platform);
-      if (connector.browserConnect) return startBrowserConnect(connector, siteUrl, reconnectAccountId);
-      const decl = connector.decl;
-      const creds = requireCredentials(decl);
+    'platforms.relayPage': async ({ platform }) => {
+      const decl = providerDecl(platform);
+      if (!decl.oauth?.redirect.kinds.includes('https-relay')) throw new ApiFailure('bad_request', `${decl.name} does not need an HTTPS relay page.`);
+      return { fileName: relayFileName(platform), html: relayPage(platform, decl.name) };
+    },
+
+    'connect.start': async ({ platform, reconnectAccountId, siteUrl, via }) => {
+      const own = requireConnector(platform);
+      if (own.browserConnect) return startBrowserConnect(own, siteUrl, reconnectAccountId);
       let workspaceId = DEFAULT_WORKSPACE;
+      let route = via ?? null;
       if (reconnectAccountId) {
         const row = requireAccount(reconnectAccountId);
-        if (row.platform !== platform) throw new ApiFailure('bad_request', `That account is on ${providerDecl(row.platform).name}, not ${decl.name}.`);
+        if (row.platform !== platform) throw new ApiFailure('bad_request', `That account is on ${providerDecl(row.platform).name}, not ${own.decl.name}.`);
         workspaceId = row.workspace_id;
+        // Reconnect goes the way the account came in, unless the user picked the other way.
+        route = via ?? row.via;
       }
-      const redirect = redirectFor(decl);
-      if (!redirect.kind) throw new ApiFailure('not_configured', `${decl.name} needs an HTTPS redirect, which this version cannot receive yet.`);
+      const connector = requireConnector(platform, route);
+      const decl = connector.decl;
+      // A second way in signs in with that platform's app: its credentials and its redirect.
+      const loginDecl = providerDecl(route ?? platform);
+      const creds = requireCredentials(loginDecl);
+      const redirect = redirectFor(loginDecl);
+      if (!redirect.kind) throw new ApiFailure('not_configured', `${decl.name} cannot send the sign-in back to this version of Plugboard.`);
+      if (!redirect.uri) {
+        throw new ApiFailure('not_configured', `${decl.name} redirects only to HTTPS: enter the address of your HTTPS page (the relay page, or any page of yours) on the Credentials tab first.`);
+      }
       // The waiting Connect holds the fixed port this one is about to bind.
       flows.supersede(platform);
       const state = newState();
@@ -462,6 +488,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
           platform,
           platformName: decl.name,
           workspaceId,
+          via: route,
           expects: 'code',
           site: null,
           state,
@@ -500,7 +527,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const flow = requireFlow(flowId);
       const pending = flow.choosing;
       if (flow.status !== 'choosing' || !pending) throw new ApiFailure('conflict', 'This Connect is not waiting for a choice any more. Click Connect to start again.');
-      const decl = providerDecl(flow.platform);
+      const connector = requireConnector(flow.platform, flow.via);
       const chosen = [...new Set(platformUserIds)].map((id) => {
         const identity = pending.identities.find((i) => i.platformUserId === id);
         if (!identity) throw new ApiFailure('bad_request', 'That choice is not one this sign-in offered.');
@@ -509,7 +536,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       });
       const results = chosen.map((identity) => {
         const avatar = pending.choices.find((c) => c.platformUserId === identity.platformUserId)?.avatar ?? null;
-        return storeIdentity(flow, decl, identity, identity.tokens ?? pending.tokens, avatar);
+        return storeIdentity(flow, connector, identity, identity.tokens ?? pending.tokens, avatar);
       });
       flows.finishChoosing(flow, { accountIds: results.map((r) => r.id), renewed: results.every((r) => r.renewed) });
       emit({ type: 'accounts.changed' });
@@ -530,8 +557,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const { connector, connection } = await verifyAppPassword(platform, values, 'save');
       const tokens: TokenSet = connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] };
       const result = storeIdentity(
-        { workspaceId: DEFAULT_WORKSPACE, platform },
-        connector.decl,
+        { workspaceId: DEFAULT_WORKSPACE, platform, via: null },
+        connector,
         connection.profile,
         tokens,
         await fetchAvatar(http, connection.profile.avatarUrl),
@@ -545,7 +572,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
     'accounts.refresh': async ({ accountId }) => {
       const row = requireAccount(accountId);
-      if (!canRenew(providerDecl(row.platform))) {
+      if (!canRenew(row, providerDecl(row.platform))) {
         throw new ApiFailure('bad_request', `${providerDecl(row.platform).name} tokens cannot be renewed without you: use Reconnect.`);
       }
       if (row.connection_expires_at !== null && row.connection_expires_at <= clock.now()) {
@@ -575,8 +602,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
     'accounts.syncProfile': async ({ accountId }) => {
       const row = requireAccount(accountId);
-      const connector = requireConnector(row.platform);
-      const creds = requireCredentials(connector.decl);
+      const connector = requireConnector(row.platform, row.via);
+      const creds = requireCredentials(providerDecl(row.via ?? row.platform));
       // App-password platforms (WordPress) have no access token: the password itself is the credential.
       const stored = accounts.readTokens(accountId);
       const accessToken = stored.accessToken || stored.appPassword;
@@ -630,18 +657,25 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
     'accounts.disconnect': async ({ accountId }) => {
       const row = requireAccount(accountId);
-      const connector = connectorFor(row.platform);
+      const connector = connectorFor(row.platform, row.via);
       const tokens = accounts.readTokens(accountId);
-      // Identities chosen from one login (YouTube channels) share its grant: revoking it would cut the others off.
+      // Identities chosen from one login share its grant (YouTube channels share tokens; Facebook Pages and
+      // Instagram accounts reached through them share the Facebook login): revoking it would cut the others off.
+      const grant = connector?.grantOf?.(accountContext(row).details) ?? null;
       const sharer = accounts
         .all()
-        .find((a) => a.id !== accountId && a.platform === row.platform && sharesGrant(accounts.readTokens(a.id), tokens));
+        .find(
+          (a) =>
+            a.id !== accountId &&
+            ((a.platform === row.platform && sharesGrant(accounts.readTokens(a.id), tokens)) ||
+              (grant !== null && connectorFor(a.platform, a.via)?.grantOf?.(accountContext(a).details) === grant)),
+        );
       // The secrets are deleted first and at once; revocation at the platform is best effort after.
       accounts.remove(accountId, clock.now());
       lifecycle.forget(accountId);
       emit({ type: 'accounts.changed' });
       logger.info('account disconnected', { platform: row.platform, account: accountId });
-      const creds = clientCredentialsFor(providerDecl(row.platform), appCredentials);
+      const creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
       const name = providerDecl(row.platform).name;
       if (!connector?.revoke) {
         return { accountId, revoked: false, revokeError: null, note: `Plugboard cannot revoke access at ${name}; to end it there too, remove Plugboard (its app or application password) in your ${name} settings.` };
@@ -710,13 +744,14 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
         parsed = new URL(url);
       } catch {
         logger.warn('ignored a malformed protocol url');
-        return;
+        return null;
       }
       if (parsed.protocol !== 'plugboard:' || parsed.host !== 'oauth' || !parsed.pathname.startsWith('/callback/')) {
         logger.warn('ignored a protocol url that is not an oauth callback');
-        return;
+        return null;
       }
-      await flows.handleCallback(parsed.searchParams);
+      const { ok, title, message } = await flows.handleCallback(parsed.searchParams);
+      return { ok, title, message };
     },
     resume() {
       lifecycle.resume();

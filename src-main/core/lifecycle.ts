@@ -2,7 +2,7 @@
 // the one scheduler, classifies failures, and sends each notice once per
 // account, threshold and deadline. The core's API and the scheduler's timer both
 // come through here, so a click, Refresh all and the timer share one flight.
-import type { ApiEvent } from '../api/contract.ts';
+import type { ApiEvent, Renewal } from '../api/contract.ts';
 import { providerDecl } from '../connectors/providers.ts';
 import { connectorFor } from '../connectors/registry.ts';
 import { PlatformError, type ClientCredentials, type Connector, type ConnectorContext, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
@@ -17,7 +17,7 @@ import type { Notices, NoticeRow } from '../store/notices.ts';
 import { nextThresholdAt, noticeDue } from './attention.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import { deriveStatus } from './status.ts';
+import { deriveStatus, renewalOf } from './status.ts';
 
 export interface LifecycleDeps {
   clock: Clock;
@@ -61,12 +61,23 @@ export function accountContext(row: AccountRow): { platformUserId: string; detai
   return { platformUserId: row.platform_user_id, details: JSON.parse(row.details) as Record<string, string> };
 }
 
-export function canRenew(decl: ProviderDecl): boolean {
-  return decl.renewal !== 'none';
+export function canRenew(row: Pick<AccountRow, 'renewal'>, decl: ProviderDecl): boolean {
+  return renewalOf(row, decl) !== 'none';
 }
 
-/** The connection's own deadline: a refresh token's fixed expiry, or for a platform that cannot renew, the token's. */
-export function connectionDeadline(decl: ProviderDecl, tokens: TokenSet, previous: number | null): number | null {
+/**
+ * How an account connected through `connector` renews: as the connector's platform does, except
+ * that a platform which normally cannot renew (LinkedIn) can when it handed out a refresh token.
+ */
+export function renewalFor(connector: Connector, tokens: TokenSet): Renewal {
+  return connector.decl.renewal === 'none' && tokens.refreshToken ? 'refresh' : connector.decl.renewal;
+}
+
+/**
+ * The connection's own deadline: a refresh token's fixed expiry; a long-lived token's expiry (each
+ * extension moves it); for a connection that cannot renew, the token's.
+ */
+export function connectionDeadline(renewal: Renewal, tokens: TokenSet, previous: number | null): number | null {
   if (tokens.refreshTokenExpiresAt !== undefined && tokens.refreshTokenExpiresAt !== null) {
     // A fixed deadline re-announced in whole seconds after each refresh drifts by a second or so;
     // keeping the stored one keeps the notices about it (keyed by deadline) from firing again.
@@ -74,7 +85,7 @@ export function connectionDeadline(decl: ProviderDecl, tokens: TokenSet, previou
     return tokens.refreshTokenExpiresAt;
   }
   if (tokens.refreshTokenExpiresAt === null) return null;
-  if (decl.renewal === 'none') return tokens.accessTokenExpiresAt;
+  if (renewal === 'none' || renewal === 'long-lived-extension') return tokens.accessTokenExpiresAt;
   return tokens.refreshToken ? null : previous;
 }
 
@@ -162,7 +173,7 @@ export class Lifecycle {
 
   /** Refresh all now (F15): every renewable account, past any failure. */
   async refreshAll(): Promise<Map<string, RunOutcome>> {
-    for (const row of this.#d.accounts.all()) if (canRenew(providerDecl(row.platform))) this.#forced.add(row.id);
+    for (const row of this.#d.accounts.all()) if (canRenew(row, providerDecl(row.platform))) this.#forced.add(row.id);
     const outcomes = await this.scheduler.runAll();
     // Parked accounts were not run; their mark must not force a later timer run.
     this.#forced.clear();
@@ -177,7 +188,7 @@ export class Lifecycle {
     try {
       // A retry after a transient failure renews even before the token is due: that is what failed.
       const retrying = row.last_error_kind !== null && TRANSIENT_KINDS.has(row.last_error_kind);
-      if (canRenew(decl) && !this.#connectionEnded(row) && (force || retrying || this.#renewalDue(row))) await this.#refresh(id);
+      if (canRenew(row, decl) && !this.#connectionEnded(row) && (force || retrying || this.#renewalDue(row))) await this.#refresh(id);
     } catch (e) {
       const after = this.#d.accounts.get(id);
       if (after) this.checkNotices(after);
@@ -209,7 +220,7 @@ export class Lifecycle {
     const now = this.#d.clock.now();
     const times: number[] = [];
     const refused = row.last_error_kind === 'auth' || row.last_error_kind === 'setup';
-    if (canRenew(decl) && !refused && !this.#connectionEnded(row) && row.token_expires_at !== null) {
+    if (canRenew(row, decl) && !refused && !this.#connectionEnded(row) && row.token_expires_at !== null) {
       const obtainedAt = row.token_obtained_at ?? row.last_synced_at ?? row.created_at;
       times.push(renewAt({ obtainedAt, expiresAt: row.token_expires_at, random }));
     }
@@ -235,9 +246,9 @@ export class Lifecycle {
     // Read everything after taking the flight: a refresh that just finished may have rotated the token.
     const row = accounts.get(id);
     if (!row) return;
-    const connector = connectorFor(row.platform);
+    const connector = connectorFor(row.platform, row.via);
     if (!connector) throw new PlatformError('setup', `${providerDecl(row.platform).name} cannot be renewed by this version of Plugboard.`);
-    const creds = clientCredentialsFor(connector.decl, appCredentials);
+    const creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
     if (!creds) {
       const message = `The ${connector.decl.name} client ID and secret were cleared, so Plugboard cannot renew this account. Save them again on the Credentials tab.`;
       accounts.recordError(id, 'setup', message, clock.now());
@@ -263,7 +274,7 @@ export class Lifecycle {
       throw e;
     }
     // Committed before anything else happens: the rotated refresh token must not be lost.
-    accounts.saveRefreshed(id, tokens, connectionDeadline(connector.decl, tokens, row.connection_expires_at), clock.now());
+    accounts.saveRefreshed(id, tokens, connectionDeadline(renewalOf(row, connector.decl), tokens, row.connection_expires_at), clock.now());
     if (this.#networkDown) {
       this.#networkDown = false;
       this.#d.emit({ type: 'app.changed' });

@@ -22,6 +22,8 @@ function row(overrides: Partial<AccountRow> = {}): AccountRow {
     display_name: 'Someone',
     avatar: null,
     avatar_url: null,
+    via: null,
+    renewal: null,
     scopes: 'tweet.read users.read offline.access',
     details: '{}',
     token_expires_at: NOW + 2 * HOUR,

@@ -1,7 +1,7 @@
 // An account's status is derived from stored facts every time it is shown:
 // token expiry, how the platform renews, the connection's own deadline and the
 // last error's kind. Nothing stores a status string that could drift.
-import type { AccountStatus } from '../api/contract.ts';
+import type { AccountStatus, Renewal } from '../api/contract.ts';
 import type { ProviderDecl } from '../connectors/types.ts';
 import type { AccountRow } from '../store/accounts.ts';
 
@@ -14,7 +14,12 @@ const TRANSIENT = new Set(['network', 'server', 'rate_limited', 'malformed']);
  * token's own deadline, or, for a platform that cannot renew, the token's expiry.
  */
 export function userDeadline(row: AccountRow, decl: ProviderDecl): number | null {
-  return decl.renewal === 'none' ? (row.connection_expires_at ?? row.token_expires_at) : row.connection_expires_at;
+  return renewalOf(row, decl) === 'none' ? (row.connection_expires_at ?? row.token_expires_at) : row.connection_expires_at;
+}
+
+/** How this account renews: its own way when its login differs from its platform's usual one. */
+export function renewalOf(row: Pick<AccountRow, 'renewal'>, decl: ProviderDecl): Renewal {
+  return row.renewal ?? decl.renewal;
 }
 
 export function deriveStatus(
@@ -31,7 +36,7 @@ export function deriveStatus(
   if (row.connection_expires_at !== null && row.connection_expires_at <= now) {
     return { status: 'expired', reason: `The connection ended on ${new Date(row.connection_expires_at).toISOString().slice(0, 10)}. Reconnect.` };
   }
-  const canRenew = decl.renewal !== 'none';
+  const canRenew = renewalOf(row, decl) !== 'none';
   const tokenExpired = row.token_expires_at !== null && row.token_expires_at <= now;
   if (tokenExpired && !canRenew) return { status: 'expired', reason: `The ${decl.name} token expired and cannot renew itself. Reconnect.` };
   // A network failure never turns an account red: it waits for the network.

@@ -49,8 +49,11 @@ export interface Core {
   /** Validates and runs one API call; never throws, always answers an envelope. */
   call(method: string, params: unknown): Promise<Envelope<unknown>>;
   subscribe(listener: (event: ApiEvent) => void): () => void;
-  /** A plugboard://oauth/callback/<platform>?… URL handed over by the OS. */
-  handleProtocolUrl(url: string): Promise<void>;
+  /**
+   * A plugboard://oauth/callback/<platform>?… URL handed over by the OS. Resolves to what the
+   * sign-in came to (the window shows it through flow events), or null for an address that is no callback.
+   */
+  handleProtocolUrl(url: string): Promise<{ ok: boolean; title: string; message: string } | null>;
   /** After sleep or wake: overdue refreshes run now. */
   resume(): void;
   /** The OS reports the network going away or coming back. */

@@ -260,6 +260,7 @@ async function seed(dataDir: string): Promise<Record<string, string>> {
     ids[handle] = accounts.upsertConnected({
       workspaceId: 'default',
       platform: 'x',
+      renewal: 'rotating-refresh',
       profile: { platformUserId: `u-${handle}`, handle, displayName: handle, avatarUrl: null, details: {} },
       avatar: null,
       tokens: { accessToken: `at-${handle}`, refreshToken: `rt-${handle}`, accessTokenExpiresAt: now + 2 * 3600_000, refreshTokenExpiresAt: deadline, scopes: [] },

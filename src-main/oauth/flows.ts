@@ -13,6 +13,8 @@ export interface Flow {
   platform: PlatformId;
   platformName: string;
   workspaceId: string;
+  /** The platform whose login is used when it is not the account's own (Instagram through Facebook). */
+  via: PlatformId | null;
   /** What the redirect brings back: an OAuth code, or WordPress's new application password. */
   expects: 'code' | 'app-password';
   /** The site address typed for a WordPress browser connect (its password must be checked against it). */

@@ -4,8 +4,11 @@ import Conf from 'conf';
 import type { PlatformId, RedirectKind } from '../api/contract.ts';
 
 export interface PrefsShape {
-  /** Per platform: which redirect kind to use and, for fixed-port loopback, which port. */
-  redirect: Partial<Record<PlatformId, { kind?: RedirectKind; port?: number }>>;
+  /**
+   * Per platform: which redirect kind to use; for fixed-port loopback, which port; for an HTTPS-only
+   * platform, the user's own HTTPS page (the relay page, or any page to paste the address from).
+   */
+  redirect: Partial<Record<PlatformId, { kind?: RedirectKind; port?: number; httpsUrl?: string }>>;
   /** How long before a connection needs the user it turns yellow and the first notice goes out. */
   warningWindowDays: number;
 }

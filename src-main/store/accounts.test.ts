@@ -37,6 +37,7 @@ function connect(accounts: Accounts, over: { workspaceId?: string; profile?: Par
   return accounts.upsertConnected({
     workspaceId: over.workspaceId ?? 'default',
     platform: 'x',
+    renewal: 'rotating-refresh',
     profile: profile(over.profile),
     avatar: over.avatar === undefined ? 'data:image/png;base64,AAAA' : over.avatar,
     tokens: tokens(over.tokens),
@@ -212,6 +213,7 @@ describe('app passwords', () => {
     const { id } = accounts.upsertConnected({
       workspaceId: 'default',
       platform: 'wordpress',
+      renewal: 'none',
       profile: { platformUserId: 'https://blog.example#1', handle: 'admin', displayName: 'Admin', avatarUrl: null, details: {} },
       avatar: null,
       tokens: { accessToken: '', accessTokenExpiresAt: null, scopes: [] },

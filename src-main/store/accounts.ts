@@ -2,7 +2,7 @@
 // with their tokens sealed in `secrets`. Every write that touches tokens is one transaction.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ErrorKind, PlatformId } from '../api/contract.ts';
+import type { ErrorKind, PlatformId, Renewal } from '../api/contract.ts';
 import type { Profile, TokenSet } from '../connectors/types.ts';
 import type { Secrets } from '../vault/secrets.ts';
 import type { Activity } from './activity.ts';
@@ -16,6 +16,10 @@ export interface AccountRow {
   display_name: string;
   avatar: string | null;
   avatar_url: string | null;
+  /** The platform whose login reached this account, when not its own (Instagram through Facebook). */
+  via: PlatformId | null;
+  /** How this account renews; null (older rows): as its platform does. */
+  renewal: Renewal | null;
   scopes: string;
   details: string;
   token_expires_at: number | null;
@@ -66,6 +70,8 @@ export class Accounts {
     avatar: string | null;
     tokens: TokenSet;
     connectionExpiresAt: number | null;
+    via?: PlatformId | null;
+    renewal: Renewal;
     /** App-password platforms: sealed like a token. */
     appPassword?: string | null;
     now: number;
@@ -90,13 +96,15 @@ export class Accounts {
         details: JSON.stringify(profile.details),
         token_expires_at: tokens.accessTokenExpiresAt,
         connection_expires_at: input.connectionExpiresAt,
+        via: input.via ?? null,
+        renewal: input.renewal,
         now,
       };
       if (existing) {
         this.#db
           .prepare(
             `UPDATE accounts SET handle = @handle, display_name = @display_name, avatar = @avatar, avatar_url = @avatar_url, scopes = @scopes, details = @details,
-             token_expires_at = @token_expires_at, connection_expires_at = @connection_expires_at, last_synced_at = @now, token_obtained_at = @now,
+             token_expires_at = @token_expires_at, connection_expires_at = @connection_expires_at, via = @via, renewal = @renewal, last_synced_at = @now, token_obtained_at = @now,
              last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = @now WHERE id = @id`,
           )
           .run(values);
@@ -104,9 +112,9 @@ export class Accounts {
         this.#db
           .prepare(
             `INSERT INTO accounts (id, workspace_id, platform, platform_user_id, handle, display_name, avatar, avatar_url, scopes, details,
-             token_expires_at, connection_expires_at, last_synced_at, token_obtained_at, created_at, updated_at)
+             token_expires_at, connection_expires_at, via, renewal, last_synced_at, token_obtained_at, created_at, updated_at)
              VALUES (@id, @workspace_id, @platform, @platform_user_id, @handle, @display_name, @avatar, @avatar_url, @scopes, @details,
-             @token_expires_at, @connection_expires_at, @now, @now, @now, @now)`,
+             @token_expires_at, @connection_expires_at, @via, @renewal, @now, @now, @now, @now)`,
           )
           .run(values);
       }

@@ -88,4 +88,10 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE accounts ADD COLUMN avatar_url TEXT;
   `,
+  // 4: the way in when a platform has two (an Instagram account reached through a Facebook Page), and how
+  // this account renews when that differs from its platform (a LinkedIn app approved for refresh tokens).
+  `
+  ALTER TABLE accounts ADD COLUMN via TEXT;
+  ALTER TABLE accounts ADD COLUMN renewal TEXT;
+  `,
 ];
