@@ -62,10 +62,11 @@ async function connectAs(page: Page, username: string, decision: 'Authorize app'
 test('connect X through the UI: credentials, redirect URI, consent, pill', async ({ page }) => {
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
-  // Every platform of F1 has a section; those without a connector yet say they are coming.
-  for (const name of ['LinkedIn', 'Facebook', 'Instagram', 'Threads']) {
-    await expect(page.getByRole('region', { name: new RegExp(`^${name}.*coming soon`, 'i') })).toBeVisible();
+  // Every platform of F1 has a section, each with its own Connect.
+  for (const name of ['X (Twitter)', 'LinkedIn', 'Facebook Pages', 'Instagram', 'Threads', 'TikTok', 'YouTube', 'Pinterest', 'Bluesky', 'WordPress']) {
+    await expect(page.getByRole('region', { name, exact: true }).getByRole('button', { name: `Connect ${name}` })).toBeVisible();
   }
+  await expect(page.getByRole('region', { name: /coming soon/i })).toHaveCount(0);
   const card = xCard(page);
   await expect(card.getByRole('button', { name: 'Connect X (Twitter)' })).toBeDisabled();
   await card.getByRole('tab', { name: 'Credentials' }).click();

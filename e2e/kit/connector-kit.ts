@@ -125,7 +125,8 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
     });
 
     const renews = spec.endpoints.refresh !== undefined;
-    it.skipIf(!renews)('refreshes the token; a rotated refresh token replaces the old one', async () => {
+    // Where nothing renews (Facebook Pages, LinkedIn without refresh tokens) the renewal tests do not apply at all.
+    if (renews) it('refreshes the token; a rotated refresh token replaces the old one', async () => {
       const h = await setup();
       const { flow } = await h.connect(spec.users[0]);
       const before = h.storedTokens(flow.accountId!);
@@ -144,7 +145,7 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
       expect(h.activityKinds(flow.accountId!)).toContain('refreshed');
     });
 
-    it.skipIf(!renews)('makes one platform request for concurrent refreshes of one account', async () => {
+    if (renews) it('makes one platform request for concurrent refreshes of one account', async () => {
       const h = await setup();
       const { flow } = await h.connect(spec.users[0]);
       h.fake.advance(spec.renewAfterSec ?? 0);
@@ -237,7 +238,7 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
 
     describe('every entry of the error catalogue leaves stored accounts untouched', () => {
       for (const kind of ERROR_KINDS) {
-        it.skipIf(!renews)(`refresh answered with ${kind}`, async () => {
+        if (renews) it(`refresh answered with ${kind}`, async () => {
           const h = await setup();
           const { flow } = await h.connect(spec.users[0]);
           h.fake.advance(spec.renewAfterSec ?? 0);

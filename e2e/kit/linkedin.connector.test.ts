@@ -180,7 +180,7 @@ describe('identities', () => {
     expect(identities.map((i) => i.platformUserId)).not.toContain(`organization:${LINKEDIN_ORG_ANALYST_ONLY}`);
     const pages = identities.slice(1);
     const seeded = fake.organizations.filter((o) => pages.some((p) => p.platformUserId === `organization:${o.id}`));
-    expect(pages.map((p) => [p.displayName, p.handle])).toEqual(seeded.map((o) => [o.localizedName, o.vanityName]));
+    expect(pages.map((p) => [p.displayName, p.handle, p.details.vanityName])).toEqual(seeded.map((o) => [o.localizedName, o.localizedName, o.vanityName]));
     for (const i of identities) {
       expect(i.details.memberSub).toBe(LINKEDIN_MEMBER_TWO_PAGES);
       expect(i.tokens).toBeUndefined();

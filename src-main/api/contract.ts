@@ -44,6 +44,8 @@ export interface PlatformView {
   available: boolean;
   auth: 'oauth2' | 'app-password';
   renewal: Renewal;
+  /** How long an access token lives, in days; null: it does not expire (Facebook Page tokens, app passwords). */
+  tokenLifetimeDays: number | null;
   /** The client ID is not a secret, so it is shown; the secret never is. */
   credentials: { saved: boolean; clientId: string | null; hasSecret: boolean; savedAt: string | null };
   /** The exact redirect URI to register at the platform (null until known). */
@@ -56,6 +58,8 @@ export interface PlatformView {
   portalUrl: string;
   guide: string[];
   scopes: string[];
+  /** Scope sets the user may add (LinkedIn company pages), and whether each is on; its scopes are in `scopes` when on. */
+  scopeOptions: { id: string; label: string; help: string; scopes: string[]; enabled: boolean }[];
   /** App-password platforms: what the user types to connect (instead of client credentials and a browser sign-in). */
   form: FormField[] | null;
   /**
@@ -63,6 +67,11 @@ export interface PlatformView {
    * comes back. 'loopback' (the browser host) works only for a local development site.
    */
   browserConnect: 'protocol' | 'loopback' | null;
+  /**
+   * Second ways in, through another platform's login (Instagram through a Facebook Page): `ready` once
+   * that platform's app credentials and redirect are set.
+   */
+  connectVia: { platform: PlatformId; name: string; ready: boolean }[];
 }
 
 /** Derived from stored facts, never stored as a free string. */
@@ -80,6 +89,8 @@ export interface AccountView {
   status: AccountStatus;
   /** One plain sentence explaining a non-green status. */
   statusReason: string | null;
+  /** Whether Plugboard can renew this account without the user (Renew now is offered). */
+  renews: boolean;
   scopes: string[];
   /** ISO 8601 times. */
   tokenExpiresAt: string | null;
@@ -200,6 +211,7 @@ export const requestSchemas = {
       .optional(),
   }),
   'platforms.relayPage': z.strictObject({ platform }),
+  'platforms.setScopeOption': z.strictObject({ platform, option: z.string().min(1).max(64), enabled: z.boolean() }),
   /** siteUrl: WordPress's Connect in browser (its authorize-application page lives on the site). */
   /** via: a second way in, signing in with another platform's app (Instagram through a Facebook Page: 'facebook'). */
   'connect.start': z.strictObject({ platform, reconnectAccountId: id.optional(), siteUrl: z.string().trim().min(1).max(2048).optional(), via: platform.optional() }),
@@ -235,6 +247,7 @@ export interface Results {
   'platforms.setRedirect': PlatformView;
   /** The HTTPS relay page to host (no secrets in it). */
   'platforms.relayPage': { fileName: string; html: string };
+  'platforms.setScopeOption': PlatformView;
   'connect.start': { flowId: string; authorizeUrl: string; redirectUri: string; openedExternally: boolean };
   'connect.status': FlowView;
   'connect.cancel': FlowView;

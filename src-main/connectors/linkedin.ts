@@ -222,7 +222,8 @@ async function readOrganization(ctx: ConnectorContext, accessToken: string, id: 
   const org = await readApi(await get(ctx, `${ORGANIZATION_URL}${id}`, accessToken, true), organizationSchema, 'a company page');
   return {
     platformUserId: `organization:${id}`,
-    handle: org.vanityName || org.localizedName,
+    // People know a page by its name; its vanity name (the linkedin.com/company/… slug) stays in details.
+    handle: org.localizedName,
     displayName: org.localizedName,
     avatarUrl: await logoUrl(ctx, accessToken, org.logoV2?.cropped ?? org.logoV2?.original),
     details: { memberSub, organizationId: id, ...(org.vanityName ? { vanityName: org.vanityName } : {}) },

@@ -63,6 +63,9 @@ const oauthDeclSchema = z
     tokenUrl: endpointUrl,
     revokeUrl: endpointUrl.optional(),
     scopes: z.array(scopeToken).min(1, 'must list at least one scope'),
+    optionalScopes: z
+      .array(z.object({ id: z.string().regex(/^[a-z][a-z-]*$/), label: z.string().min(1), help: z.string().min(1), scopes: z.array(scopeToken).min(1) }))
+      .optional(),
     scopeSeparator: z.enum([' ', ',']),
     pkce: z.enum(['S256', 'S256-hex', 'none']),
     clientAuth: z.enum(['client_secret_basic', 'client_secret_post']),

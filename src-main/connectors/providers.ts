@@ -70,9 +70,17 @@ export const providers: readonly ProviderDecl[] = [
       authorizeUrl: 'https://www.linkedin.com/oauth/v2/authorization',
       tokenUrl: 'https://www.linkedin.com/oauth/v2/accessToken',
       revokeUrl: 'https://www.linkedin.com/oauth/v2/revoke',
-      // Company pages need r_organization_social w_organization_social rw_organization_admin from the Community
-      // Management API, which LinkedIn grants only to an app with no other product: that takes a second app.
       scopes: ['openid', 'profile', 'email', 'w_member_social'],
+      // The Community Management API is a product LinkedIn reviews before granting it, so company pages are
+      // asked for only once the user says their app has it.
+      optionalScopes: [
+        {
+          id: 'company-pages',
+          label: 'Company pages',
+          help: 'Also lets you pick the LinkedIn Pages you administer. Turn on only once your app has the Community Management API product; LinkedIn refuses the whole sign-in otherwise.',
+          scopes: ['r_organization_social', 'w_organization_social', 'rw_organization_admin'],
+        },
+      ],
       scopeSeparator: ' ',
       pkce: 'none',
       clientAuth: 'client_secret_post',

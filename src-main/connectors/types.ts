@@ -20,6 +20,11 @@ export interface OAuthDecl {
   clientAuth: ClientAuth;
   /** TikTok calls the client ID `client_key`. */
   clientIdParam: 'client_id' | 'client_key';
+  /**
+   * Scopes the user can add when their app has the product behind them (LinkedIn's company pages need
+   * the Community Management API): asking for a scope the app lacks fails the whole sign-in.
+   */
+  optionalScopes?: { id: string; label: string; help: string; scopes: string[] }[];
   /** Added to the authorization URL as-is, e.g. Google's access_type=offline. */
   extraAuthorizeParams?: Record<string, string>;
   redirect: {

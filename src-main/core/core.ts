@@ -18,8 +18,8 @@ import {
 } from '../api/contract.ts';
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { providerDecl, providers } from '../connectors/providers.ts';
-import { connectorFor } from '../connectors/registry.ts';
-import { PlatformError, type Connector, type ConnectorContext, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
+import { connectorFor, routesInto } from '../connectors/registry.ts';
+import { PlatformError, type Connector, type ConnectorContext, type OAuthDecl, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
 import { createHttp } from '../http/http.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';
 import { Flows, view as flowView, type CodeOutcome, type Flow } from '../oauth/flows.ts';
@@ -131,6 +131,17 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     return row;
   }
 
+  function enabledScopeOptions(decl: ProviderDecl): string[] {
+    return deps.prefs.get('scopeOptions')?.[decl.id] ?? [];
+  }
+
+  /** The platform's OAuth declaration with the optional scopes the user turned on. */
+  function requestedOAuth(decl: ProviderDecl): OAuthDecl {
+    const oauth = decl.oauth!;
+    const on = (oauth.optionalScopes ?? []).filter((o) => enabledScopeOptions(decl).includes(o.id));
+    return on.length ? { ...oauth, scopes: [...oauth.scopes, ...on.flatMap((o) => o.scopes)] } : oauth;
+  }
+
   /** The redirect kinds this build can receive itself for a platform, best first. */
   function usableRedirects(decl: ProviderDecl): RedirectKind[] {
     // The relay page also works where nothing receives plugboard:// (the browser host): it then
@@ -164,6 +175,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       available: decl.available && connectorFor(decl.id) !== null,
       auth: decl.auth,
       renewal: decl.renewal,
+      tokenLifetimeDays: decl.accessTokenLifetimeSec === null ? null : Math.round(decl.accessTokenLifetimeSec / 86_400),
       credentials: {
         saved: Boolean(creds),
         clientId: creds?.client_id ?? null,
@@ -176,9 +188,14 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       redirectKinds: (decl.oauth?.redirect.kinds ?? []).filter((k) => deps.redirectKinds.includes(k) || k === 'https-relay'),
       portalUrl: decl.portalUrl,
       guide: decl.guide,
-      scopes: decl.oauth?.scopes ?? [],
+      scopes: decl.oauth ? requestedOAuth(decl).scopes : [],
+      scopeOptions: (decl.oauth?.optionalScopes ?? []).map((o) => ({ ...o, enabled: enabledScopeOptions(decl).includes(o.id) })),
       form: connectorFor(decl.id)?.appPassword?.fields ?? null,
       browserConnect: connectorFor(decl.id)?.browserConnect ? (deps.redirectKinds.includes('protocol') ? 'protocol' : 'loopback') : null,
+      connectVia: routesInto(decl.id).map((via) => {
+        const viaDecl = providerDecl(via);
+        return { platform: via, name: viaDecl.name, ready: saved.some((c) => c.platform === via) && redirectFor(viaDecl).uri !== null };
+      }),
     };
   }
 
@@ -201,6 +218,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       avatar: row.avatar,
       status,
       statusReason: reason,
+      renews: canRenew(row, decl),
       scopes: row.scopes ? row.scopes.split(' ') : [],
       tokenExpiresAt: iso(row.token_expires_at),
       connectionExpiresAt: iso(row.connection_expires_at),
@@ -434,6 +452,18 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return platformView(decl);
     },
 
+    'platforms.setScopeOption': async ({ platform, option, enabled }) => {
+      const decl = providerDecl(platform);
+      if (!decl.oauth?.optionalScopes?.some((o) => o.id === option)) throw new ApiFailure('bad_request', `${decl.name} has no optional permissions called "${option}".`);
+      const all = deps.prefs.get('scopeOptions');
+      const on = new Set(all[platform] ?? []);
+      if (enabled) on.add(option);
+      else on.delete(option);
+      deps.prefs.set('scopeOptions', { ...all, [platform]: [...on] });
+      emit({ type: 'platforms.changed' });
+      return platformView(decl);
+    },
+
     'platforms.relayPage': async ({ platform }) => {
       const decl = providerDecl(platform);
       if (!decl.oauth?.redirect.kinds.includes('https-relay')) throw new ApiFailure('bad_request', `${decl.name} does not need an HTTPS relay page.`);
@@ -482,7 +512,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
         release = () => listener.close();
         redirectUri = listener.redirectUri;
       }
-      const authorizeUrl = http.rewrite(buildAuthorizeUrl(decl.oauth!, creds, { redirectUri, state, codeChallenge: pkce?.challenge ?? null }));
+      const authorizeUrl = http.rewrite(buildAuthorizeUrl(requestedOAuth(decl), creds, { redirectUri, state, codeChallenge: pkce?.challenge ?? null }));
       const flow = flows.add(
         {
           platform,

@@ -1,7 +1,11 @@
 // npm run demo [-- --port N] [-- --x-refresh-days N]: the browser host against
-// built-in fake platforms (X, TikTok, YouTube, Pinterest, Bluesky, WordPress: real HTTP servers on 127.0.0.1), with demo app
+// built-in fake platforms (all ten: real HTTP servers on 127.0.0.1), with demo app
 // credentials already saved, in a throwaway data folder — click Connect without
 // creating a developer app.
+//
+// Facebook, Instagram and Threads redirect only to HTTPS: the demo registers the address of a relay
+// page that does not exist here, so the browser stops there and you paste its address into Plugboard
+// (the "manual" way in, F3). LinkedIn's fake takes the loopback redirect like X.
 //
 // Dev-only time travel, to watch the lifecycle without waiting days: type +30m,
 // +2h or +6d (and Enter) in this terminal. The app's clock and the fakes' clocks
@@ -15,6 +19,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startFakeBluesky } from '../../e2e/fakes/bluesky.ts';
+import { startFakeFacebook } from '../../e2e/fakes/facebook.ts';
+import { startFakeInstagram } from '../../e2e/fakes/instagram.ts';
+import { startFakeLinkedIn } from '../../e2e/fakes/linkedin.ts';
+import { startFakeThreads } from '../../e2e/fakes/threads.ts';
 import { freePort, type FakeOAuthPlatform } from '../../e2e/fakes/fake-server.ts';
 import { startFakeGoogle } from '../../e2e/fakes/google.ts';
 import { startFakePinterest } from '../../e2e/fakes/pinterest.ts';
@@ -41,22 +49,46 @@ interface DemoPlatform {
   id: PlatformId;
   fake: FakeOAuthPlatform<string> & { registerApp(app: { clientId: string; clientSecret: string | null; redirectUris: string[]; name?: string }): void };
   users: string[];
-  /** Google's desktop clients take any loopback port; the others need the exact one registered. */
-  anyPort?: boolean;
+  /** Google's desktop clients take any loopback port; 'https': the platform redirects only to an HTTPS page. */
+  redirect?: 'any-port' | 'https';
 }
+
+/** The HTTPS page the demo registers for Meta's platforms; nothing answers there, so its address is pasted. */
+const DEMO_HTTPS_PAGE = 'https://relay.plugboard-demo.invalid';
 
 const fakeX = await startFakeX({ refreshTokenLifetimeSec: refreshDays > 0 ? refreshDays * 86_400 : undefined });
 const fakeGoogle = await startFakeGoogle();
 const demoPlatforms: DemoPlatform[] = [
   { id: 'x', fake: fakeX, users: fakeX.users.map((u) => `@${u.username}`) },
   { id: 'tiktok', fake: await startFakeTikTok(), users: ['three TikTok creators'] },
-  { id: 'youtube', fake: fakeGoogle, users: fakeGoogle.users.map((u) => `${u.email} (${u.channels.length} channel${u.channels.length === 1 ? '' : 's'})`), anyPort: true },
+  { id: 'youtube', fake: fakeGoogle, users: fakeGoogle.users.map((u) => `${u.email} (${u.channels.length} channel${u.channels.length === 1 ? '' : 's'})`), redirect: 'any-port' },
   { id: 'pinterest', fake: await startFakePinterest(), users: ['three Pinterest accounts'] },
+  // The demo's LinkedIn app has the Community Management API, so "Company pages" can be turned on.
+  {
+    id: 'linkedin',
+    fake: withSecret(await startFakeLinkedIn(), { products: ['sign-in-openid', 'share-on-linkedin', 'community-management'] }),
+    users: ['a member with two company pages', 'a member with none'],
+  },
+  { id: 'facebook', fake: withSecret(await startFakeFacebook()), users: ['Dana (three Pages)', 'Maya (one Page)', 'Pat (no Page)'], redirect: 'https' },
+  { id: 'instagram', fake: withSecret(await startFakeInstagram()), users: ['@sunrise.bakery', '@maya.makes', 'a personal account'], redirect: 'https' },
+  { id: 'threads', fake: withSecret(await startFakeThreads(), { live: true }), users: ['three Threads profiles'], redirect: 'https' },
 ];
 
-const redirect: Partial<Record<PlatformId, { kind: 'loopback'; port?: number }>> = {};
+/** The demo's app registrations always carry a secret; some fakes' registerApp insists on one in its type. */
+function withSecret<F extends FakeOAuthPlatform<string> & { registerApp(app: never): void }>(fake: F, extra: Record<string, unknown> = {}): DemoPlatform['fake'] {
+  const register = fake.registerApp.bind(fake) as (app: unknown) => void;
+  return Object.assign(fake, { registerApp: (app: { clientId: string; clientSecret: string | null; redirectUris: string[]; name?: string }) => register({ ...app, ...extra }) });
+}
+
+const redirect: Partial<Record<PlatformId, { kind: 'loopback' | 'https-relay'; port?: number; httpsUrl?: string }>> = {};
 for (const p of demoPlatforms) {
-  const port = p.anyPort ? undefined : await freePort();
+  if (p.redirect === 'https') {
+    const httpsUrl = `${DEMO_HTTPS_PAGE}/plugboard-${p.id}.html`;
+    redirect[p.id] = { kind: 'https-relay', httpsUrl };
+    p.fake.registerApp({ ...demoCredentials(p.id), redirectUris: [httpsUrl], name: 'Plugboard Demo' });
+    continue;
+  }
+  const port = p.redirect === 'any-port' ? undefined : await freePort();
   redirect[p.id] = port ? { kind: 'loopback', port } : { kind: 'loopback' };
   p.fake.registerApp({ ...demoCredentials(p.id), redirectUris: [`http://127.0.0.1:${port ?? 0}/callback/${p.id}`], name: 'Plugboard Demo' });
 }
@@ -76,7 +108,16 @@ for (const p of demoPlatforms) {
   if (!saved.ok) throw new Error(saved.error.message);
 }
 
-const LABELS: Partial<Record<PlatformId, string>> = { x: 'X', tiktok: 'TikTok', youtube: 'YouTube', pinterest: 'Pinterest' };
+const LABELS: Partial<Record<PlatformId, string>> = {
+  x: 'X',
+  tiktok: 'TikTok',
+  youtube: 'YouTube',
+  pinterest: 'Pinterest',
+  linkedin: 'LinkedIn',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  threads: 'Threads',
+};
 
 function demoCredentials(id: PlatformId) {
   return { clientId: `plugboard-demo-${id}-client`, clientSecret: `plugboard-demo-${id}-secret` };
@@ -87,6 +128,7 @@ for (const p of demoPlatforms) console.log(`${`  fake ${LABELS[p.id]}:`.padEnd(1
 console.log(`${'  fake Bluesky:'.padEnd(18)}${fakeBluesky.origin} — ${fakeBluesky.users.map((u) => `${u.handle} / app password ${u.appPasswords[0]}`).join(', ')}`);
 console.log(`${'  fake WordPress:'.padEnd(18)}${fakeWordPress.siteUrl} — ${fakeWordPress.users.map((u) => `${u.login} / ${u.appPasswords[0]}`).join(', ')}`);
 console.log(`${''.padEnd(18)}${fakeLocalWordPress.siteUrl} — a local site: try Connect in browser (you are signed in as admin)`);
+console.log('  Facebook, Instagram, Threads: after approving, the browser stops at an address that does not exist here; paste it into Plugboard.');
 console.log(`  data folder:   ${dataDir} (deleted on exit)`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
 console.log(`\nOpen ${host.url}`);

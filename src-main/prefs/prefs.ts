@@ -9,6 +9,8 @@ export interface PrefsShape {
    * platform, the user's own HTTPS page (the relay page, or any page to paste the address from).
    */
   redirect: Partial<Record<PlatformId, { kind?: RedirectKind; port?: number; httpsUrl?: string }>>;
+  /** Per platform: the optional scope sets the user turned on (ids from the provider's optionalScopes). */
+  scopeOptions: Partial<Record<PlatformId, string[]>>;
   /** How long before a connection needs the user it turns yellow and the first notice goes out. */
   warningWindowDays: number;
 }
@@ -18,7 +20,7 @@ export interface Prefs {
   set<K extends keyof PrefsShape>(key: K, value: PrefsShape[K]): void;
 }
 
-export const prefsDefaults: PrefsShape = { redirect: {}, warningWindowDays: 7 };
+export const prefsDefaults: PrefsShape = { redirect: {}, scopeOptions: {}, warningWindowDays: 7 };
 
 export function openConfPrefs(dataDir: string): Prefs {
   const conf = new Conf<PrefsShape>({

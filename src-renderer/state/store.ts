@@ -25,7 +25,7 @@ export type FlowEntry = Pick<
   FlowView,
   'flowId' | 'platform' | 'state' | 'authorizeUrl' | 'startedAt' | 'accountId' | 'renewed' | 'reconnectAccountId' | 'error'
 > &
-  Partial<Pick<FlowView, 'choices' | 'accountIds'>>;
+  Partial<Pick<FlowView, 'choices' | 'accountIds' | 'redirectUri'>>;
 
 /** 'info' is the calm tone: e.g. "offline, Plugboard will do it later" is not an error. */
 export type ToastTone = 'success' | 'info' | 'warning' | 'error';
@@ -264,11 +264,36 @@ export async function clearCredentials(platform: PlatformId): Promise<ApiError |
   return null;
 }
 
-export async function setRedirect(platform: PlatformId, kind: 'loopback' | 'protocol', port?: number): Promise<ApiError | null> {
-  const r = await call('platforms.setRedirect', port === undefined ? { platform, kind } : { platform, kind, port });
+export async function setRedirect(
+  platform: PlatformId,
+  kind: 'loopback' | 'protocol' | 'https-relay',
+  opts: { port?: number; httpsUrl?: string } = {},
+): Promise<ApiError | null> {
+  const r = await call('platforms.setRedirect', { platform, kind, ...opts });
   if (!r.ok) return r.error;
   replacePlatform(r.result);
-  toast('success', `${r.result.name} now redirects to ${r.result.redirectUri} — register it at ${r.result.name}`);
+  toast(
+    'success',
+    r.result.redirectUri
+      ? `${r.result.name} now redirects to ${r.result.redirectUri} — register it at ${r.result.name}`
+      : `Enter your HTTPS page for ${r.result.name}, then register it there`,
+  );
+  return null;
+}
+
+/** true once saved. */
+export async function setScopeOption(platform: PlatformId, option: string, enabled: boolean): Promise<boolean> {
+  const r = await call('platforms.setScopeOption', { platform, option, enabled });
+  if (r.ok) replacePlatform(r.result);
+  else toast('error', r.error.message);
+  return r.ok;
+}
+
+/** The relay page to host for an HTTPS-only platform (no secrets in it). */
+export async function fetchRelayPage(platform: PlatformId): Promise<Results['platforms.relayPage'] | null> {
+  const r = await call('platforms.relayPage', { platform });
+  if (r.ok) return r.result;
+  toast('error', r.error.message);
   return null;
 }
 
@@ -331,13 +356,13 @@ export async function saveAppPassword(platform: PlatformId, values: Record<strin
   return null;
 }
 
-export async function connect(platform: PlatformId, reconnectAccountId?: string): Promise<void> {
+export async function connect(platform: PlatformId, reconnectAccountId?: string, via?: PlatformId): Promise<void> {
   // App-password platforms connect (and reconnect) through their form, not a browser sign-in.
   if (get().platforms.find((p) => p.id === platform)?.form) {
     setTab(platform, 'credentials');
     return;
   }
-  await startFlow(platform, reconnectAccountId ? { platform, reconnectAccountId } : { platform });
+  await startFlow(platform, { platform, ...(reconnectAccountId ? { reconnectAccountId } : {}), ...(via ? { via } : {}) });
 }
 
 /** WordPress: the site creates an application password for Plugboard once the user approves it there. */
@@ -352,13 +377,14 @@ async function startFlow(platform: PlatformId, params: Params<'connect.start'>):
     report(r.error);
     return;
   }
-  const { flowId, authorizeUrl, openedExternally } = r.result;
+  const { flowId, authorizeUrl, redirectUri, openedExternally } = r.result;
   if (get().flows[platform]?.flowId !== flowId) {
     applyFlow({
       flowId,
       platform,
       state: 'waiting',
       authorizeUrl,
+      redirectUri,
       startedAt: new Date().toISOString(),
       accountId: null,
       renewed: false,

@@ -30,9 +30,13 @@ function expiringLine(account: AccountView): string {
   return rel ? `Expires ${rel}` : 'Expiring soon';
 }
 
-/** Where the account lives when the handle alone does not say: a WordPress site's name. */
+/** Where the account lives when the handle alone does not say: a WordPress site, a LinkedIn page, the Facebook Page in between. */
 function context(account: AccountView): string | null {
-  return account.details.siteName ?? null;
+  const d = account.details;
+  if (d.siteName) return d.siteName;
+  if (d.organizationId) return 'Company page';
+  if (d.via === 'facebook' && d.pageName) return `via ${d.pageName}`;
+  return null;
 }
 
 export function AccountPill(props: Props) {
@@ -108,16 +112,18 @@ export function AccountPill(props: Props) {
         </span>
       )}
       <span className="pill-actions">
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Refresh ${handle}`}
-          title={offline ? `${OFFLINE_REASON} You can still try now.` : 'Renew now'}
-          disabled={refreshing}
-          onClick={props.onRefresh}
-        >
-          <RefreshCw size={14} className={refreshing ? 'spin' : undefined} aria-hidden="true" />
-        </button>
+        {account.renews && (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Refresh ${handle}`}
+            title={offline ? `${OFFLINE_REASON} You can still try now.` : 'Renew now'}
+            disabled={refreshing}
+            onClick={props.onRefresh}
+          >
+            <RefreshCw size={14} className={refreshing ? 'spin' : undefined} aria-hidden="true" />
+          </button>
+        )}
         <button
           type="button"
           className="icon-button icon-button--danger"

@@ -1,7 +1,7 @@
-import { Check, Copy, ExternalLink, LoaderCircle } from 'lucide-react';
+import { Check, Copy, Download, ExternalLink, LoaderCircle } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiError, PlatformView } from '../../src-main/api/contract.ts';
-import { clearCredentials, saveCredentials, setRedirect } from '../state/store.ts';
+import { clearCredentials, fetchRelayPage, saveCredentials, setRedirect, setScopeOption } from '../state/store.ts';
 import { formatWhen } from './format.ts';
 import { useCopy } from './hooks.ts';
 
@@ -52,22 +52,32 @@ function RedirectUri({ uri, platformName }: { uri: string | null; platformName: 
   );
 }
 
+const KIND_LABEL: Record<'loopback' | 'protocol' | 'https-relay', string> = {
+  loopback: 'http://127.0.0.1',
+  protocol: 'plugboard://',
+  'https-relay': 'Your HTTPS page',
+};
+
+type ChoosableKind = keyof typeof KIND_LABEL;
+
 /**
- * Where the browser comes back: the loopback port (for platforms that need an exact
- * match, in case another program holds it) and, in the desktop app, plugboard:// instead.
+ * Where the browser comes back: the loopback port (for platforms that need an exact match, in case
+ * another program holds it), plugboard:// in the desktop app, or, for platforms that redirect only
+ * to HTTPS, a page of the user's own (the relay page, or any page to paste the address from).
  */
 function RedirectSettings({ platform }: { platform: PlatformView }) {
   const [port, setPort] = useState(String(platform.redirectPort ?? ''));
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const portField = useId();
-  const canChoose = platform.redirectKinds.includes('loopback') && platform.redirectKinds.includes('protocol');
-  if (!canChoose && platform.redirectPort === null) return null;
+  const kinds = platform.redirectKinds.filter((k): k is ChoosableKind => k !== 'manual');
+  const canChoose = kinds.length > 1;
+  if (!canChoose && platform.redirectPort === null && platform.redirectKind !== 'https-relay') return null;
 
-  const apply = async (kind: 'loopback' | 'protocol', newPort?: number) => {
+  const apply = async (kind: ChoosableKind, newPort?: number) => {
     setPending(true);
     setError(null);
-    const failed = await setRedirect(platform.id, kind, newPort);
+    const failed = await setRedirect(platform.id, kind, newPort === undefined ? {} : { port: newPort });
     setError(failed ? failed.message : null);
     setPending(false);
   };
@@ -86,7 +96,7 @@ function RedirectSettings({ platform }: { platform: PlatformView }) {
     <div className="redirect-settings">
       {canChoose && (
         <div className="segmented" role="radiogroup" aria-label="Receive the sign-in through">
-          {(['loopback', 'protocol'] as const).map((kind) => (
+          {kinds.map((kind) => (
             <button
               key={kind}
               type="button"
@@ -96,7 +106,7 @@ function RedirectSettings({ platform }: { platform: PlatformView }) {
               disabled={pending}
               onClick={() => platform.redirectKind !== kind && void apply(kind)}
             >
-              {kind === 'loopback' ? 'http://127.0.0.1' : 'plugboard://'}
+              {KIND_LABEL[kind]}
             </button>
           ))}
         </div>
@@ -117,11 +127,128 @@ function RedirectSettings({ platform }: { platform: PlatformView }) {
           </button>
         </form>
       )}
+      {platform.redirectKind === 'https-relay' && <HttpsPageSettings platform={platform} />}
       {error && (
         <p className="field-error" role="alert">
           {error}
         </p>
       )}
+    </div>
+  );
+}
+
+/**
+ * The two ways an HTTPS-only platform's sign-in comes back (F3): a relay page the user hosts, which
+ * hands it to Plugboard by itself, or any HTTPS page of theirs and a pasted address.
+ */
+function HttpsPageSettings({ platform }: { platform: PlatformView }) {
+  const [url, setUrl] = useState(platform.redirectUri ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const [copied, copy] = useCopy();
+  const field = useId();
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setPending(true);
+    const failed = await setRedirect(platform.id, 'https-relay', { httpsUrl: url.trim() });
+    setError(failed ? (failed.issues?.[0]?.message ?? failed.message) : null);
+    setPending(false);
+  };
+
+  const relay = async (then: (page: { fileName: string; html: string }) => void) => {
+    const page = await fetchRelayPage(platform.id);
+    if (page) then(page);
+  };
+
+  return (
+    <div className="https-page">
+      <p className="hint">
+        {platform.name} sends the browser back only to an HTTPS address. Either way below works; the first is smoother.
+      </p>
+      <ol className="https-ways">
+        <li>
+          <strong>Host the relay page.</strong> Put this small file on any HTTPS site you own (GitHub Pages, Netlify, your blog). After you approve,
+          it hands the sign-in to Plugboard by itself; it loads nothing and keeps nothing.
+          <span className="https-actions">
+            <button type="button" className="btn btn-secondary" onClick={() => void relay((p) => download(p.fileName, p.html))}>
+              <Download size={16} aria-hidden="true" />
+              Download relay page
+            </button>
+            <button type="button" className="btn btn-secondary" onClick={() => void relay((p) => copy(p.html))}>
+              {copied ? <Check size={16} aria-hidden="true" /> : <Copy size={16} aria-hidden="true" />}
+              {copied ? 'Copied' : 'Copy its HTML'}
+            </button>
+          </span>
+        </li>
+        <li>
+          <strong>Or use any HTTPS page of yours.</strong> After you approve, the browser lands there with a long address: paste it into Plugboard
+          (“Browser didn't come back?”).
+        </li>
+      </ol>
+      <form className="https-form" onSubmit={save} noValidate>
+        <label htmlFor={field}>Your HTTPS page</label>
+        <div className="copy-field">
+          <input
+            id={field}
+            className="input input--mono"
+            type="url"
+            value={url}
+            placeholder="https://example.com/plugboard-relay.html"
+            onChange={(e) => setUrl(e.target.value)}
+            aria-invalid={!!error}
+            aria-describedby={error ? `${field}-error` : undefined}
+            spellCheck={false}
+          />
+          <button type="submit" className="btn btn-secondary" disabled={pending || !url.trim() || url.trim() === platform.redirectUri}>
+            Save
+          </button>
+        </div>
+        {error && (
+          <p id={`${field}-error`} className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <p className="hint">This address is the redirect URI to register at {platform.name}.</p>
+      </form>
+    </div>
+  );
+}
+
+/** Saves a generated file through the browser's download (the desktop app shows a save dialog). */
+function download(fileName: string, text: string): void {
+  const href = URL.createObjectURL(new Blob([text], { type: 'text/html' }));
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 1000);
+}
+
+/** An optional permission set (LinkedIn company pages), off until the user's app has the product behind it. */
+function ScopeOption({ platform, option }: { platform: PlatformView; option: PlatformView['scopeOptions'][number] }) {
+  // Shown at once; the saved value comes back with the platform (a refusal puts it back).
+  const [on, setOn] = useState(option.enabled);
+  const id = useId();
+  return (
+    <div className="scope-option">
+      <input
+        id={id}
+        type="checkbox"
+        checked={on}
+        aria-describedby={`${id}-help`}
+        onChange={async (e) => {
+          const wanted = e.target.checked;
+          setOn(wanted);
+          if (!(await setScopeOption(platform.id, option.id, wanted))) setOn(!wanted);
+        }}
+      />
+      <div>
+        <label htmlFor={id}>{option.label}</label>
+        <p id={`${id}-help`} className="hint">
+          {option.help}
+        </p>
+      </div>
     </div>
   );
 }
@@ -242,7 +369,7 @@ export function CredentialsTab({ platform }: { platform: PlatformView }) {
           Create your {platform.name} app
         </h3>
         <RedirectUri uri={platform.redirectUri} platformName={platform.name} />
-        <RedirectSettings key={`${platform.redirectKind}|${platform.redirectPort}`} platform={platform} />
+        <RedirectSettings key={`${platform.redirectKind}|${platform.redirectPort}|${platform.redirectUri}`} platform={platform} />
         <a className="external-link" href={platform.portalUrl} target="_blank" rel="noreferrer">
           Open developer portal <ExternalLink size={14} aria-hidden="true" />
         </a>
@@ -264,6 +391,9 @@ export function CredentialsTab({ platform }: { platform: PlatformView }) {
             ))}
           </p>
         )}
+        {platform.scopeOptions.map((option) => (
+          <ScopeOption key={option.id} platform={platform} option={option} />
+        ))}
       </div>
       <div className="credentials-col">
         <h3 className="col-title">

@@ -2,6 +2,7 @@ import { CircleAlert, Copy, Check, ExternalLink, Info, LoaderCircle, X } from 'l
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { cancelFlow, chooseIdentities, completeFlow, dismissFlow, pollFlow, type FlowEntry } from '../state/store.ts';
 import { Avatar } from './Avatar.tsx';
+import { atHandle } from './format.ts';
 import { useCopy } from './hooks.ts';
 
 const POLL_MS = 2000;
@@ -14,6 +15,8 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
   const [error, setError] = useState<string | null>(null);
   const urlField = useId();
   const exchanging = flow.state === 'exchanging';
+  // An HTTPS-only platform comes back to the user's own page: pasting its address is a normal way in.
+  const viaHttpsPage = flow.redirectUri?.startsWith('https://') ?? false;
 
   // Events normally report the outcome; polling covers a dropped event stream.
   useEffect(() => {
@@ -46,7 +49,9 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
           </p>
           <p className="hint">
             {flow.reconnectAccountId ? 'Sign in with the same account to renew it. ' : ''}
-            Approve Plugboard in the browser tab that opened; this page updates by itself.
+            {viaHttpsPage
+              ? 'Approve Plugboard in the browser tab that opened. Your relay page hands the sign-in back by itself; if the browser shows an address instead, paste it below.'
+              : 'Approve Plugboard in the browser tab that opened; this page updates by itself.'}
           </p>
         </div>
         <div className="flow-actions">
@@ -63,7 +68,7 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
           </button>
         </div>
       </div>
-      <details className="flow-manual">
+      <details className="flow-manual" open={viaHttpsPage}>
         <summary>Browser didn't come back? Paste the address it landed on</summary>
         <form className="flow-manual-form" onSubmit={finish} noValidate>
           <label htmlFor={urlField}>Landing URL</label>
@@ -162,8 +167,7 @@ export function ChoosePanel({ flow, platformName }: { flow: FlowEntry; platformN
                 <span className="choice-text">
                   <span className="choice-name">{c.displayName}</span>
                   <span className="choice-handle">
-                    @{c.handle}
-                    {c.connected ? ' · already connected' : ''}
+                    {[c.handle !== c.displayName ? atHandle(c.handle) : null, c.connected ? 'already connected' : null].filter(Boolean).join(' · ')}
                   </span>
                   {c.unavailableReason && <span className="choice-reason">{c.unavailableReason}</span>}
                 </span>

@@ -45,6 +45,36 @@ function ConnectButton({ platform, blockedBy }: { platform: PlatformView; blocke
   );
 }
 
+/** A second way in (Instagram through a Facebook Page), signed in with the other platform's app. */
+function ConnectViaButton({ platform, route, blockedBy }: { platform: PlatformView; route: PlatformView['connectVia'][number]; blockedBy: string | null }) {
+  const [starting, setStarting] = useState(false);
+  const reason = blockedBy ?? (route.ready ? null : `Set up the ${route.name} app first (its card: credentials and HTTPS page)`);
+  const reasonId = useId();
+  return (
+    <span className="connect" title={reason ?? `Sign in with ${route.name} and pick the Page whose ${platform.name} account to connect`}>
+      <button
+        type="button"
+        className="btn btn-secondary"
+        aria-describedby={reason ? reasonId : undefined}
+        disabled={!!reason || starting}
+        onClick={async () => {
+          setStarting(true);
+          await connect(platform.id, undefined, route.platform);
+          setStarting(false);
+        }}
+      >
+        {starting ? <LoaderCircle size={16} className="spin" aria-hidden="true" /> : <Plus size={16} aria-hidden="true" />}
+        Through {route.name}
+      </button>
+      {reason && (
+        <span id={reasonId} className="sr-only">
+          {reason}
+        </span>
+      )}
+    </span>
+  );
+}
+
 function ComingSoonCard({ platform }: { platform: PlatformView }) {
   return (
     <section className="card card--soon" aria-label={`${platform.name} (coming soon)`}>
@@ -70,11 +100,14 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
   const appPassword = platform.form !== null;
   const tabs = appPassword ? TABS.map((t) => (t.id === 'credentials' ? { ...t, label: 'Add account' } : t)) : TABS;
   const ready = appPassword || platform.credentials.saved;
-  const tab: Tab = chosenTab ?? (appPassword ? (accounts.length ? 'accounts' : 'credentials') : ready ? 'accounts' : 'credentials');
+  const needsHttpsPage = platform.redirectKind === 'https-relay' && !platform.redirectUri;
+  const tab: Tab = chosenTab ?? (appPassword ? (accounts.length ? 'accounts' : 'credentials') : ready && (!needsHttpsPage || accounts.length) ? 'accounts' : 'credentials');
   const waiting = isActive(flow);
   const blockedBy = !ready
     ? `Save your ${platform.name} app's credentials first (Credentials tab)`
-    : waiting
+    : needsHttpsPage
+      ? `Enter your HTTPS page first (Credentials tab): ${platform.name} redirects only to HTTPS`
+      : waiting
       ? 'A connection is already waiting for your browser'
       : offline
         ? OFFLINE_REASON
@@ -101,7 +134,12 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
           <h2 id={`${baseId}-name`}>{platform.name}</h2>
           <p className="card-sub">{renewalLine(platform)}</p>
         </div>
-        <ConnectButton platform={platform} blockedBy={blockedBy} />
+        <span className="card-actions">
+          {platform.connectVia.map((route) => (
+            <ConnectViaButton key={route.platform} platform={platform} route={route} blockedBy={waiting ? blockedBy : offline ? OFFLINE_REASON : null} />
+          ))}
+          <ConnectButton platform={platform} blockedBy={blockedBy} />
+        </span>
       </header>
 
       {flow &&
@@ -136,7 +174,7 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
                 {accounts.length}
               </span>
             )}
-            {t.id === 'credentials' && !ready && <span className="count count--todo" aria-hidden="true">!</span>}
+            {t.id === 'credentials' && (!ready || needsHttpsPage) && <span className="count count--todo" aria-hidden="true">!</span>}
           </button>
         ))}
       </div>

@@ -18,12 +18,17 @@ const RENEWAL_LINES: Record<Renewal, string> = {
   'rotating-refresh': 'Rotating refresh tokens · renews itself',
   refresh: 'Refresh tokens · renews itself',
   'long-lived-extension': 'Long-lived tokens · extended automatically',
-  none: 'Tokens cannot be renewed · reconnect when they expire',
+  none: 'Tokens cannot be renewed · reconnect before they end',
 };
 
 export function renewalLine(platform: PlatformView): string {
   if (platform.auth === 'app-password') {
     return platform.renewal === 'none' ? 'App password · does not expire' : 'App password · the session renews itself';
+  }
+  if (platform.renewal === 'none') {
+    return platform.tokenLifetimeDays === null
+      ? 'Tokens do not expire · reconnect only if access is removed'
+      : `${platform.tokenLifetimeDays}-day tokens · reconnect before they end`;
   }
   return RENEWAL_LINES[platform.renewal];
 }
