@@ -7,6 +7,7 @@
 // Per /work/shared/platforms.md and e2e/fakes/linkedin.ts (which notes what the docs confirm).
 import { z } from 'zod';
 import { providerDecl } from './providers.ts';
+import { readTokenReply, tokenSetOf } from './token-reply.ts';
 import { readJson } from './api-errors.ts';
 import { rejectUnusable } from '../oauth/oauth-client.ts';
 import { PlatformError, type Connector, type ConnectorContext, type Identity, type Profile, type TokenSet } from './types.ts';
@@ -125,20 +126,9 @@ async function tokenRequest(ctx: ConnectorContext, grant: 'authorization_code' |
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams({ grant_type: grant, ...params, client_id: ctx.credentials.clientId, client_secret: ctx.credentials.clientSecret ?? '' }),
   });
-  const parsed = tokenSchema.safeParse(await readOAuthReply(res, grant));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    fail('malformed', `LinkedIn sent a token reply without the expected fields (${issue?.path.join('.') || 'body'}: ${issue?.message}). Nothing was changed.`, res.status);
-  }
-  const r = parsed.data;
-  return {
-    accessToken: r.access_token,
-    refreshToken: r.refresh_token,
-    accessTokenExpiresAt: now + r.expires_in * 1000,
-    // Seconds left of a deadline fixed at the first sign-in: refreshing does not extend it.
-    refreshTokenExpiresAt: r.refresh_token_expires_in !== undefined ? now + r.refresh_token_expires_in * 1000 : undefined,
-    scopes: r.scope ? r.scope.split(/[\s,]+/).filter(Boolean) : decl.scopes,
-  };
+  const r = readTokenReply('LinkedIn', tokenSchema, await readOAuthReply(res, grant), res.status);
+  // refresh_token_expires_in: seconds left of a deadline fixed at the first sign-in; refreshing does not extend it.
+  return tokenSetOf(decl, r, r.refresh_token_expires_in, now);
 }
 
 function serviceErrorOf(body: string): ServiceError {

@@ -6,6 +6,7 @@
 // The API (user info) answers {data, error: {code, message, log_id}}, where code 'ok' is success.
 import { z } from 'zod';
 import { providerDecl } from './providers.ts';
+import { readTokenReply, tokenSetOf } from './token-reply.ts';
 import { rejectUnusable } from '../oauth/oauth-client.ts';
 import { PlatformError, type Connector, type ConnectorContext, type TokenSet } from './types.ts';
 import type { ErrorKind } from '../api/contract.ts';
@@ -113,20 +114,8 @@ async function tokenRequest(ctx: ConnectorContext, grant: 'authorization_code' |
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-cache', accept: 'application/json' },
     body: new URLSearchParams({ client_key: ctx.credentials.clientId, client_secret: ctx.credentials.clientSecret ?? '', grant_type: grant, ...params }),
   });
-  const json = await readOAuthReply(res, grant);
-  const parsed = tokenSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    fail('malformed', `TikTok sent a token reply without the expected fields (${issue?.path.join('.') || 'body'}: ${issue?.message}). Nothing was changed.`, res.status);
-  }
-  const r = parsed.data;
-  return {
-    accessToken: r.access_token,
-    refreshToken: r.refresh_token,
-    accessTokenExpiresAt: now + r.expires_in * 1000,
-    refreshTokenExpiresAt: r.refresh_expires_in !== undefined ? now + r.refresh_expires_in * 1000 : undefined,
-    scopes: r.scope ? r.scope.split(/[\s,]+/).filter(Boolean) : decl.scopes,
-  };
+  const r = readTokenReply('TikTok', tokenSchema, await readOAuthReply(res, grant), res.status);
+  return tokenSetOf(decl, r, r.refresh_expires_in, now);
 }
 
 export const tiktok: Connector = {
