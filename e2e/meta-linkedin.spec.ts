@@ -71,6 +71,15 @@ test('Facebook Pages: HTTPS page settings, sign in, paste the relay page’s add
   await expect(pills.first()).toHaveAttribute('data-status', 'connected');
   await card.screenshot({ path: join(SHOTS, 'facebook-two-pages.png'), animations: 'disabled' });
   expect(await page.content()).not.toMatch(/[?&]code=/);
+
+  // The two Pages share Dana's login: the first Disconnect keeps it granted, the last revokes it.
+  await pills.first().getByRole('button', { name: /^Disconnect / }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+  await expect(page.getByText(/Access stays granted at Facebook Pages/)).toBeVisible();
+  await pills.first().getByRole('button', { name: /^Disconnect / }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+  await expect(pills).toHaveCount(0);
+  await expect(page.getByText(/revoking its access .* failed/)).toHaveCount(0);
 });
 
 test('Instagram through a Facebook Page: a Page without a linked account is shown and explained', async ({ page, context }) => {
@@ -117,6 +126,13 @@ test('LinkedIn: turn on company pages, then the member and a page from one sign-
   await expect(card.getByTestId('pill')).toHaveCount(3);
   await expect(card.getByTestId('pill').filter({ hasText: 'Company page' })).toHaveCount(2);
   await card.screenshot({ path: join(SHOTS, 'linkedin-pills.png'), animations: 'disabled' });
+
+  const member = card.getByTestId('pill').filter({ hasNotText: 'Company page' });
+  await member.getByRole('button', { name: /^Disconnect / }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+  await expect(member).toHaveCount(0);
+  await expect(page.getByText(/Access stays granted at LinkedIn/)).toBeVisible();
+  await expect(card.getByTestId('pill')).toHaveCount(2);
 });
 
 for (const name of ['Threads', 'Instagram']) {
