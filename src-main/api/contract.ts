@@ -139,6 +139,18 @@ export interface AppStatus {
   unreadNotices: number;
   /** Start Plugboard when the user logs in; null where the shell cannot (the browser host). */
   launchAtLogin: boolean | null;
+  /** The workspace the window shows and the API acts in. */
+  workspace: { id: string; name: string };
+}
+
+/** A workspace (F11): one per brand; it owns its accounts. */
+export interface WorkspaceView {
+  id: string;
+  name: string;
+  accountCount: number;
+  /** Its accounts that need the user (expiring or expired). */
+  needsAttention: number;
+  active: boolean;
 }
 
 export type FlowState = 'waiting' | 'exchanging' | 'choosing' | 'connected' | 'failed' | 'cancelled' | 'timed_out';
@@ -178,6 +190,13 @@ export interface FlowView {
 
 const platform = z.enum(PLATFORM_IDS);
 const id = z.string().min(1).max(100);
+
+const workspaceName = z
+  .string()
+  .trim()
+  .min(1, 'Give the workspace a name')
+  .max(60, 'Keep the name under 60 characters')
+  .refine((s) => !/[\u0000-\u001f]/.test(s), 'The name cannot contain control characters');
 
 export const requestSchemas = {
   'platforms.list': z.strictObject({}),
@@ -221,7 +240,14 @@ export const requestSchemas = {
   'connect.choose': z.strictObject({ flowId: id, platformUserIds: z.array(z.string().min(1).max(200)).min(1, 'Choose at least one').max(100) }),
   'appPassword.test': z.strictObject({ platform, values: z.record(z.string().max(64), z.string().max(2048)) }),
   'appPassword.save': z.strictObject({ platform, values: z.record(z.string().max(64), z.string().max(2048)) }),
-  'accounts.list': z.strictObject({ workspaceId: id.optional() }),
+  /** The active workspace's accounts: nothing of one workspace shows in another. */
+  'accounts.list': z.strictObject({}),
+  'workspaces.list': z.strictObject({}),
+  'workspaces.create': z.strictObject({ name: workspaceName }),
+  'workspaces.rename': z.strictObject({ workspaceId: id, name: workspaceName }),
+  /** Disconnects (and revokes where the platform can) every account of the workspace, then deletes it. */
+  'workspaces.delete': z.strictObject({ workspaceId: id }),
+  'workspaces.switch': z.strictObject({ workspaceId: id }),
   'accounts.activity': z.strictObject({ accountId: id }),
   'accounts.refreshAll': z.strictObject({}),
   'accounts.syncProfile': z.strictObject({ accountId: id }),
@@ -257,6 +283,11 @@ export interface Results {
   'appPassword.test': { handle: string; displayName: string; avatar: string | null; notes: string[] };
   'appPassword.save': AccountView;
   'accounts.list': AccountView[];
+  'workspaces.list': WorkspaceView[];
+  'workspaces.create': WorkspaceView;
+  'workspaces.rename': WorkspaceView;
+  'workspaces.delete': { workspaceId: string; disconnected: number; revokeErrors: string[] };
+  'workspaces.switch': WorkspaceView;
   'accounts.activity': ActivityView[];
   'accounts.refreshAll': { refreshed: number; failed: { accountId: string; handle: string; message: string }[] };
   'accounts.syncProfile': AccountView;
@@ -302,7 +333,9 @@ export type ApiEvent =
   | { type: 'notices.changed' }
   | { type: 'app.changed' }
   /** A notification or the tray asked to show this account (and offer Reconnect when it needs the user). */
-  | { type: 'ui.openAccount'; accountId: string; reconnect: boolean };
+  | { type: 'ui.openAccount'; accountId: string; reconnect: boolean }
+  /** Workspaces were added, renamed, deleted, or the active one changed. */
+  | { type: 'workspaces.changed' };
 
 /** What the preload exposes as `window.plugboard`, and what the host's HTTP client implements. */
 export interface PlugboardApi {

@@ -19,7 +19,7 @@ export interface NoticeDue {
   supersedes: { threshold: Threshold; deadline: number }[];
 }
 
-const label = (row: AccountRow, decl: ProviderDecl) => `${decl.name} @${row.handle}`;
+const accountLabel = (row: AccountRow, decl: ProviderDecl) => `${decl.name} @${row.handle}`;
 
 function day(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
@@ -27,13 +27,14 @@ function day(t: number): string {
 
 /** The one notice due now for this account, if any: the most severe threshold crossed. */
 export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountStatus, now: number, warningWindowMs: number, workspaceName: string): NoticeDue | null {
-  const where = workspaceName ? ` (${workspaceName})` : '';
+  // Named in the title, as the tray names it, once there is more than one workspace.
+  const label = (r: AccountRow, d: ProviderDecl) => `${workspaceName ? `${workspaceName} · ` : ''}${accountLabel(r, d)}`;
   if (status === 'expired' && (row.last_error_kind === 'auth' || row.last_error_kind === 'setup')) {
     return {
       threshold: 'refused',
       deadline: row.token_obtained_at ?? row.created_at,
       title: `${label(row, decl)} needs you`,
-      body: `${row.last_error_message ?? `${decl.name} refused to renew the connection.`} Click to reconnect${where}.`,
+      body: `${row.last_error_message ?? `${decl.name} refused to renew the connection.`} Click to reconnect.`,
       supersedes: [],
     };
   }
@@ -45,7 +46,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'expired',
       deadline,
       title: `${label(row, decl)} has expired`,
-      body: `The connection ended on ${day(deadline)}. Click to reconnect${where}.`,
+      body: `The connection ended on ${day(deadline)}. Click to reconnect.`,
       supersedes: [
         { threshold: 'warn_window', deadline },
         { threshold: 'warn_1d', deadline },
@@ -57,7 +58,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'warn_1d',
       deadline,
       title: `${label(row, decl)} expires within a day`,
-      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline)}. Click to reconnect now${where}.`,
+      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline)}. Click to reconnect now.`,
       supersedes: [{ threshold: 'warn_window', deadline }],
     };
   }
@@ -66,7 +67,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'warn_window',
       deadline,
       title: `${label(row, decl)} expires in ${Math.ceil(left / DAY)} days`,
-      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline)}. Reconnect before then${where}.`,
+      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline)}. Reconnect before then.`,
       supersedes: [],
     };
   }

@@ -15,6 +15,7 @@ import {
   type PlatformView,
   type RedirectKind,
   type Results,
+  type WorkspaceView,
 } from '../api/contract.ts';
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { providerDecl, providers } from '../connectors/providers.ts';
@@ -29,6 +30,7 @@ import { Accounts, type AccountRow } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
 import { AppCredentials, type AppCredentialsRow } from '../store/app-credentials.ts';
 import { Notices, type NoticeRow } from '../store/notices.ts';
+import { Workspaces, type WorkspaceRow } from '../store/workspaces.ts';
 import { openDatabase } from '../store/db.ts';
 import { Secrets } from '../vault/secrets.ts';
 import { Vault } from '../vault/vault.ts';
@@ -75,7 +77,19 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   };
 
   const warningWindowMs = () => deps.prefs.get('warningWindowDays') * 24 * 3600 * 1000;
+  const workspaces = new Workspaces(db);
   const workspaceNames = () => db.prepare('SELECT id, name FROM workspaces').all() as { id: string; name: string }[];
+  /** The workspace the window shows and the API acts in; a deleted or unknown one falls back to the first. */
+  const activeWorkspace = (): string => {
+    const all = workspaceNames();
+    const wanted = deps.prefs.get('activeWorkspace');
+    return all.some((w) => w.id === wanted) ? wanted : (all[0]?.id ?? DEFAULT_WORKSPACE);
+  };
+  /** "Brand A · " in front of what the tray says, once there is more than one workspace. */
+  const workspacePrefix = (id: string): string => {
+    const all = workspaceNames();
+    return all.length > 1 ? `${all.find((w) => w.id === id)?.name ?? ''} · ` : '';
+  };
   const lifecycle = new Lifecycle({
     clock,
     random: deps.random ?? Math.random,
@@ -125,10 +139,25 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     return { connector, connection };
   }
 
+  /** An account of the active workspace: another workspace's accounts are not there for the API. */
   function requireAccount(id: string): AccountRow {
     const row = accounts.get(id);
-    if (!row) throw new ApiFailure('not_found', 'That account is not connected (it may have been disconnected already).');
+    if (!row || row.workspace_id !== activeWorkspace()) throw new ApiFailure('not_found', 'That account is not connected in this workspace (it may have been disconnected already).');
     return row;
+  }
+
+  function requireWorkspace(id: string): WorkspaceRow {
+    const row = workspaces.get(id);
+    if (!row) throw new ApiFailure('not_found', 'That workspace does not exist (it may have been deleted).');
+    return row;
+  }
+
+  function workspaceView(row: WorkspaceRow): WorkspaceView {
+    const now = clock.now();
+    const needsAttention = accounts
+      .list(row.id)
+      .filter((a) => ['expired', 'expiring'].includes(deriveStatus(a, providerDecl(a.platform), now, { warningWindowMs: warningWindowMs() }).status)).length;
+    return { id: row.id, name: row.name, accountCount: row.account_count, needsAttention, active: row.id === activeWorkspace() };
   }
 
   function enabledScopeOptions(decl: ProviderDecl): string[] {
@@ -279,7 +308,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
    */
   async function startBrowserConnect(connector: Connector, siteUrl: string | undefined, reconnectAccountId: string | undefined): Promise<Results['connect.start']> {
     const decl = connector.decl;
-    let workspaceId = DEFAULT_WORKSPACE;
+    let workspaceId = activeWorkspace();
     if (reconnectAccountId) {
       const row = requireAccount(reconnectAccountId);
       if (row.platform !== decl.id) throw new ApiFailure('bad_request', `That account is on ${providerDecl(row.platform).name}, not ${decl.name}.`);
@@ -413,7 +442,16 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       refreshing: stats.running + stats.waiting,
       unreadNotices: notices.unreadCount(),
       launchAtLogin: deps.loginItem ? deps.loginItem.get() : null,
+      workspace: { id: activeWorkspace(), name: workspaces.get(activeWorkspace())?.name ?? '' },
     };
+  }
+
+  function switchTo(workspaceId: string): void {
+    if (activeWorkspace() === workspaceId) return;
+    deps.prefs.set('activeWorkspace', workspaceId);
+    emit({ type: 'workspaces.changed' });
+    emit({ type: 'accounts.changed' });
+    emit({ type: 'app.changed' });
   }
 
   const handlers: Handlers = {
@@ -473,7 +511,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     'connect.start': async ({ platform, reconnectAccountId, siteUrl, via }) => {
       const own = requireConnector(platform);
       if (own.browserConnect) return startBrowserConnect(own, siteUrl, reconnectAccountId);
-      let workspaceId = DEFAULT_WORKSPACE;
+      let workspaceId = activeWorkspace();
       let route = via ?? null;
       if (reconnectAccountId) {
         const row = requireAccount(reconnectAccountId);
@@ -587,7 +625,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const { connector, connection } = await verifyAppPassword(platform, values, 'save');
       const tokens: TokenSet = connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] };
       const result = storeIdentity(
-        { workspaceId: DEFAULT_WORKSPACE, platform, via: null },
+        { workspaceId: activeWorkspace(), platform, via: null },
         connector,
         connection.profile,
         tokens,
@@ -598,7 +636,50 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return accountView(requireAccount(result.id));
     },
 
-    'accounts.list': async ({ workspaceId }) => accounts.list(workspaceId ?? DEFAULT_WORKSPACE).map(accountView),
+    'accounts.list': async () => accounts.list(activeWorkspace()).map(accountView),
+
+    'workspaces.list': async () => workspaces.list().map(workspaceView),
+
+    'workspaces.create': async ({ name }) => {
+      if (workspaces.nameTaken(name)) throw new ApiFailure('conflict', `There is already a workspace called “${name.trim()}”.`);
+      const id = workspaces.create(name, clock.now());
+      emit({ type: 'workspaces.changed' });
+      return workspaceView(requireWorkspace(id));
+    },
+
+    'workspaces.rename': async ({ workspaceId, name }) => {
+      requireWorkspace(workspaceId);
+      if (workspaces.nameTaken(name, workspaceId)) throw new ApiFailure('conflict', `There is already a workspace called “${name.trim()}”.`);
+      workspaces.rename(workspaceId, name);
+      emit({ type: 'workspaces.changed' });
+      emit({ type: 'app.changed' });
+      return workspaceView(requireWorkspace(workspaceId));
+    },
+
+    'workspaces.delete': async ({ workspaceId }) => {
+      requireWorkspace(workspaceId);
+      const all = workspaces.list();
+      if (all.length <= 1) throw new ApiFailure('conflict', 'This is the only workspace. Create another one before deleting it.');
+      // Away from it first, so nothing shows it half-deleted.
+      if (activeWorkspace() === workspaceId) switchTo(all.find((w) => w.id !== workspaceId)!.id);
+      const revokeErrors: string[] = [];
+      const rows = accounts.list(workspaceId);
+      for (const row of rows) {
+        const result = await disconnect(row);
+        if (result.revokeError) revokeErrors.push(`${providerDecl(row.platform).name} @${row.handle}: ${result.revokeError}`);
+      }
+      workspaces.remove(workspaceId);
+      logger.info('workspace deleted', { workspace: workspaceId, accounts: rows.length });
+      emit({ type: 'workspaces.changed' });
+      emit({ type: 'app.changed' });
+      return { workspaceId, disconnected: rows.length, revokeErrors };
+    },
+
+    'workspaces.switch': async ({ workspaceId }) => {
+      requireWorkspace(workspaceId);
+      switchTo(workspaceId);
+      return workspaceView(requireWorkspace(workspaceId));
+    },
 
     'accounts.refresh': async ({ accountId }) => {
       const row = requireAccount(accountId);
@@ -617,7 +698,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     },
 
     'accounts.refreshAll': async () => {
-      const outcomes = await lifecycle.refreshAll();
+      const here = activeWorkspace();
+      const outcomes = await lifecycle.refreshAll((row) => row.workspace_id === here);
       const failed: Results['accounts.refreshAll']['failed'] = [];
       let refreshed = 0;
       for (const [accountId, outcome] of outcomes) {
@@ -685,46 +767,50 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return appStatus();
     },
 
-    'accounts.disconnect': async ({ accountId }) => {
-      const row = requireAccount(accountId);
-      const connector = connectorFor(row.platform, row.via);
-      const tokens = accounts.readTokens(accountId);
-      // Identities chosen from one login share its grant (YouTube channels share tokens; Facebook Pages and
-      // Instagram accounts reached through them share the Facebook login): revoking it would cut the others off.
-      const grant = connector?.grantOf?.(accountContext(row).details) ?? null;
-      const sharer = accounts
-        .all()
-        .find(
-          (a) =>
-            a.id !== accountId &&
-            ((a.platform === row.platform && sharesGrant(accounts.readTokens(a.id), tokens)) ||
-              (grant !== null && connectorFor(a.platform, a.via)?.grantOf?.(accountContext(a).details) === grant)),
-        );
-      // The secrets are deleted first and at once; revocation at the platform is best effort after.
-      accounts.remove(accountId, clock.now());
-      lifecycle.forget(accountId);
-      emit({ type: 'accounts.changed' });
-      logger.info('account disconnected', { platform: row.platform, account: accountId });
-      const creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
-      const name = providerDecl(row.platform).name;
-      if (!connector?.revoke) {
-        return { accountId, revoked: false, revokeError: null, note: `Plugboard cannot revoke access at ${name}; to end it there too, remove Plugboard (its app or application password) in your ${name} settings.` };
-      }
-      if (sharer) {
-        return { accountId, revoked: false, revokeError: null, note: `Access stays granted at ${name}: @${sharer.handle} was connected in the same sign-in and still uses it.` };
-      }
-      if (!creds) {
-        return { accountId, revoked: false, revokeError: 'The app credentials were cleared, so Plugboard could not revoke access at the platform.', note: null };
-      }
-      try {
-        const kept = await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
-        return kept ? { accountId, revoked: false, revokeError: null, note: kept.note } : { accountId, revoked: true, revokeError: null, note: null };
-      } catch (e) {
-        logger.warn('revoke failed', { platform: row.platform, account: accountId, error: (e as Error).message });
-        return { accountId, revoked: false, revokeError: (e as Error).message, note: null };
-      }
-    },
+    'accounts.disconnect': async ({ accountId }) => disconnect(requireAccount(accountId)),
   };
+
+  /** Deletes the account's secrets at once, then revokes at the platform where it can (best effort). */
+  async function disconnect(row: AccountRow): Promise<Results['accounts.disconnect']> {
+    const accountId = row.id;
+    const connector = connectorFor(row.platform, row.via);
+    const tokens = accounts.readTokens(accountId);
+    // Identities chosen from one login share its grant (YouTube channels share tokens; Facebook Pages and
+    // Instagram accounts reached through them share the Facebook login): revoking it would cut the others off.
+    // Accounts of every workspace count, but one in another workspace is not named here.
+    const grant = connector?.grantOf?.(accountContext(row).details) ?? null;
+    const sharer = accounts
+      .all()
+      .find(
+        (a) =>
+          a.id !== accountId &&
+          ((a.platform === row.platform && sharesGrant(accounts.readTokens(a.id), tokens)) ||
+            (grant !== null && connectorFor(a.platform, a.via)?.grantOf?.(accountContext(a).details) === grant)),
+      );
+    accounts.remove(accountId, clock.now());
+    lifecycle.forget(accountId);
+    emit({ type: 'accounts.changed' });
+    logger.info('account disconnected', { platform: row.platform, account: accountId });
+    const creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
+    const name = providerDecl(row.platform).name;
+    if (!connector?.revoke) {
+      return { accountId, revoked: false, revokeError: null, note: `Plugboard cannot revoke access at ${name}; to end it there too, remove Plugboard (its app or application password) in your ${name} settings.` };
+    }
+    if (sharer) {
+      const who = sharer.workspace_id === row.workspace_id ? `@${sharer.handle}` : 'an account in another workspace';
+      return { accountId, revoked: false, revokeError: null, note: `Access stays granted at ${name}: ${who} was connected in the same sign-in and still uses it.` };
+    }
+    if (!creds) {
+      return { accountId, revoked: false, revokeError: 'The app credentials were cleared, so Plugboard could not revoke access at the platform.', note: null };
+    }
+    try {
+      const kept = await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
+      return kept ? { accountId, revoked: false, revokeError: null, note: kept.note } : { accountId, revoked: true, revokeError: null, note: null };
+    } catch (e) {
+      logger.warn('revoke failed', { platform: row.platform, account: accountId, error: (e as Error).message });
+      return { accountId, revoked: false, revokeError: (e as Error).message, note: null };
+    }
+  }
 
   function sharesGrant(a: { accessToken: string | null; refreshToken: string | null }, b: { accessToken: string | null; refreshToken: string | null }): boolean {
     return (a.refreshToken !== null && a.refreshToken === b.refreshToken) || (a.accessToken !== null && a.accessToken === b.accessToken);
@@ -798,7 +884,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
         .map(({ row, derived }) => ({
           accountId: row.id,
           platform: row.platform,
-          label: `${providerDecl(row.platform).name} @${row.handle}`,
+          label: `${workspacePrefix(row.workspace_id)}${providerDecl(row.platform).name} @${row.handle}`,
           status: derived.status,
           reason: derived.reason,
         }));
@@ -806,6 +892,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     openAccount(accountId) {
       const row = accounts.get(accountId);
       if (!row) return;
+      // A notice or the tray can name an account of any workspace: show that workspace first.
+      switchTo(row.workspace_id);
       const { status } = accountView(row);
       emit({ type: 'ui.openAccount', accountId, reconnect: status === 'expired' || status === 'expiring' });
     },

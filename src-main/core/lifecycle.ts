@@ -172,12 +172,18 @@ export class Lifecycle {
   }
 
   /** Refresh all now (F15): every renewable account, past any failure. */
-  async refreshAll(): Promise<Map<string, RunOutcome>> {
-    for (const row of this.#d.accounts.all()) if (canRenew(row, providerDecl(row.platform))) this.#forced.add(row.id);
+  /** `which`: the accounts to renew now (Refresh all acts in one workspace); the outcomes are theirs. */
+  async refreshAll(which: (row: AccountRow) => boolean = () => true): Promise<Map<string, RunOutcome>> {
+    const chosen = new Set<string>();
+    for (const row of this.#d.accounts.all()) {
+      if (!which(row)) continue;
+      chosen.add(row.id);
+      if (canRenew(row, providerDecl(row.platform))) this.#forced.add(row.id);
+    }
     const outcomes = await this.scheduler.runAll();
     // Parked accounts were not run; their mark must not force a later timer run.
     this.#forced.clear();
-    return outcomes;
+    return new Map([...outcomes].filter(([id]) => chosen.has(id)));
   }
 
   /** The scheduler's run for one account: renew when due (or when forced), then send any notice due. */

@@ -11,6 +11,8 @@ export interface PrefsShape {
   redirect: Partial<Record<PlatformId, { kind?: RedirectKind; port?: number; httpsUrl?: string }>>;
   /** Per platform: the optional scope sets the user turned on (ids from the provider's optionalScopes). */
   scopeOptions: Partial<Record<PlatformId, string[]>>;
+  /** The workspace the window shows and the API acts in (F11). */
+  activeWorkspace: string;
   /** How long before a connection needs the user it turns yellow and the first notice goes out. */
   warningWindowDays: number;
 }
@@ -20,7 +22,7 @@ export interface Prefs {
   set<K extends keyof PrefsShape>(key: K, value: PrefsShape[K]): void;
 }
 
-export const prefsDefaults: PrefsShape = { redirect: {}, scopeOptions: {}, warningWindowDays: 7 };
+export const prefsDefaults: PrefsShape = { redirect: {}, scopeOptions: {}, activeWorkspace: 'default', warningWindowDays: 7 };
 
 export function openConfPrefs(dataDir: string): Prefs {
   const conf = new Conf<PrefsShape>({

@@ -14,6 +14,7 @@ import type {
   PlatformId,
   PlatformView,
   Results,
+  WorkspaceView,
 } from '../../src-main/api/contract.ts';
 import { api } from '../api/transport.ts';
 import { atHandle, plural, setCoreNow, subscriptionLabel } from '../ui/format.ts';
@@ -60,6 +61,8 @@ interface PlugboardState {
   /** An account to bring into view (a notice click, or ui.openAccount); `seq` changes every time. */
   spotlight: { accountId: string; reconnect: boolean; seq: number } | null;
   toasts: Toast[];
+  /** F11: every workspace, the active one marked. */
+  workspaces: WorkspaceView[];
 }
 
 export const useStore = create<PlugboardState>(() => ({
@@ -78,6 +81,7 @@ export const useStore = create<PlugboardState>(() => ({
   openDetails: {},
   spotlight: null,
   toasts: [],
+  workspaces: [],
 }));
 
 const { getState: get, setState: set } = useStore;
@@ -180,6 +184,11 @@ const reloadApp = coalesce(async () => {
   if (r.ok) setApp(r.result);
 });
 
+const reloadWorkspaces = coalesce(async () => {
+  const r = await call('workspaces.list', {});
+  if (r.ok) set({ workspaces: r.result });
+});
+
 const reloadNotices = coalesce(async () => {
   const [notices, app] = await Promise.all([call('notices.list', {}), call('app.status', {})]);
   if (notices.ok) setNotices(notices.result);
@@ -188,11 +197,12 @@ const reloadNotices = coalesce(async () => {
 
 export async function load(): Promise<void> {
   set({ status: 'loading', loadError: null });
-  const [platforms, accounts, app, notices] = await Promise.all([
+  const [platforms, accounts, app, notices, workspaces] = await Promise.all([
     call('platforms.list', {}),
     call('accounts.list', {}),
     call('app.status', {}),
     call('notices.list', {}),
+    call('workspaces.list', {}),
   ]);
   if (!platforms.ok || !accounts.ok) {
     const error = !platforms.ok ? platforms.error : !accounts.ok ? accounts.error : null;
@@ -202,6 +212,7 @@ export async function load(): Promise<void> {
   // The app status and notices add to the page; without them it still works.
   if (app.ok) setApp(app.result);
   if (notices.ok) setNotices(notices.result);
+  if (workspaces.ok) set({ workspaces: workspaces.result });
   setAccounts(accounts.result);
   set({ status: 'ready', platforms: platforms.result });
 }
@@ -210,6 +221,12 @@ function onEvent(event: ApiEvent): void {
   switch (event.type) {
     case 'accounts.changed':
       void reloadAccounts();
+      // Counts and attention per workspace follow the accounts.
+      void reloadWorkspaces();
+      break;
+    case 'workspaces.changed':
+      void reloadWorkspaces();
+      void reloadApp();
       break;
     case 'platforms.changed':
       void reloadPlatforms();
@@ -234,6 +251,44 @@ export function start(): () => void {
   const unsubscribe = api.subscribe(onEvent);
   void load();
   return unsubscribe;
+}
+
+// ---- workspaces (F11)
+
+export async function switchWorkspace(workspaceId: string): Promise<void> {
+  const r = await call('workspaces.switch', { workspaceId });
+  if (!r.ok) {
+    toast('error', r.error.message);
+    return;
+  }
+  // What belongs to the workspace left behind goes with it.
+  set({ openDetails: {}, spotlight: null, activity: {} });
+  await Promise.all([reloadWorkspaces(), reloadAccounts(), reloadApp()]);
+}
+
+/** Creates a workspace and switches to it; returns the error to show in the dialog, or null. */
+export async function createWorkspace(name: string): Promise<ApiError | null> {
+  const r = await call('workspaces.create', { name });
+  if (!r.ok) return r.error;
+  await switchWorkspace(r.result.id);
+  toast('success', `Workspace “${r.result.name}” created`);
+  return null;
+}
+
+export async function renameWorkspace(workspaceId: string, name: string): Promise<ApiError | null> {
+  const r = await call('workspaces.rename', { workspaceId, name });
+  if (!r.ok) return r.error;
+  await Promise.all([reloadWorkspaces(), reloadApp()]);
+  return null;
+}
+
+export async function deleteWorkspace(workspaceId: string, name: string): Promise<ApiError | null> {
+  const r = await call('workspaces.delete', { workspaceId });
+  if (!r.ok) return r.error;
+  await Promise.all([reloadWorkspaces(), reloadAccounts(), reloadApp()]);
+  const { disconnected, revokeErrors } = r.result;
+  toast(revokeErrors.length ? 'error' : 'success', `Deleted “${name}”: ${plural(disconnected, 'account')} disconnected${revokeErrors.length ? `; revoking failed for ${revokeErrors.join('; ')}` : ''}`);
+  return null;
 }
 
 // ---- credentials

@@ -7,6 +7,7 @@ import { NoticesButton } from './Notices.tsx';
 import { PlatformCard } from './PlatformCard.tsx';
 import { Toasts } from './Toasts.tsx';
 import { TokenManagement } from './TokenManagement.tsx';
+import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 
 function Sidebar() {
   return (
@@ -17,6 +18,7 @@ function Sidebar() {
         </span>
         <span className="brand-name">Plugboard</span>
       </div>
+      <WorkspaceSwitcher />
       <ul className="nav">
         <li>
           <a className="nav-item nav-item--active" href="#connections" aria-current="page">
