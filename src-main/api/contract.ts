@@ -143,6 +143,15 @@ export interface AppStatus {
   workspace: { id: string; name: string };
 }
 
+/** What an import (F16) did, account by account. */
+export interface ImportSummaryView {
+  accounts: Record<'added' | 'renewed' | 'kept', { platform: PlatformId; handle: string; workspace: string }[]>;
+  workspacesAdded: string[];
+  appCredentials: { added: PlatformId[]; kept: PlatformId[] };
+  noticesAdded: number;
+  exportedAt: string;
+}
+
 /** A workspace (F11): one per brand; it owns its accounts. */
 export interface WorkspaceView {
   id: string;
@@ -198,6 +207,11 @@ const workspaceName = z
   .max(60, 'Keep the name under 60 characters')
   .refine((s) => !/[\u0000-\u001f]/.test(s), 'The name cannot contain control characters');
 
+const exportPassphrase = z
+  .string()
+  .min(10, 'Use a passphrase of at least 10 characters: it is all that protects the tokens in the file')
+  .max(1024);
+
 export const requestSchemas = {
   'platforms.list': z.strictObject({}),
   'credentials.save': z.strictObject({
@@ -248,6 +262,10 @@ export const requestSchemas = {
   /** Disconnects (and revokes where the platform can) every account of the workspace, then deletes it. */
   'workspaces.delete': z.strictObject({ workspaceId: id }),
   'workspaces.switch': z.strictObject({ workspaceId: id }),
+  /** F16: everything, sealed under this passphrase (the file is ciphertext: nothing readable leaves the main process). */
+  'data.export': z.strictObject({ passphrase: exportPassphrase }),
+  /** F16: a file made by data.export, as base64; merged by each account's unique key. */
+  'data.import': z.strictObject({ content: z.string().min(1).max(200 * 1024 * 1024), passphrase: z.string().min(1).max(1024) }),
   'accounts.activity': z.strictObject({ accountId: id }),
   'accounts.refreshAll': z.strictObject({}),
   'accounts.syncProfile': z.strictObject({ accountId: id }),
@@ -288,6 +306,8 @@ export interface Results {
   'workspaces.rename': WorkspaceView;
   'workspaces.delete': { workspaceId: string; disconnected: number; revokeErrors: string[] };
   'workspaces.switch': WorkspaceView;
+  'data.export': { fileName: string; contentBase64: string; accounts: number };
+  'data.import': ImportSummaryView;
   'accounts.activity': ActivityView[];
   'accounts.refreshAll': { refreshed: number; failed: { accountId: string; handle: string; message: string }[] };
   'accounts.syncProfile': AccountView;

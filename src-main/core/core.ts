@@ -31,6 +31,8 @@ import { Activity } from '../store/activity.ts';
 import { AppCredentials, type AppCredentialsRow } from '../store/app-credentials.ts';
 import { Notices, type NoticeRow } from '../store/notices.ts';
 import { Workspaces, type WorkspaceRow } from '../store/workspaces.ts';
+import { TransferError } from '../transfer/export-file.ts';
+import { exportData, importData, type ImportSummary } from '../transfer/transfer.ts';
 import { openDatabase } from '../store/db.ts';
 import { Secrets } from '../vault/secrets.ts';
 import { Vault } from '../vault/vault.ts';
@@ -673,6 +675,33 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       emit({ type: 'workspaces.changed' });
       emit({ type: 'app.changed' });
       return { workspaceId, disconnected: rows.length, revokeErrors };
+    },
+
+    'data.export': async ({ passphrase }) => {
+      const file = exportData({ db, secrets, accounts, appCredentials }, passphrase, clock.now());
+      logger.info('data exported', { accounts: accounts.all().length, bytes: file.length });
+      return { fileName: `plugboard-${new Date(clock.now()).toISOString().slice(0, 10)}.plugboard`, contentBase64: file.toString('base64'), accounts: accounts.all().length };
+    },
+
+    'data.import': async ({ content, passphrase }) => {
+      let summary: ImportSummary;
+      try {
+        summary = importData({ db, secrets, accounts, appCredentials }, Buffer.from(content, 'base64'), passphrase, clock.now());
+      } catch (e) {
+        if (e instanceof TransferError) throw new ApiFailure('bad_request', e.message);
+        throw e;
+      }
+      // Imported accounts join the scheduler's care at once, with any notice already due.
+      for (const row of accounts.all()) {
+        lifecycle.plan(row);
+        lifecycle.checkNotices(row);
+      }
+      logger.info('data imported', { added: summary.accounts.added.length, renewed: summary.accounts.renewed.length, kept: summary.accounts.kept.length });
+      emit({ type: 'workspaces.changed' });
+      emit({ type: 'accounts.changed' });
+      emit({ type: 'platforms.changed' });
+      emit({ type: 'notices.changed' });
+      return { ...summary, workspacesAdded: summary.workspacesAdded.map((w) => w.name), exportedAt: new Date(summary.exportedAt).toISOString() };
     },
 
     'workspaces.switch': async ({ workspaceId }) => {

@@ -291,6 +291,35 @@ export async function deleteWorkspace(workspaceId: string, name: string): Promis
   return null;
 }
 
+// ---- moving machines (F16)
+
+/** Seals everything under the passphrase and saves the file; returns the error to show, or null. */
+export async function exportData(passphrase: string): Promise<string | null> {
+  const r = await call('data.export', { passphrase });
+  if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;
+  const bytes = Uint8Array.from(atob(r.result.contentBase64), (c) => c.charCodeAt(0));
+  const href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = r.result.fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 1000);
+  toast('success', `Exported ${plural(r.result.accounts, 'account')} to ${r.result.fileName}`);
+  return null;
+}
+
+/** The import's summary, or the sentence saying why nothing changed. */
+export async function importData(file: File, passphrase: string): Promise<Results['data.import'] | string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const r = await call('data.import', { content: btoa(binary), passphrase });
+  if (!r.ok) return r.error.message;
+  // The core's events bring the new accounts, workspaces and credentials; these make sure they are in before the summary.
+  await Promise.all([reloadAccounts(), reloadWorkspaces(), reloadPlatforms(), reloadNotices()]);
+  return r.result;
+}
+
 // ---- credentials
 
 function replacePlatform(platform: PlatformView): void {

@@ -3,6 +3,7 @@ import { useEffect, useMemo } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
 import { load, start, useStore } from '../state/store.ts';
 import { OFFLINE_MESSAGE } from './format.ts';
+import { MoveData } from './MoveData.tsx';
 import { NoticesButton } from './Notices.tsx';
 import { PlatformCard } from './PlatformCard.tsx';
 import { Toasts } from './Toasts.tsx';
@@ -130,6 +131,7 @@ function Connections() {
           )}
         </div>
         {status === 'ready' && <TokenManagement />}
+        {status === 'ready' && <MoveData />}
       </div>
     </main>
   );

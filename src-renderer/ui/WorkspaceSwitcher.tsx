@@ -77,9 +77,9 @@ export function WorkspaceSwitcher() {
           }
         }}
       >
-        <span className="workspace-initial" aria-hidden="true">
-          {active.name.trim().charAt(0).toUpperCase()}
-        </span>
+        {/* The initial is drawn by CSS (::before): as text it would join the visible label ("SSunrise Bakery"),
+            which then no longer matches the button's name (WCAG 2.5.3, label in name). */}
+        <span className="workspace-initial" data-initial={active.name.trim().charAt(0).toUpperCase()} aria-hidden="true" />
         <span className="workspace-name">{active.name}</span>
         <ChevronsUpDown size={15} aria-hidden="true" />
       </button>

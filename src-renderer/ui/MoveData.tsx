@@ -1,0 +1,218 @@
+import { Download, HardDriveDownload, Upload } from 'lucide-react';
+import { useId, useState, type FormEvent } from 'react';
+import type { ImportSummaryView } from '../../src-main/api/contract.ts';
+import { exportData, importData } from '../state/store.ts';
+import { Dialog } from './Dialog.tsx';
+import { plural } from './format.ts';
+
+/**
+ * F16: everything (workspaces, accounts, tokens, app credentials, notification memory) in one file
+ * sealed under a passphrase, and back on another machine, merged account by account.
+ */
+export function MoveData() {
+  const headingId = useId();
+  const [open, setOpen] = useState<'export' | 'import' | null>(null);
+  return (
+    <section className="card tools" aria-labelledby={headingId}>
+      <header className="tools-head">
+        <span className="tools-icon" aria-hidden="true">
+          <HardDriveDownload size={16} />
+        </span>
+        <div>
+          <h2 id={headingId}>Move to another computer</h2>
+          <p className="card-sub">
+            One file with every workspace, account and token, sealed under a passphrase you choose. Import it on the other computer; it merges
+            with what is there.
+          </p>
+        </div>
+      </header>
+      <div className="tools-actions">
+        <button type="button" className="btn btn-secondary" onClick={() => setOpen('export')}>
+          <Download size={16} aria-hidden="true" /> Export…
+        </button>
+        <button type="button" className="btn btn-secondary" onClick={() => setOpen('import')}>
+          <Upload size={16} aria-hidden="true" /> Import…
+        </button>
+      </div>
+      {open === 'export' && <ExportDialog onClose={() => setOpen(null)} />}
+      {open === 'import' && <ImportDialog onClose={() => setOpen(null)} />}
+    </section>
+  );
+}
+
+function ExportDialog({ onClose }: { onClose: () => void }) {
+  const [passphrase, setPassphrase] = useState('');
+  const [again, setAgain] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const mismatch = again !== '' && again !== passphrase;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (passphrase !== again) {
+      setError('The two passphrases differ.');
+      return;
+    }
+    setBusy(true);
+    const failed = await exportData(passphrase);
+    setBusy(false);
+    if (failed) setError(failed);
+    else onClose();
+  };
+  return (
+    <Dialog
+      title="Export everything"
+      onClose={onClose}
+      busy={busy}
+      actions={
+        <>
+          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form={`${id}-form`} className="btn btn-primary" disabled={busy || !passphrase || mismatch}>
+            {busy ? 'Sealing…' : 'Export'}
+          </button>
+        </>
+      }
+    >
+      <form id={`${id}-form`} className="dialog-form" onSubmit={submit} noValidate>
+        <p>
+          The file holds your tokens, sealed under this passphrase (scrypt and AES-256-GCM). Anyone with the file and the passphrase can use your
+          accounts: choose a long one, and keep the file somewhere private.
+        </p>
+        <div className="field">
+          <label htmlFor={`${id}-pass`}>Passphrase</label>
+          <input
+            id={`${id}-pass`}
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={passphrase}
+            data-autofocus
+            aria-describedby={`${id}-hint`}
+            onChange={(e) => {
+              setPassphrase(e.target.value);
+              setError(null);
+            }}
+          />
+          <p id={`${id}-hint`} className="hint">
+            At least 10 characters. Plugboard cannot recover it.
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-again`}>The same passphrase again</label>
+          <input
+            id={`${id}-again`}
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={again}
+            aria-invalid={mismatch}
+            onChange={(e) => {
+              setAgain(e.target.value);
+              setError(null);
+            }}
+          />
+        </div>
+        {(error || mismatch) && (
+          <p className="field-error" role="alert">
+            {error ?? 'The two passphrases differ.'}
+          </p>
+        )}
+      </form>
+    </Dialog>
+  );
+}
+
+function ImportDialog({ onClose }: { onClose: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [summary, setSummary] = useState<ImportSummaryView | null>(null);
+  const id = useId();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    const result = await importData(file, passphrase);
+    setBusy(false);
+    if (typeof result === 'string') setError(result);
+    else setSummary(result);
+  };
+  if (summary) {
+    const { added, renewed, kept } = summary.accounts;
+    return (
+      <Dialog
+        title="Imported"
+        onClose={onClose}
+        actions={
+          <button type="button" className="btn btn-primary" onClick={onClose} data-autofocus>
+            Done
+          </button>
+        }
+      >
+        <ul className="import-summary">
+          <li>
+            <strong>{plural(added.length, 'account')} added</strong>
+            {added.length > 0 && `: ${added.map((a) => `${a.handle} (${a.workspace})`).join(', ')}`}
+          </li>
+          <li>
+            <strong>{plural(renewed.length, 'account')} renewed</strong> with the file's newer tokens
+            {renewed.length > 0 && `: ${renewed.map((a) => a.handle).join(', ')}`}
+          </li>
+          <li>
+            <strong>{plural(kept.length, 'account')} kept</strong> as they were: this computer's tokens are newer
+          </li>
+          {summary.workspacesAdded.length > 0 && <li>Workspaces added: {summary.workspacesAdded.join(', ')}</li>}
+          {summary.appCredentials.added.length > 0 && <li>App credentials added for {summary.appCredentials.added.length} platforms</li>}
+          {summary.appCredentials.kept.length > 0 && <li>App credentials already here were kept ({summary.appCredentials.kept.length})</li>}
+        </ul>
+      </Dialog>
+    );
+  }
+  return (
+    <Dialog
+      title="Import from another computer"
+      onClose={onClose}
+      busy={busy}
+      actions={
+        <>
+          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form={`${id}-form`} className="btn btn-primary" disabled={busy || !file || !passphrase}>
+            {busy ? 'Opening…' : 'Import'}
+          </button>
+        </>
+      }
+    >
+      <form id={`${id}-form`} className="dialog-form" onSubmit={submit} noValidate>
+        <p>Accounts already here are matched by platform and account; the newer tokens win. Nothing changes unless the whole file opens.</p>
+        <div className="field">
+          <label htmlFor={`${id}-file`}>Export file</label>
+          <input id={`${id}-file`} className="input" type="file" accept=".plugboard" data-autofocus onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-pass`}>Passphrase</label>
+          <input
+            id={`${id}-pass`}
+            className="input"
+            type="password"
+            autoComplete="off"
+            value={passphrase}
+            aria-invalid={!!error}
+            aria-describedby={error ? `${id}-error` : undefined}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
+        </div>
+        {error && (
+          <p id={`${id}-error`} className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </Dialog>
+  );
+}
