@@ -9,10 +9,11 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-export async function startHostProcess(env: { dataDir: string; passphrase: string; origins: Record<string, string> }): Promise<HostProcess> {
+/** Without `passphrase` the page asks for it (the F12 lock screen). */
+export async function startHostProcess(env: { dataDir: string; passphrase?: string; origins: Record<string, string> }): Promise<HostProcess> {
   const host = await spawnPrintingUrl('src-main/host/cli.ts', ['--port', '0'], {
     PLUGBOARD_DATA_DIR: env.dataDir,
-    PLUGBOARD_PASSPHRASE: env.passphrase,
+    ...(env.passphrase ? { PLUGBOARD_PASSPHRASE: env.passphrase } : {}),
     PLUGBOARD_ORIGINS: JSON.stringify(env.origins),
   });
   return {

@@ -143,6 +143,18 @@ export interface AppStatus {
   workspace: { id: string; name: string };
 }
 
+/**
+ * F12: how the data key is protected and whether the vault is open. 'locked': a passphrase protects it
+ * and must be typed; 'choose-passphrase': there is no keychain worth trusting (Linux's basic_text, the
+ * browser host) and no vault yet, so the user picks a passphrase before anything is stored.
+ */
+export interface LockState {
+  state: 'open' | 'locked' | 'choose-passphrase';
+  protection: 'keychain' | 'passphrase';
+  /** Linux offered only safeStorage's basic_text (a hard-coded key): Plugboard says so and uses a passphrase. */
+  weakKeychain: boolean;
+}
+
 /** What an import (F16) did, account by account. */
 export interface ImportSummaryView {
   accounts: Record<'added' | 'renewed' | 'kept', { platform: PlatformId; handle: string; workspace: string }[]>;
@@ -207,6 +219,11 @@ const workspaceName = z
   .max(60, 'Keep the name under 60 characters')
   .refine((s) => !/[\u0000-\u001f]/.test(s), 'The name cannot contain control characters');
 
+const newPassphrase = z
+  .string()
+  .min(10, 'Use at least 10 characters: the passphrase is what protects your tokens')
+  .max(1024);
+
 const exportPassphrase = z
   .string()
   .min(10, 'Use a passphrase of at least 10 characters: it is all that protects the tokens in the file')
@@ -262,6 +279,11 @@ export const requestSchemas = {
   /** Disconnects (and revokes where the platform can) every account of the workspace, then deletes it. */
   'workspaces.delete': z.strictObject({ workspaceId: id }),
   'workspaces.switch': z.strictObject({ workspaceId: id }),
+  /** F12: these four also answer while the vault is locked; every other method then says `locked`. */
+  'app.lockState': z.strictObject({}),
+  'app.unlock': z.strictObject({ passphrase: z.string().min(1, 'Enter your passphrase').max(1024) }),
+  'app.setPassphrase': z.strictObject({ passphrase: newPassphrase }),
+  'app.changePassphrase': z.strictObject({ current: z.string().min(1, 'Enter the current passphrase').max(1024), next: newPassphrase }),
   /** F16: everything, sealed under this passphrase (the file is ciphertext: nothing readable leaves the main process). */
   'data.export': z.strictObject({ passphrase: exportPassphrase }),
   /** F16: a file made by data.export, as base64; merged by each account's unique key. */
@@ -306,6 +328,10 @@ export interface Results {
   'workspaces.rename': WorkspaceView;
   'workspaces.delete': { workspaceId: string; disconnected: number; revokeErrors: string[] };
   'workspaces.switch': WorkspaceView;
+  'app.lockState': LockState;
+  'app.unlock': LockState;
+  'app.setPassphrase': LockState;
+  'app.changePassphrase': LockState;
   'data.export': { fileName: string; contentBase64: string; accounts: number };
   'data.import': ImportSummaryView;
   'accounts.activity': ActivityView[];
@@ -354,6 +380,8 @@ export type ApiEvent =
   | { type: 'app.changed' }
   /** A notification or the tray asked to show this account (and offer Reconnect when it needs the user). */
   | { type: 'ui.openAccount'; accountId: string; reconnect: boolean }
+  /** The vault was unlocked (or its protection changed): the window loads what it could not before. */
+  | { type: 'lock.changed' }
   /** Workspaces were added, renamed, deleted, or the active one changed. */
   | { type: 'workspaces.changed' };
 

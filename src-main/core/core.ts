@@ -14,6 +14,7 @@ import {
   type PlatformId,
   type PlatformView,
   type RedirectKind,
+  type LockState,
   type Results,
   type WorkspaceView,
 } from '../api/contract.ts';
@@ -35,6 +36,8 @@ import { TransferError } from '../transfer/export-file.ts';
 import { exportData, importData, type ImportSummary } from '../transfer/transfer.ts';
 import { openDatabase } from '../store/db.ts';
 import { Secrets } from '../vault/secrets.ts';
+import { VaultLockedError } from '../vault/key-wrapper.ts';
+import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { Vault } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
 import { systemClock } from './clock.ts';
@@ -78,6 +81,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     }
   };
 
+  const passphraseWrapper = deps.passphraseWrapper ?? ((p: string) => new PassphraseKeyWrapper(p));
   const warningWindowMs = () => deps.prefs.get('warningWindowDays') * 24 * 3600 * 1000;
   const workspaces = new Workspaces(db);
   const workspaceNames = () => db.prepare('SELECT id, name FROM workspaces').all() as { id: string; name: string }[];
@@ -448,6 +452,10 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     };
   }
 
+  function lockState(): LockState {
+    return { state: 'open', protection: deps.keyWrapper.kind === 'passphrase' ? 'passphrase' : 'keychain', weakKeychain: deps.weakKeychain ?? false };
+  }
+
   function switchTo(workspaceId: string): void {
     if (activeWorkspace() === workspaceId) return;
     deps.prefs.set('activeWorkspace', workspaceId);
@@ -675,6 +683,25 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       emit({ type: 'workspaces.changed' });
       emit({ type: 'app.changed' });
       return { workspaceId, disconnected: rows.length, revokeErrors };
+    },
+
+    'app.lockState': async () => lockState(),
+    // Already open: unlocking again is harmless; choosing a first passphrase is not possible any more.
+    'app.unlock': async () => lockState(),
+    'app.setPassphrase': async () => {
+      throw new ApiFailure('conflict', 'Plugboard is already set up. To change the passphrase, use Change passphrase in Settings.');
+    },
+    'app.changePassphrase': async ({ current, next }) => {
+      if (deps.keyWrapper.kind !== 'passphrase') throw new ApiFailure('bad_request', 'Your tokens are protected by the system keychain, so there is no passphrase to change.');
+      try {
+        await Vault.rewrap(db, passphraseWrapper(current), passphraseWrapper(next));
+      } catch (e) {
+        if (e instanceof VaultLockedError) throw new ApiFailure('bad_request', 'That is not the current passphrase. Nothing was changed.');
+        throw e;
+      }
+      logger.info('passphrase changed');
+      emit({ type: 'lock.changed' });
+      return lockState();
     },
 
     'data.export': async ({ passphrase }) => {

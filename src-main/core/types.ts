@@ -10,6 +10,10 @@ export interface CoreDeps {
   /** Folder for the SQLite file, preferences and logs. */
   dataDir: string;
   keyWrapper: KeyWrapper;
+  /** Linux had only safeStorage's basic_text, so a passphrase protects the key instead (said in app.lockState). */
+  weakKeychain?: boolean;
+  /** Builds the wrapper for a typed passphrase (tests use a cheaper scrypt). */
+  passphraseWrapper?: (passphrase: string) => KeyWrapper;
   prefs: Prefs;
   /**
    * Opens an authorization URL in the system browser. null in the browser host:

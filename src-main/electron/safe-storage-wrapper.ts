@@ -3,7 +3,6 @@
 import { safeStorage } from 'electron';
 import type { Logger } from '../core/logger.ts';
 import { VaultLockedError, type KeyWrapper } from '../vault/key-wrapper.ts';
-import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 
 export class SafeStorageKeyWrapper implements KeyWrapper {
   readonly kind = 'safeStorage';
@@ -28,34 +27,19 @@ export class SafeStorageKeyWrapper implements KeyWrapper {
   }
 }
 
-/** Thrown when there is nothing trustworthy to wrap the data key with; the message is for the user. */
-export class NoKeyProtectionError extends Error {
-  override name = 'NoKeyProtectionError';
-}
-
-/** Call after the app is ready: before that, Linux reports its keychain backend as 'unknown'. */
-export async function chooseKeyWrapper(opts: { passphrase: string | undefined; logger: Logger }): Promise<KeyWrapper> {
-  const basicText = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
-  if (basicText) {
-    opts.logger.warn(
-      'safeStorage found no system keychain (backend basic_text): it would encrypt with a hard-coded key, which protects nothing',
-    );
-  }
-  if (opts.passphrase) return new PassphraseKeyWrapper(opts.passphrase);
-  // Honest state of things: the passphrase prompt F12 asks for comes in a later
-  // issue. Until then PLUGBOARD_PASSPHRASE is the only way to give one, and
-  // without it we refuse to start rather than store tokens under basic_text.
-  if (basicText) {
-    throw new NoKeyProtectionError(
-      'Plugboard found no system keychain (GNOME Keyring/libsecret or KWallet) to protect your tokens. ' +
-        'Start a keyring service, or set the PLUGBOARD_PASSPHRASE environment variable to protect them with a passphrase.',
-    );
+/**
+ * The system keychain, where it can be trusted; null where it cannot, and then a passphrase protects
+ * the data key (the gate asks for it). Call after the app is ready: before that, Linux reports its
+ * backend as 'unknown'. basic_text is safeStorage's fallback with a hard-coded key: it protects nothing.
+ */
+export async function trustedKeychain(logger: Logger): Promise<{ keychain: KeyWrapper | null; weak: boolean }> {
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
+    logger.warn('safeStorage found no system keychain (backend basic_text): a passphrase protects the data key instead');
+    return { keychain: null, weak: true };
   }
   if (!(await safeStorage.isAsyncEncryptionAvailable())) {
-    throw new NoKeyProtectionError(
-      'The system keychain is not available, so Plugboard cannot protect your tokens. ' +
-        'Unlock or allow access to the keychain, or set the PLUGBOARD_PASSPHRASE environment variable.',
-    );
+    logger.warn('the system keychain is not available: a passphrase protects the data key instead');
+    return { keychain: null, weak: true };
   }
-  return new SafeStorageKeyWrapper();
+  return { keychain: new SafeStorageKeyWrapper(), weak: false };
 }

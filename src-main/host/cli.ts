@@ -1,6 +1,6 @@
 // npm run host [-- --port N]: Plugboard in your browser, no Electron needed.
-// PLUGBOARD_PASSPHRASE protects the data key (there is no OS keychain here);
-// PLUGBOARD_DATA_DIR and PLUGBOARD_ORIGINS work as in the desktop app.
+// A passphrase protects the data key (there is no OS keychain here): the page asks for it, or
+// PLUGBOARD_PASSPHRASE gives it up front. PLUGBOARD_DATA_DIR and PLUGBOARD_ORIGINS work as in the desktop app.
 import { parseArgs } from 'node:util';
 import { parseOriginMap } from '../http/origins.ts';
 import { defaultDataDir } from './data-dir.ts';
@@ -15,8 +15,7 @@ function fail(message: string): never {
 
 const port = values.port === undefined ? 0 : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}".`);
-const passphrase = process.env.PLUGBOARD_PASSPHRASE;
-if (!passphrase) fail('set PLUGBOARD_PASSPHRASE: it protects the tokens this host stores (there is no OS keychain to do it).');
+const passphrase = process.env.PLUGBOARD_PASSPHRASE || undefined;
 const dataDir = values['data-dir'] ?? process.env.PLUGBOARD_DATA_DIR ?? defaultDataDir();
 
 try {

@@ -4,19 +4,20 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCore } from '../core/core.ts';
+import { openGate } from '../core/gate.ts';
 import { createFileLogger } from '../core/file-logger.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Core } from '../core/types.ts';
 import type { OriginMap } from '../http/origins.ts';
 import { openConfPrefs } from '../prefs/prefs.ts';
-import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { startHostServer } from './server.ts';
 
 export const RENDERER_DIR = resolve(fileURLToPath(new URL('../../dist/renderer', import.meta.url)));
 
 export interface HostOptions {
   dataDir: string;
-  passphrase: string;
+  /** Unlocks at once (the demo, tests, PLUGBOARD_PASSPHRASE); without it the page asks for it (F12). */
+  passphrase?: string;
   port?: number;
   origins?: OriginMap;
   flowTimeoutMs?: number;
@@ -35,17 +36,26 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     throw new Error('The renderer is not built yet: run `npm run build:renderer` (npm run host does it for you).');
   }
   const logger = createFileLogger(join(opts.dataDir, 'logs'));
-  const core = await openCore({
+  // No keychain under plain Node: a passphrase protects the data key, typed in the page unless given.
+  const core = await openGate({
     dataDir: opts.dataDir,
-    keyWrapper: new PassphraseKeyWrapper(opts.passphrase),
-    prefs: openConfPrefs(opts.dataDir),
-    // The renderer is already a browser tab here: it opens the authorization page itself.
-    openExternal: null,
-    redirectKinds: ['loopback', 'manual'],
-    origins: opts.origins,
+    keychain: null,
+    weakKeychain: false,
+    passphrase: opts.passphrase,
     logger,
-    flowTimeoutMs: opts.flowTimeoutMs,
-    clock: opts.clock,
+    open: (keyWrapper) =>
+      openCore({
+        dataDir: opts.dataDir,
+        keyWrapper,
+        prefs: openConfPrefs(opts.dataDir),
+        // The renderer is already a browser tab here: it opens the authorization page itself.
+        openExternal: null,
+        redirectKinds: ['loopback', 'manual'],
+        origins: opts.origins,
+        logger,
+        flowTimeoutMs: opts.flowTimeoutMs,
+        clock: opts.clock,
+      }),
   });
   const server = await startHostServer({ core, staticDir: RENDERER_DIR, port: opts.port ?? 0, logger });
   return {

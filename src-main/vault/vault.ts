@@ -40,6 +40,23 @@ export class Vault {
     return new Vault(key);
   }
 
+  /**
+   * Protects the same data key with another wrapper (a changed passphrase): `current` must open the
+   * stored key first, so only someone who knows it can change it. Nothing sealed changes.
+   */
+  static async rewrap(db: Database.Database, current: KeyWrapper, next: KeyWrapper): Promise<void> {
+    const row = db.prepare('SELECT wrapper, wrapped FROM vault WHERE id = 1').get() as { wrapper: string; wrapped: Buffer } | undefined;
+    if (!row || row.wrapper !== current.kind) throw new VaultLockedError('This data folder is not protected that way.');
+    const key = await current.unwrap(row.wrapped);
+    const wrapped = await next.wrap(key);
+    db.prepare('UPDATE vault SET wrapper = ?, wrapped = ? WHERE id = 1').run(next.kind, wrapped);
+  }
+
+  /** What protects this folder's data key ('passphrase', 'safeStorage'), or null before the first start. */
+  static protection(db: Database.Database): string | null {
+    return (db.prepare('SELECT wrapper FROM vault WHERE id = 1').get() as { wrapper: string } | undefined)?.wrapper ?? null;
+  }
+
   seal(plaintext: string, owner: string, field: string): Buffer {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);

@@ -13,6 +13,7 @@ import type {
   Params,
   PlatformId,
   PlatformView,
+  LockState,
   Results,
   WorkspaceView,
 } from '../../src-main/api/contract.ts';
@@ -63,6 +64,8 @@ interface PlugboardState {
   toasts: Toast[];
   /** F11: every workspace, the active one marked. */
   workspaces: WorkspaceView[];
+  /** F12: how the data key is protected, and whether the window must ask for the passphrase first. */
+  lock: LockState | null;
 }
 
 export const useStore = create<PlugboardState>(() => ({
@@ -82,6 +85,7 @@ export const useStore = create<PlugboardState>(() => ({
   spotlight: null,
   toasts: [],
   workspaces: [],
+  lock: null,
 }));
 
 const { getState: get, setState: set } = useStore;
@@ -195,8 +199,21 @@ const reloadNotices = coalesce(async () => {
   if (app.ok) setApp(app.result);
 });
 
+/** F12 first: while the vault is locked nothing else can load, and the window shows the lock screen. */
+async function loadLock(): Promise<LockState | null> {
+  const r = await call('app.lockState', {});
+  if (!r.ok) {
+    set({ status: 'error', loadError: r.error.message });
+    return null;
+  }
+  set({ lock: r.result });
+  return r.result;
+}
+
 export async function load(): Promise<void> {
   set({ status: 'loading', loadError: null });
+  const lock = await loadLock();
+  if (lock?.state !== 'open') return;
   const [platforms, accounts, app, notices, workspaces] = await Promise.all([
     call('platforms.list', {}),
     call('accounts.list', {}),
@@ -223,6 +240,10 @@ function onEvent(event: ApiEvent): void {
       void reloadAccounts();
       // Counts and attention per workspace follow the accounts.
       void reloadWorkspaces();
+      break;
+    case 'lock.changed':
+      if (get().lock?.state === 'open') void loadLock();
+      else void load();
       break;
     case 'workspaces.changed':
       void reloadWorkspaces();
@@ -288,6 +309,24 @@ export async function deleteWorkspace(workspaceId: string, name: string): Promis
   await Promise.all([reloadWorkspaces(), reloadAccounts(), reloadApp()]);
   const { disconnected, revokeErrors } = r.result;
   toast(revokeErrors.length ? 'error' : 'success', `Deleted “${name}”: ${plural(disconnected, 'account')} disconnected${revokeErrors.length ? `; revoking failed for ${revokeErrors.join('; ')}` : ''}`);
+  return null;
+}
+
+// ---- the lock (F12)
+
+/** Unlocks, or sets the first passphrase; returns the sentence to show, or null once open. */
+export async function openVault(kind: 'unlock' | 'choose', passphrase: string): Promise<string | null> {
+  const r = kind === 'unlock' ? await call('app.unlock', { passphrase }) : await call('app.setPassphrase', { passphrase });
+  if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;
+  await load();
+  return null;
+}
+
+export async function changePassphrase(current: string, next: string): Promise<string | null> {
+  const r = await call('app.changePassphrase', { current, next });
+  if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;
+  set({ lock: r.result });
+  toast('success', 'Passphrase changed. Use the new one from now on.');
   return null;
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useMemo } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
 import { load, start, useStore } from '../state/store.ts';
 import { OFFLINE_MESSAGE } from './format.ts';
+import { LockScreen } from './LockScreen.tsx';
 import { MoveData } from './MoveData.tsx';
 import { NoticesButton } from './Notices.tsx';
 import { PlatformCard } from './PlatformCard.tsx';
@@ -139,6 +140,15 @@ function Connections() {
 
 export function App() {
   useEffect(() => start(), []);
+  const lock = useStore((s) => s.lock);
+  if (lock && lock.state !== 'open') {
+    return (
+      <>
+        <LockScreen lock={lock} />
+        <Toasts />
+      </>
+    );
+  }
   return (
     <div className="shell">
       <Sidebar />

@@ -2,6 +2,7 @@ import { LoaderCircle, RefreshCw, Settings, Sparkles, Wrench } from 'lucide-reac
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ApiError, AppStatus } from '../../src-main/api/contract.ts';
 import { refreshAll, syncAllX, toast, updateSettings, useStore } from '../state/store.ts';
+import { ChangePassphrase } from './ChangePassphrase.tsx';
 import { OFFLINE_REASON, plural } from './format.ts';
 
 /** A button that may be disabled for a reason: the reason is its tooltip and (shown once below the row) its description. */
@@ -117,6 +118,7 @@ function LaunchAtLogin({ on }: { on: boolean }) {
 /** F15: the user's own "do it now" for what Plugboard otherwise does by itself, and the settings that shape it. */
 export function TokenManagement() {
   const app = useStore((s) => s.app);
+  const lock = useStore((s) => s.lock);
   const accounts = useStore((s) => s.accounts);
   const bulk = useStore((s) => s.bulk);
   const headingId = useId();
@@ -181,6 +183,7 @@ export function TokenManagement() {
           </h3>
           <WarningWindow app={app} />
           {app.launchAtLogin !== null && <LaunchAtLogin on={app.launchAtLogin} />}
+          {lock?.protection === 'passphrase' && <ChangePassphrase />}
         </section>
       )}
     </section>

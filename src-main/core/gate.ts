@@ -1,0 +1,129 @@
+// F12: what stands in front of the core until the vault is open. Where the system keychain can be
+// trusted the core opens at once. Where it cannot (Linux with only safeStorage's basic_text, whose
+// key is hard-coded; the browser host, which has no keychain) a passphrase protects the data key:
+// the window asks for it (unlock screen) or, before anything is stored, asks the user to choose one.
+// Until then only the lock methods answer; every other call says `locked`, and nothing is written.
+import { requestSchemas, type ApiEvent, type Envelope, type LockState } from '../api/contract.ts';
+import { openDatabase } from '../store/db.ts';
+import { VaultLockedError, type KeyWrapper } from '../vault/key-wrapper.ts';
+import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
+import { Vault } from '../vault/vault.ts';
+import type { Logger } from './logger.ts';
+import type { Core } from './types.ts';
+
+export interface GateOptions {
+  dataDir: string;
+  /** Opens the real core with the wrapper that opens (or creates) the vault. */
+  open(wrapper: KeyWrapper, weakKeychain: boolean): Promise<Core>;
+  /** The OS keychain's wrapper, or null where there is none worth trusting. */
+  keychain: KeyWrapper | null;
+  /** Linux offered only basic_text: said plainly on the screens that ask for a passphrase. */
+  weakKeychain: boolean;
+  /** Given up front (PLUGBOARD_PASSPHRASE, the demo, tests): used at once instead of asking. */
+  passphrase?: string;
+  passphraseWrapper?: (passphrase: string) => KeyWrapper;
+  logger: Logger;
+}
+
+export interface Gate extends Core {
+  /** The open core, once unlocked. */
+  readonly core: Core | null;
+}
+
+const LOCKED: Envelope<never> = { ok: false, error: { code: 'locked', message: 'Plugboard is locked: enter your passphrase first.' } };
+
+export async function openGate(opts: GateOptions): Promise<Gate> {
+  const wrapperFor = opts.passphraseWrapper ?? ((p: string) => new PassphraseKeyWrapper(p));
+  const probe = openDatabase(opts.dataDir);
+  const stored = Vault.protection(probe);
+  probe.close();
+
+  let core: Core | null = null;
+  let opening: Promise<Core> | null = null;
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const emit = (event: ApiEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+
+  async function openWith(wrapper: KeyWrapper): Promise<Core> {
+    opening ??= opts.open(wrapper, opts.weakKeychain).finally(() => {
+      opening = null;
+    });
+    const opened = await opening;
+    core = opened;
+    opened.subscribe(emit);
+    opts.logger.info('vault opened', { protection: wrapper.kind });
+    emit({ type: 'lock.changed' });
+    // What watched an empty, locked app (the tray) reads it again.
+    emit({ type: 'accounts.changed' });
+    return opened;
+  }
+
+  // The state before anything is typed: open at once where nothing needs asking.
+  let waiting: 'locked' | 'choose-passphrase' | null = null;
+  if (stored === 'passphrase' || (stored === null && !opts.keychain)) {
+    if (opts.passphrase) await openWith(wrapperFor(opts.passphrase));
+    else waiting = stored === 'passphrase' ? 'locked' : 'choose-passphrase';
+  } else if (opts.keychain) {
+    await openWith(opts.keychain);
+  } else {
+    throw new VaultLockedError(
+      "This data folder's key is kept by the system keychain, which is not available now. Unlock or start the keychain (GNOME Keyring, KWallet) and start Plugboard again.",
+    );
+  }
+
+  const lockState = (): LockState => ({
+    state: core ? 'open' : waiting!,
+    protection: core ? (stored === 'passphrase' || !opts.keychain ? 'passphrase' : 'keychain') : 'passphrase',
+    weakKeychain: opts.weakKeychain,
+  });
+
+  async function lockedCall(method: string, params: unknown): Promise<Envelope<unknown>> {
+    if (method === 'app.lockState') return { ok: true, result: lockState() };
+    if (method !== 'app.unlock' && method !== 'app.setPassphrase') return LOCKED;
+    const parsed = requestSchemas[method].safeParse(params ?? {});
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'bad_request', message: parsed.error.issues[0]?.message ?? 'Invalid request.', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } };
+    }
+    if (method === 'app.setPassphrase' && waiting !== 'choose-passphrase') {
+      return { ok: false, error: { code: 'conflict', message: 'This data folder already has a passphrase: enter it to unlock.' } };
+    }
+    if (method === 'app.unlock' && waiting !== 'locked') {
+      return { ok: false, error: { code: 'conflict', message: 'Nothing is stored yet: choose a passphrase first.' } };
+    }
+    try {
+      const opened = await openWith(wrapperFor(parsed.data.passphrase));
+      return opened.call('app.lockState', {});
+    } catch (e) {
+      if (e instanceof VaultLockedError) {
+        opts.logger.warn('unlock refused');
+        return { ok: false, error: { code: 'bad_request', message: 'That passphrase does not open Plugboard’s data. Check for typing mistakes (the caps lock key) and try again.' } };
+      }
+      throw e;
+    }
+  }
+
+  return {
+    get core() {
+      return core;
+    },
+    call: (method, params) => (core ? core.call(method, params) : lockedCall(method, params)),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    handleProtocolUrl: async (url) => {
+      if (core) return core.handleProtocolUrl(url);
+      opts.logger.warn('a plugboard:// link arrived while locked: ignored');
+      return null;
+    },
+    resume: () => core?.resume(),
+    setOnline: (online) => core?.setOnline(online),
+    attention: () => core?.attention() ?? [],
+    openAccount: (accountId) => core?.openAccount(accountId),
+    close: async () => {
+      listeners.clear();
+      await core?.close();
+    },
+  };
+}
