@@ -1,9 +1,12 @@
 // Draws Plugboard's icons: a white plug on an indigo rounded square, plus an
 // amber dot for the tray's "needs attention" state. One geometry feeds both the
-// SVG and the PNGs (rendered from signed distances, so edges are anti-aliased).
+// SVG and the PNGs (rendered from signed distances, so edges are anti-aliased),
+// and the PNGs feed the app icon's containers for packaging: icon.ico (Windows)
+// and icon.icns (macOS); Linux takes icon.png.
 // Run once after changing it: node resources/make-icons.ts
 import { writeFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
+import { ICNS_TYPES, ICO_SIZES, icns, ico } from './icon-containers.ts';
 
 /** Design space: 512 × 512. */
 const TILE = { x: 32, y: 32, w: 448, h: 448, r: 104 };
@@ -124,7 +127,12 @@ function svg(): string {
 
 const out = (name: string) => new URL(name, import.meta.url);
 writeFileSync(out('icon.svg'), svg());
-writeFileSync(out('icon.png'), render(512, false));
+// Every size is drawn from the geometry, never scaled down from a larger one (which blurs the small ones).
+const appIcon = new Map<number, Buffer>();
+const drawn = (size: number): Buffer => appIcon.get(size) ?? appIcon.set(size, render(size, false)).get(size)!;
+writeFileSync(out('icon.png'), drawn(512));
+writeFileSync(out('icon.ico'), ico(ICO_SIZES.map((size) => ({ size, png: drawn(size) }))));
+writeFileSync(out('icon.icns'), icns(ICNS_TYPES.map(({ type, size }) => ({ type, png: drawn(size) }))));
 writeFileSync(out('tray.png'), render(16, false));
 writeFileSync(out('tray@2x.png'), render(32, false));
 writeFileSync(out('tray-attention.png'), render(16, true));

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Notification, app, dialog, net, powerMonitor, session, shell, type BrowserWindow } from 'electron';
 import type { RedirectKind } from '../api/contract.ts';
 import { openCore } from '../core/core.ts';
+import { openGate } from '../core/gate.ts';
 import { createFileLogger } from '../core/file-logger.ts';
 import type { Logger } from '../core/logger.ts';
 import { watchTray } from '../core/tray-model.ts';
@@ -22,7 +23,7 @@ import { createNotifier, type Notifier } from './notifier.ts';
 import { APP_USER_MODEL_ID, PROTOCOL_SCHEME, findProtocolUrl, isOpenableAuthorizationUrl } from './policy.ts';
 import { watchPowerAndNetwork } from './power.ts';
 import { openElectronPrefs, type ShellPrefs } from './prefs.ts';
-import { chooseKeyWrapper } from './safe-storage-wrapper.ts';
+import { trustedKeychain } from './safe-storage-wrapper.ts';
 import { createTray, type AppTray } from './tray.ts';
 import { createMainWindow, hardenWebContents, hideOnClose, lockDownSession } from './window.ts';
 
@@ -129,7 +130,7 @@ function run(): void {
 async function start(passphrase: string | undefined): Promise<void> {
   serveRenderer(paths.renderer);
   lockDownSession(session.defaultSession);
-  const keyWrapper = await chooseKeyWrapper({ passphrase, logger });
+  const { keychain, weak } = await trustedKeychain(logger);
   const prefs = openElectronPrefs(dataDir);
   shellPrefs = prefs.shell;
   // Created before the core, which may notify while it opens (notices due at start-up);
@@ -141,17 +142,27 @@ async function start(passphrase: string | undefined): Promise<void> {
     ...(process.platform === 'darwin' ? {} : { icon: paths.appIcon }),
   });
   const notify: CoreDeps['notify'] = (notice) => notifier?.notify(notice);
-  core = await openCore({
+  // F12: with a trusted keychain the core opens at once; otherwise the window asks for a passphrase.
+  core = await openGate({
     dataDir,
-    keyWrapper,
-    prefs: prefs.prefs,
-    openExternal,
-    redirectKinds: REDIRECT_KINDS,
-    origins: parseOriginMap(process.env.PLUGBOARD_ORIGINS),
+    keychain,
+    weakKeychain: weak,
+    passphrase,
     logger,
-    isOnline: () => net.isOnline(),
-    notify,
-    loginItem: loginItem(),
+    open: (keyWrapper, weakKeychain) =>
+      openCore({
+        dataDir,
+        keyWrapper,
+        weakKeychain,
+        prefs: prefs.prefs,
+        openExternal,
+        redirectKinds: REDIRECT_KINDS,
+        origins: parseOriginMap(process.env.PLUGBOARD_ORIGINS),
+        logger,
+        isOnline: () => net.isOnline(),
+        notify,
+        loginItem: loginItem(),
+      }),
   });
   connectIpc(core, () => win);
   stopWatchers.push(watchPowerAndNetwork(core, { powerMonitor, net, logger }));
@@ -269,7 +280,7 @@ function handOver(url: string): void {
 function ensureWindow(show: boolean): { win: BrowserWindow; created: boolean } {
   if (win && !win.isDestroyed()) return { win, created: false };
   // It shows itself once ready-to-show; showing it now would flash an empty frame.
-  const created = createMainWindow({ preload: paths.preload, icon: paths.appIcon, devTools: !app.isPackaged, logger, showWhenReady: show });
+  const created = createMainWindow({ preload: paths.preload, icon: paths.appIcon, devTools: !app.isPackaged, logger, showWhenReady: show, prefs: shellPrefs ?? undefined });
   hideOnClose(created, () => closeToTray.shouldHide());
   // Windows: the session is ending (shutdown, log-off), so closing must not be refused.
   created.on('session-end', () => closeToTray.quitting());

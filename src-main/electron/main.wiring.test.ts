@@ -214,6 +214,10 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean } = {}) {
     },
     net: { isOnline: () => netState.online },
     powerMonitor,
+    screen: {
+      getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
+      getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
+    },
     protocol: { registerSchemesAsPrivileged() {}, handle() {} },
     session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } },
     safeStorage: { getSelectedStorageBackend: () => 'gnome_libsecret', isAsyncEncryptionAvailable: async () => false },

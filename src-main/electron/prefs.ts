@@ -4,11 +4,14 @@
 // core's view and the shell's view never overwrite each other's writes.
 import Store from 'electron-store';
 import { prefsDefaults, type Prefs, type PrefsShape } from '../prefs/prefs.ts';
+import type { WindowState } from './window-state.ts';
 
 /** Keys of the desktop shell alone; the core and the browser host never read them. */
 export interface ShellPrefsShape {
   /** The one-time "Plugboard is still running in the tray" notification has been shown. */
   trayHintShown: boolean;
+  /** The main window's size, place and maximized state when last moved; null until then. Read through window-state.ts's schema. */
+  windowState: WindowState | null;
 }
 
 export interface ShellPrefs {
@@ -16,7 +19,7 @@ export interface ShellPrefs {
   set<K extends keyof ShellPrefsShape>(key: K, value: ShellPrefsShape[K]): void;
 }
 
-export const shellPrefsDefaults: ShellPrefsShape = { trayHintShown: false };
+export const shellPrefsDefaults: ShellPrefsShape = { trayHintShown: false, windowState: null };
 
 export function openElectronPrefs(dataDir: string): { prefs: Prefs; shell: ShellPrefs } {
   const store = new Store<PrefsShape & ShellPrefsShape>({

@@ -1,8 +1,10 @@
 // The main window, and the lock-down every webContents and the session get,
 // following Electron's security checklist.
-import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { BrowserWindow, screen, shell, type Session, type WebContents } from 'electron';
 import type { Logger } from '../core/logger.ts';
 import { APP_ENTRY_URL, isAppUrl, isDeveloperPortalUrl, isPermissionGranted } from './policy.ts';
+import type { ShellPrefs } from './prefs.ts';
+import { DEFAULT_SIZE, MIN_SIZE, createStateSaver, placeWindow, type WindowState } from './window-state.ts';
 
 export function createMainWindow(opts: {
   preload: string;
@@ -11,12 +13,19 @@ export function createMainWindow(opts: {
   logger: Logger;
   /** false: load the page but stay hidden (started at login, living in the tray). Default true. */
   showWhenReady?: boolean;
+  /** Where the window's size, place and maximized state are kept for the next start; without it the window opens at its default size. */
+  prefs?: ShellPrefs;
 }): BrowserWindow {
+  const placement = opts.prefs
+    ? placeWindow(opts.prefs.get('windowState'), {
+        workAreas: screen.getAllDisplays().map((d) => d.workArea),
+        primary: screen.getPrimaryDisplay().workArea,
+      })
+    : null;
   const win = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    minWidth: 800,
-    minHeight: 560,
+    ...(placement?.bounds ?? DEFAULT_SIZE),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'Plugboard',
     // macOS takes the icon from the app bundle; elsewhere an unpackaged run would show Electron's.
@@ -33,11 +42,33 @@ export function createMainWindow(opts: {
       devTools: opts.devTools,
     },
   });
-  if (opts.showWhenReady !== false) win.once('ready-to-show', () => win.show());
+  // maximize() also shows a hidden window, so a window started hidden waits for its first show to maximize.
+  const maximized = placement?.maximized ?? false;
+  if (opts.showWhenReady !== false) {
+    win.once('ready-to-show', () => {
+      if (maximized) win.maximize();
+      win.show();
+    });
+  } else if (maximized) {
+    win.once('show', () => win.maximize());
+  }
+  if (opts.prefs) rememberWindowState(win, opts.prefs);
   // The title stays the product's name whatever the page's <title> says.
   win.on('page-title-updated', (event) => event.preventDefault());
   win.loadURL(APP_ENTRY_URL).catch((e: Error) => opts.logger.error('the window could not load the app', { error: e.message }));
   return win;
+}
+
+/** Saves the window's normal rectangle and maximized state when they settle, and at once when it closes or hides to the tray. */
+function rememberWindowState(win: BrowserWindow, prefs: ShellPrefs): void {
+  const read = (): WindowState | null => (win.isDestroyed() ? null : { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
+  const saver = createStateSaver(read, (state) => prefs.set('windowState', state));
+  const changed = () => saver.changed();
+  win.on('move', changed);
+  win.on('resize', changed);
+  win.on('maximize', changed);
+  win.on('unmaximize', changed);
+  win.on('close', () => saver.flush());
 }
 
 /**

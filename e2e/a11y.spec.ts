@@ -1,0 +1,180 @@
+// Accessibility of the renderer the demo serves, in Debian's Chromium: axe-core
+// (WCAG 2.0/2.1 A and AA) over the states a user passes through — first load, a
+// card's Credentials tab, a connected account with its details open, the
+// disconnect confirmation, the notices panel, WordPress's "Add account" form —
+// failing on any serious or critical violation; then the keyboard alone: Tab
+// reaches Connect, a pill's actions and the tabs, comes back round (no trap),
+// and every stop has an accessible name.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type CDPSession, type Locator, type Page } from '@playwright/test';
+import { startDemo, type DemoProcess } from './support/demo-process.ts';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** More Tab presses than the page has stops; running out means focus never came back round. */
+const MAX_TAB_STOPS = 400;
+
+let demo: DemoProcess | null = null;
+
+test.afterEach(async () => {
+  await demo?.stop('SIGTERM');
+  demo = null;
+});
+
+const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
+const wpCard = (page: Page) => page.getByRole('region', { name: 'WordPress' });
+const bell = (page: Page) => page.getByRole('button', { name: 'Notifications', exact: true });
+
+/** Serious and critical violations, one line per offending element, so a failure says what and where. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}): ${n.target.join(' ')}`));
+}
+
+/** Checks the page as it is now; soft, so every state of a test is reported, not only the first that fails. */
+async function checkState(page: Page, state: string): Promise<void> {
+  const found = await seriousViolations(page);
+  if (found.length) console.log(`axe, ${state}:\n  ${found.join('\n  ')}`);
+  expect.soft(found, `axe violations (serious or critical) with ${state}`).toEqual([]);
+}
+
+async function openApp(page: Page): Promise<void> {
+  demo = await startDemo();
+  await page.goto(demo.url);
+  await expect(xCard(page).getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
+}
+
+/** Connects @alice_creates to X through the fake consent page; returns her pill. */
+async function connectAlice(page: Page): Promise<Locator> {
+  const popup = page.waitForEvent('popup');
+  await xCard(page).getByRole('button', { name: 'Connect X (Twitter)' }).click();
+  const consent = await popup;
+  await consent.getByRole('radio', { name: /@alice_creates/ }).check();
+  await consent.getByRole('button', { name: 'Authorize app' }).click();
+  await expect(consent.locator('body')).toContainText(/@alice_creates is connected/);
+  await consent.close();
+  const pill = xCard(page).getByTestId('pill');
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+  return pill;
+}
+
+// Both colour schemes: dark mode swaps every colour variable, so contrast is checked twice.
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`${colorScheme} mode`, () => {
+    test.use({ colorScheme });
+
+    test('axe: first load and a card’s Credentials tab', async ({ page }) => {
+      await openApp(page);
+      await checkState(page, 'the Connections page on first load');
+
+      await xCard(page).getByRole('tab', { name: 'Credentials' }).click();
+      await expect(xCard(page).getByLabel('Client ID')).toBeVisible();
+      await checkState(page, 'X’s Credentials tab open');
+    });
+
+    test('axe: a connected account — details, disconnect confirmation, notices panel', async ({ page }) => {
+      await openApp(page);
+      const pill = await connectAlice(page);
+      // Four days on the pill is yellow with a Reconnect link, and a notice has arrived: more to check.
+      await demo!.travel('+4d');
+      await expect(pill).toHaveAttribute('data-status', 'expiring');
+
+      await pill.getByRole('button', { name: 'Details for @alice_creates' }).click();
+      await expect(page.getByRole('region', { name: 'Details for @alice_creates' })).toBeVisible();
+      await checkState(page, 'an expiring account’s details expanded');
+
+      await pill.getByRole('button', { name: 'Disconnect @alice_creates' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Disconnect @alice_creates?' });
+      await expect(dialog).toBeVisible();
+      await checkState(page, 'the disconnect confirmation open');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(dialog).toHaveCount(0);
+
+      await bell(page).click();
+      await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem')).toHaveCount(1);
+      await checkState(page, 'the notices panel open');
+    });
+
+    test('axe: WordPress “Add account” form, empty and with an error', async ({ page }) => {
+      await openApp(page);
+      const wp = wpCard(page);
+      await expect(wp.getByRole('tab', { name: 'Add account' })).toHaveAttribute('aria-selected', 'true');
+      await checkState(page, 'WordPress’s Add account form');
+
+      await wp.getByLabel('Site address').fill('blog.example.com');
+      await wp.getByLabel('Username').fill('sam');
+      await wp.getByLabel('Application password').fill('subs crib erpa sswo rd00 0001');
+      await wp.getByRole('button', { name: 'Test connection' }).click();
+      await expect(wp.getByRole('alert')).toContainText(/cannot publish posts/);
+      await checkState(page, 'WordPress’s Add account form showing a refusal');
+    });
+  });
+}
+
+interface Stop {
+  /** Where the element sits in the document, to tell stops apart. */
+  path: string;
+  /** Its role and accessible name in Chromium's accessibility tree, e.g. button, "Connect X (Twitter)". */
+  role: string;
+  name: string;
+}
+
+/** The focused element, or null when focus is on the page itself (between the last stop and the first). */
+async function focusedStop(page: Page, cdp: CDPSession): Promise<Stop | null> {
+  const focused = page.locator('*:focus');
+  if ((await focused.count()) === 0) return null;
+  const path = await focused.evaluate((el) => {
+    const steps: string[] = [];
+    for (let node = el; node.parentElement; node = node.parentElement) {
+      steps.unshift(`${node.tagName.toLowerCase()}:${[...node.parentElement.children].indexOf(node)}`);
+    }
+    return steps.join('>');
+  });
+  // The browser's own accessibility tree, not a guess from attributes: what a screen reader is given.
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document.activeElement' });
+  const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId!, fetchRelatives: false });
+  const node = nodes[0];
+  return { path, role: String(node?.role?.value ?? ''), name: String(node?.name?.value ?? '') };
+}
+
+test('keyboard: Tab reaches Connect, a pill’s actions and the tabs, comes back round, and every stop is named', async ({ page }, testInfo) => {
+  await openApp(page);
+  await connectAlice(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Accessibility.enable');
+  // A click on nothing focusable leaves focus on the page, so the first Tab goes to the first stop.
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  await expect(page.locator('*:focus')).toHaveCount(0);
+
+  const stops: Stop[] = [];
+  let shot = false;
+  let cameBack = false;
+  for (let i = 0; i < MAX_TAB_STOPS; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await focusedStop(page, cdp);
+    if (!stop) continue;
+    cameBack = stops.length > 0 && stop.path === stops[0]!.path;
+    if (cameBack) break;
+    expect(stops.map((s) => s.path), `Tab came back to ${stop.role} "${stop.name}" before going round`).not.toContain(stop.path);
+    stops.push(stop);
+    if (!shot && stop.name === 'Disconnect @alice_creates') {
+      await page.screenshot({ path: testInfo.outputPath('focus-on-pill-action.png'), animations: 'disabled' });
+      shot = true;
+    }
+  }
+  const seen = stops.map((s) => `${s.role} "${s.name}"`);
+  expect(cameBack, `Tab never came back to the first stop:\n${seen.join('\n')}`).toBe(true);
+  expect(seen).toEqual(
+    expect.arrayContaining([
+      'button "Connect X (Twitter)"',
+      'button "Details for @alice_creates"',
+      'button "Refresh @alice_creates"',
+      'button "Disconnect @alice_creates"',
+      'tab "Accounts"',
+      'button "Notifications"',
+    ]),
+  );
+  expect(stops.filter((s) => !s.name.trim()).map((s) => `${s.role} at ${s.path}`), 'focusable controls without an accessible name').toEqual([]);
+  expect(shot).toBe(true);
+});
