@@ -141,6 +141,11 @@ export interface AppStatus {
   launchAtLogin: boolean | null;
   /** The workspace the window shows and the API acts in. */
   workspace: { id: string; name: string };
+  theme: 'system' | 'light' | 'dark';
+  /** Closing the window keeps Plugboard in the tray; null where there is no tray (the browser host). */
+  keepInTray: boolean | null;
+  /** For the About panel. */
+  about: { version: string; shell: string; runtime: string };
 }
 
 /**
@@ -297,6 +302,8 @@ export const requestSchemas = {
   'settings.update': z.strictObject({
     warningWindowDays: z.number().int().min(1, 'The warning window is at least 1 day').max(60, 'The warning window is at most 60 days').optional(),
     launchAtLogin: z.boolean().optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    keepInTray: z.boolean().optional(),
   }),
   'accounts.refresh': z.strictObject({ accountId: id }),
   'accounts.disconnect': z.strictObject({ accountId: id }),

@@ -449,6 +449,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       unreadNotices: notices.unreadCount(),
       launchAtLogin: deps.loginItem ? deps.loginItem.get() : null,
       workspace: { id: activeWorkspace(), name: workspaces.get(activeWorkspace())?.name ?? '' },
+      theme: deps.prefs.get('theme'),
+      keepInTray: deps.about?.tray ? deps.prefs.get('keepInTray') : null,
+      about: { version: deps.about?.version ?? 'development', shell: deps.about?.shell ?? 'Plugboard', runtime: deps.about?.runtime ?? `Node ${process.versions.node}` },
     };
   }
 
@@ -805,7 +808,12 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
 
     'app.status': async () => appStatus(),
 
-    'settings.update': async ({ warningWindowDays, launchAtLogin }) => {
+    'settings.update': async ({ warningWindowDays, launchAtLogin, theme, keepInTray }) => {
+      if (keepInTray !== undefined) {
+        if (!deps.about?.tray) throw new ApiFailure('bad_request', 'Keeping Plugboard in the tray is a setting of the desktop app; the browser version has no tray.');
+        deps.prefs.set('keepInTray', keepInTray);
+      }
+      if (theme !== undefined) deps.prefs.set('theme', theme);
       if (launchAtLogin !== undefined) {
         if (!deps.loginItem) throw new ApiFailure('bad_request', 'Launch at login is a setting of the desktop app; the browser host cannot start itself.');
         deps.loginItem.set(launchAtLogin);

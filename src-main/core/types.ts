@@ -10,6 +10,8 @@ export interface CoreDeps {
   /** Folder for the SQLite file, preferences and logs. */
   dataDir: string;
   keyWrapper: KeyWrapper;
+  /** What the About panel says; `tray`: this shell has one (closing the window can keep Plugboard there). */
+  about?: { version: string; shell: string; runtime: string; tray: boolean };
   /** Linux had only safeStorage's basic_text, so a passphrase protects the key instead (said in app.lockState). */
   weakKeychain?: boolean;
   /** Builds the wrapper for a typed passphrase (tests use a cheaper scrypt). */

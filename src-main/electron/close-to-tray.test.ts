@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCloseToTray, trayHint } from './close-to-tray.ts';
 
-function setup(opts: { shown?: boolean; canShow?: boolean } = {}) {
+function setup(opts: { shown?: boolean; canShow?: boolean; enabled?: boolean } = {}) {
   const state = { shown: opts.shown ?? false };
   const showHint = vi.fn(() => opts.canShow ?? true);
   const policy = createCloseToTray({
+    enabled: () => opts.enabled ?? true,
     hintShown: () => state.shown,
     markHintShown: () => {
       state.shown = true;
@@ -15,6 +16,12 @@ function setup(opts: { shown?: boolean; canShow?: boolean } = {}) {
 }
 
 describe('close to tray', () => {
+  it('with "keep running in the tray" off, closing the window closes it (and no hint is shown)', () => {
+    const { policy, showHint } = setup({ enabled: false });
+    expect(policy.shouldHide()).toBe(false);
+    expect(showHint).not.toHaveBeenCalled();
+  });
+
   it('closing the window hides it, and the first time says so once', () => {
     const { policy, state, showHint } = setup();
     expect(policy.shouldHide()).toBe(true);

@@ -5,6 +5,8 @@
 // main.ts and window.ts wire it to Electron.
 
 export interface CloseToTrayDeps {
+  /** The "keep running in the tray" setting; false: closing the window quits. */
+  enabled(): boolean;
   hintShown(): boolean;
   markHintShown(): void;
   /** Shows the hint; false when it could not be shown (then it is tried again next time). */
@@ -29,7 +31,7 @@ export function createCloseToTray(deps: CloseToTrayDeps): CloseToTray {
       return quitting;
     },
     shouldHide() {
-      if (quitting) return false;
+      if (quitting || !deps.enabled()) return false;
       if (!deps.hintShown() && deps.showHint()) deps.markHintShown();
       return true;
     },

@@ -22,6 +22,7 @@ import { connectIpc } from './ipc.ts';
 import { createNotifier, type Notifier } from './notifier.ts';
 import { APP_USER_MODEL_ID, PROTOCOL_SCHEME, findProtocolUrl, isOpenableAuthorizationUrl } from './policy.ts';
 import { watchPowerAndNetwork } from './power.ts';
+import type { Prefs } from '../prefs/prefs.ts';
 import { openElectronPrefs, type ShellPrefs } from './prefs.ts';
 import { trustedKeychain } from './safe-storage-wrapper.ts';
 import { createTray, type AppTray } from './tray.ts';
@@ -49,6 +50,7 @@ let win: BrowserWindow | null = null;
 let tray: AppTray | null = null;
 let notifier: Notifier | null = null;
 let shellPrefs: ShellPrefs | null = null;
+let corePrefs: Prefs | null = null;
 /** Undo for the tray's and the power/network watchers, run before the core closes. */
 const stopWatchers: (() => void)[] = [];
 let coreClosed = false;
@@ -59,6 +61,8 @@ let pendingAccount: string | null = null;
 
 /** The window's close hides it, unless Quit was chosen. */
 const closeToTray = createCloseToTray({
+  // A setting (on by default): off, closing the window quits.
+  enabled: () => shellPrefs === null || corePrefs?.get('keepInTray') !== false,
   hintShown: () => shellPrefs?.get('trayHintShown') ?? true,
   markHintShown: () => shellPrefs?.set('trayHintShown', true),
   showHint: () => notifier?.show(trayHint(process.platform), showWindow) ?? false,
@@ -104,7 +108,10 @@ function run(): void {
   // Quit from the tray, the app menu, Cmd+Q, the dock or the OS all pass here first; only then may windows close.
   app.on('before-quit', () => closeToTray.quitting());
   // Listening here at all replaces Electron's default (quit when the last window closes): Plugboard lives in the tray.
-  app.on('window-all-closed', () => {});
+  // Kept in the tray by default; with the setting off, closing the last window quits.
+  app.on('window-all-closed', () => {
+    if (corePrefs?.get('keepInTray') === false) app.quit();
+  });
   app.on('activate', () => showWindow());
   app.on('will-quit', (event) => {
     for (const stop of stopWatchers.splice(0)) stop();
@@ -133,6 +140,7 @@ async function start(passphrase: string | undefined): Promise<void> {
   const { keychain, weak } = await trustedKeychain(logger);
   const prefs = openElectronPrefs(dataDir);
   shellPrefs = prefs.shell;
+  corePrefs = prefs.prefs;
   // Created before the core, which may notify while it opens (notices due at start-up);
   // a click reads `core` only when it happens.
   notifier = createNotifier({
@@ -154,6 +162,7 @@ async function start(passphrase: string | undefined): Promise<void> {
         dataDir,
         keyWrapper,
         weakKeychain,
+        about: { version: app.getVersion(), shell: `Plugboard for ${process.platform === 'darwin' ? 'macOS' : process.platform === 'win32' ? 'Windows' : 'Linux'}`, runtime: `Electron ${process.versions.electron}, Chromium ${process.versions.chrome}`, tray: true },
         prefs: prefs.prefs,
         openExternal,
         redirectKinds: REDIRECT_KINDS,

@@ -1,6 +1,6 @@
 // The browser host: the same core as the desktop app, under plain Node, serving
 // the built renderer and the API on 127.0.0.1 behind a per-run token.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCore } from '../core/core.ts';
@@ -11,6 +11,8 @@ import type { Core } from '../core/types.ts';
 import type { OriginMap } from '../http/origins.ts';
 import { openConfPrefs } from '../prefs/prefs.ts';
 import { startHostServer } from './server.ts';
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 
 export const RENDERER_DIR = resolve(fileURLToPath(new URL('../../dist/renderer', import.meta.url)));
 
@@ -47,6 +49,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       openCore({
         dataDir: opts.dataDir,
         keyWrapper,
+        about: { version: PACKAGE_VERSION, shell: 'Plugboard in your browser (the host)', runtime: `Node ${process.versions.node}`, tray: false },
         prefs: openConfPrefs(opts.dataDir),
         // The renderer is already a browser tab here: it opens the authorization page itself.
         openExternal: null,

@@ -13,6 +13,10 @@ export interface PrefsShape {
   scopeOptions: Partial<Record<PlatformId, string[]>>;
   /** The workspace the window shows and the API acts in (F11). */
   activeWorkspace: string;
+  /** 'system' follows the OS; light or dark overrides it. */
+  theme: 'system' | 'light' | 'dark';
+  /** Desktop: closing the window keeps Plugboard running in the tray (renewing); false quits. */
+  keepInTray: boolean;
   /** How long before a connection needs the user it turns yellow and the first notice goes out. */
   warningWindowDays: number;
 }
@@ -22,7 +26,7 @@ export interface Prefs {
   set<K extends keyof PrefsShape>(key: K, value: PrefsShape[K]): void;
 }
 
-export const prefsDefaults: PrefsShape = { redirect: {}, scopeOptions: {}, activeWorkspace: 'default', warningWindowDays: 7 };
+export const prefsDefaults: PrefsShape = { redirect: {}, scopeOptions: {}, activeWorkspace: 'default', theme: 'system', keepInTray: true, warningWindowDays: 7 };
 
 export function openConfPrefs(dataDir: string): Prefs {
   const conf = new Conf<PrefsShape>({

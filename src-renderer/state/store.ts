@@ -180,6 +180,9 @@ const reloadAccounts = coalesce(async () => {
 
 function setApp(app: AppStatus): void {
   setCoreNow(app.now);
+  // 'system' leaves color-scheme to the OS; light or dark pins it (styles.css).
+  if (app.theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = app.theme;
   set({ app });
 }
 

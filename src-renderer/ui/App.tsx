@@ -3,6 +3,7 @@ import { useEffect, useMemo } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
 import { load, start, useStore } from '../state/store.ts';
 import { OFFLINE_MESSAGE } from './format.ts';
+import { About } from './About.tsx';
 import { LockScreen } from './LockScreen.tsx';
 import { MoveData } from './MoveData.tsx';
 import { NoticesButton } from './Notices.tsx';
@@ -29,6 +30,7 @@ function Sidebar() {
           </a>
         </li>
       </ul>
+      <About />
       <p className="sidebar-foot">
         <Lock size={13} aria-hidden="true" />
         Tokens stay encrypted on this computer

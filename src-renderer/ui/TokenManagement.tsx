@@ -87,14 +87,15 @@ function WarningWindow({ app }: { app: AppStatus }) {
   );
 }
 
-function LaunchAtLogin({ on }: { on: boolean }) {
+/** A desktop on/off setting (launch at login, keep running in the tray). */
+function Toggle({ on, label, note, setting }: { on: boolean; label: string; note: string; setting: 'launchAtLogin' | 'keepInTray' }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const field = useId();
   const change = async (next: boolean) => {
     setPending(true);
     setError(null);
-    const failure = await updateSettings({ launchAtLogin: next });
+    const failure = await updateSettings({ [setting]: next });
     setPending(false);
     if (failure) setError(failure.message);
   };
@@ -102,15 +103,44 @@ function LaunchAtLogin({ on }: { on: boolean }) {
     <div className="setting">
       <input id={field} type="checkbox" className="checkbox" checked={on} disabled={pending} onChange={(e) => void change(e.target.checked)} />
       <label htmlFor={field} className="setting-label">
-        Launch Plugboard at login
+        {label}
       </label>
       {error ? (
         <p className="field-error setting-note" role="alert">
           {error}
         </p>
       ) : (
-        <p className="hint setting-note">So it can renew your accounts without you opening it.</p>
+        <p className="hint setting-note">{note}</p>
       )}
+    </div>
+  );
+}
+
+const THEMES = [
+  ['system', 'Same as the system'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+] as const;
+
+function Theme({ theme }: { theme: AppStatus['theme'] }) {
+  const field = useId();
+  return (
+    <div className="setting setting--inline">
+      <label htmlFor={field} className="setting-label">
+        Appearance
+      </label>
+      <select
+        id={field}
+        className="input input--select"
+        value={theme}
+        onChange={(e) => void updateSettings({ theme: e.target.value as AppStatus['theme'] })}
+      >
+        {THEMES.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
@@ -182,7 +212,18 @@ export function TokenManagement() {
             Settings
           </h3>
           <WarningWindow app={app} />
-          {app.launchAtLogin !== null && <LaunchAtLogin on={app.launchAtLogin} />}
+          <Theme theme={app.theme} />
+          {app.launchAtLogin !== null && (
+            <Toggle on={app.launchAtLogin} setting="launchAtLogin" label="Launch Plugboard at login" note="So it can renew your accounts without you opening it." />
+          )}
+          {app.keepInTray !== null && (
+            <Toggle
+              on={app.keepInTray}
+              setting="keepInTray"
+              label="Keep running in the tray when the window is closed"
+              note="It keeps renewing and warns you from there; off, closing the window quits Plugboard."
+            />
+          )}
           {lock?.protection === 'passphrase' && <ChangePassphrase />}
         </section>
       )}
