@@ -13,7 +13,17 @@ test.afterEach(async () => {
   demo = null;
 });
 
-const background = (page: import('@playwright/test').Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+/** The page's own globals, typed here because the node-side tsconfig has no DOM library. */
+interface PageGlobals {
+  getComputedStyle(el: unknown): { backgroundColor: string };
+  document: { body: unknown };
+}
+
+const background = (page: import('@playwright/test').Page) =>
+  page.evaluate(() => {
+    const w = globalThis as unknown as PageGlobals;
+    return w.getComputedStyle(w.document.body).backgroundColor;
+  });
 
 test('appearance: the system’s by default, pinned light or dark in Settings; About names the version', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });

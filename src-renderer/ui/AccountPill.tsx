@@ -1,7 +1,7 @@
 import { RefreshCw, X } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../src-main/api/contract.ts';
-import { consumeSpotlight, useStore } from '../state/store.ts';
+import { consumeSpotlight } from '../state/store.ts';
 import { Avatar } from './Avatar.tsx';
 import { OFFLINE_REASON, STATUS_LABELS, atHandle, relativeOnly } from './format.ts';
 
@@ -17,10 +17,17 @@ interface Props {
   offline: boolean;
   expanded: boolean;
   detailsId: string;
-  onToggleDetails: () => void;
-  onRefresh: () => void;
-  onReconnect: () => void;
-  onDisconnect: () => void;
+  /** A notice click or the main process asked for this account (null for every other pill). */
+  spotlight: { reconnect: boolean; seq: number } | null;
+  /** In a windowed list: the pill's chunk, and its place in the whole list for assistive technology. */
+  chunk?: number;
+  posInSet?: number;
+  setSize?: number;
+  // Handlers take the account, so one function serves every pill and a memoised pill stays unchanged.
+  onToggleDetails: (account: AccountView) => void;
+  onRefresh: (account: AccountView) => void;
+  onReconnect: (account: AccountView) => void;
+  onDisconnect: (account: AccountView) => void;
 }
 
 /** "Expires in 6 days" for a yellow pill: when the connection (or, failing that, the token) ends. */
@@ -39,8 +46,9 @@ function context(account: AccountView): string | null {
   return null;
 }
 
-export function AccountPill(props: Props) {
-  const { account, refreshing, connectBusy, offline, expanded } = props;
+/** Memoised: a long list re-renders only the pills whose account or state changed. */
+export const AccountPill = memo(function AccountPill(props: Props) {
+  const { account, refreshing, connectBusy, offline, expanded, spotlight } = props;
   const handle = atHandle(account.handle);
   const shownStatus = refreshing ? 'refreshing' : account.status;
   const tooltip = [account.displayName, STATUS_LABELS[shownStatus], account.statusReason].filter(Boolean).join(' · ');
@@ -49,7 +57,6 @@ export function AccountPill(props: Props) {
 
   const ref = useRef<HTMLLIElement>(null);
   const reconnectRef = useRef<HTMLButtonElement>(null);
-  const spotlight = useStore((s) => (s.spotlight?.accountId === account.id ? s.spotlight : null));
   const [lit, setLit] = useState(false);
 
   // A notice click or the main process asked for this account: bring it into view and light it up briefly.
@@ -57,6 +64,19 @@ export function AccountPill(props: Props) {
     if (!spotlight) return;
     const el = ref.current;
     el?.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    // In a long list the pills passed on the way are laid out as they come near, and their real
+    // heights can move this one from where the smooth scroll aimed: once it stops, make sure.
+    // Only for this scroll: a later one is the user's own.
+    const settled = new AbortController();
+    document.addEventListener(
+      'scrollend',
+      () => {
+        const box = el?.getBoundingClientRect();
+        if (el?.isConnected && box && (box.bottom < 0 || box.top > window.innerHeight)) el.scrollIntoView({ block: 'center' });
+      },
+      { capture: true, once: true, signal: settled.signal },
+    );
+    setTimeout(() => settled.abort(), SPOTLIGHT_MS);
     const reconnect = reconnectRef.current;
     const target = spotlight.reconnect && reconnect && !reconnect.disabled ? reconnect : el?.querySelector<HTMLElement>('.pill-body');
     target?.focus({ preventScroll: true });
@@ -78,6 +98,9 @@ export function AccountPill(props: Props) {
       data-testid="pill"
       data-account-id={account.id}
       data-status={account.status}
+      data-chunk={props.chunk}
+      aria-posinset={props.posInSet}
+      aria-setsize={props.setSize}
     >
       <button
         type="button"
@@ -86,7 +109,7 @@ export function AccountPill(props: Props) {
         aria-expanded={expanded}
         aria-controls={props.detailsId}
         aria-label={`Details for ${handle}`}
-        onClick={props.onToggleDetails}
+        onClick={() => props.onToggleDetails(account)}
       >
         <span className="pill-avatar">
           <Avatar account={account} />
@@ -105,7 +128,7 @@ export function AccountPill(props: Props) {
             aria-label={`Reconnect ${handle}`}
             disabled={!!reconnectBlocked}
             title={reconnectBlocked ?? `Sign in as ${handle} again to renew this connection`}
-            onClick={props.onReconnect}
+            onClick={() => props.onReconnect(account)}
           >
             Reconnect
           </button>
@@ -119,7 +142,7 @@ export function AccountPill(props: Props) {
             aria-label={`Refresh ${handle}`}
             title={offline ? `${OFFLINE_REASON} You can still try now.` : 'Renew now'}
             disabled={refreshing}
-            onClick={props.onRefresh}
+            onClick={() => props.onRefresh(account)}
           >
             <RefreshCw size={14} className={refreshing ? 'spin' : undefined} aria-hidden="true" />
           </button>
@@ -129,11 +152,11 @@ export function AccountPill(props: Props) {
           className="icon-button icon-button--danger"
           aria-label={`Disconnect ${handle}`}
           title="Disconnect"
-          onClick={props.onDisconnect}
+          onClick={() => props.onDisconnect(account)}
         >
           <X size={14} aria-hidden="true" />
         </button>
       </span>
     </li>
   );
-}
+});

@@ -88,7 +88,11 @@ function Connections() {
   const accounts = useStore((s) => s.accounts);
   const byPlatform = useMemo(() => {
     const map = new Map<PlatformId, AccountView[]>();
-    for (const a of accounts) map.set(a.platform, [...(map.get(a.platform) ?? []), a]);
+    for (const a of accounts) {
+      const list = map.get(a.platform);
+      if (list) list.push(a);
+      else map.set(a.platform, [a]);
+    }
     return map;
   }, [accounts]);
 

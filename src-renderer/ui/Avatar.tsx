@@ -25,7 +25,8 @@ export function Avatar({ account, size = 'sm' }: { account: Pictured; size?: 'sm
   const className = `avatar avatar--${size}`;
   if (account.avatar && failedSrc !== account.avatar) {
     const src = account.avatar;
-    return <img className={className} src={src} alt="" draggable={false} onError={() => setFailedSrc(src)} />;
+    // Decoded off the main thread: a long list brings dozens of pictures into view at once while scrolling.
+    return <img className={className} src={src} alt="" draggable={false} decoding="async" onError={() => setFailedSrc(src)} />;
   }
   return (
     <span className={`${className} avatar--initial`} data-tone={toneOf(account.id)} aria-hidden="true">

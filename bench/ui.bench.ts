@@ -1,0 +1,264 @@
+// node bench/ui.bench.ts [--sizes 1000,10000] [--loads 5] [--renderer dist/renderer]: the Connections
+// page in Debian's Chromium against the browser host on seeded folders of 1,000 and 10,000 accounts.
+// Prints, per size: time from the accounts.list answer to the visible pills on screen, frame times
+// while scrolling the page from top to bottom, the JS heap and DOM size; then the renderer bundle size.
+//
+// Method (for the README):
+// - Ready time. The page's own clock does both ends, so no clock offset between Node and Chromium
+//   enters. Start: the Resource Timing entry of POST /api/accounts.list, its responseEnd (the last
+//   byte of the answer arrived; parsing it is part of what is measured). End: an in-page
+//   requestAnimationFrame loop checks, every frame, that each account list crossing the viewport
+//   shows pills there (no placeholder and no empty list). The frame in which that first holds has
+//   its DOM complete; a task queued from its rAF callback runs right after that frame's style,
+//   layout and paint on the main thread, and its performance.now() is the end.
+// - Scrolling. .main (the page's scroller) moves by a fixed step in every rAF from top to bottom,
+//   as a quick, steady flick would; the deltas between rAF callbacks are the frame times (60 Hz:
+//   16.7 ms each when nothing is dropped).
+// - Heap: Runtime.getHeapUsage after a forced GC (CDP), once the page is loaded and once scrolled.
+// - Bundle: build output's .js and .css (no source maps), raw and gzip -9 through node:zlib.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright';
+import { openCore } from '../src-main/core/core.ts';
+import { createFileLogger } from '../src-main/core/file-logger.ts';
+import { startHostServer } from '../src-main/host/server.ts';
+import { openConfPrefs } from '../src-main/prefs/prefs.ts';
+import { PassphraseKeyWrapper } from '../src-main/vault/passphrase-wrapper.ts';
+import { seed } from './seed.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    loads: { type: 'string', default: '5' },
+    renderer: { type: 'string' },
+    'scroll-step': { type: 'string', default: '60' },
+  },
+});
+const SIZES = values.sizes.split(',').map(Number);
+const LOADS = Number(values.loads);
+/** Pixels per frame: 3,600 px/s at 60 Hz, a brisk steady scroll. */
+const SCROLL_STEP = Number(values['scroll-step']);
+const VIEWPORT = { width: 1280, height: 800 };
+const READY_TIMEOUT_MS = 60_000;
+
+const quantile = (xs: number[], q: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+const f1 = (x: number) => x.toFixed(1);
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/**
+ * Builds the renderer into a folder of this run's own: dist/renderer is shared with whoever else
+ * builds at the same time, and the figures must belong to the sources measured.
+ */
+async function buildRenderer(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'plugboard-bench-renderer-'));
+  const { build } = await import('vite');
+  await build({ configFile: resolve(import.meta.dirname, '../vite.config.mts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+function bundleSize(dir: string) {
+  const files = readdirSync(join(dir, 'assets')).filter((f) => f.endsWith('.js') || f.endsWith('.css'));
+  const sizes = files.map((f) => {
+    const bytes = readFileSync(join(dir, 'assets', f));
+    return { file: f, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  });
+  return { sizes, raw: sizes.reduce((a, s) => a + s.raw, 0), gzip: sizes.reduce((a, s) => a + s.gzip, 0) };
+}
+
+/** The page's globals this file uses, typed here: the Node tsconfig has no DOM library. */
+interface PageRect {
+  top: number;
+  bottom: number;
+  height: number;
+}
+interface PageElement {
+  readonly children: Iterable<PageElement>;
+  getBoundingClientRect(): PageRect;
+  matches(selector: string): boolean;
+  scrollTop: number;
+  readonly clientHeight: number;
+  readonly scrollHeight: number;
+}
+interface BenchState {
+  listEnd: number | null;
+  listBytes: number;
+  readyAt: number | null;
+  pillsAtReady: number;
+}
+interface PageGlobals {
+  document: { querySelectorAll(selector: string): Iterable<PageElement> & { length: number }; querySelector(selector: string): PageElement | null };
+  innerHeight: number;
+  requestAnimationFrame(callback: (time: number) => void): number;
+  __bench: BenchState;
+}
+
+/** Runs in the page before its scripts: records when accounts.list arrived and when the visible pills were on screen. */
+function instrument(): void {
+  const w = globalThis as unknown as PageGlobals;
+  w.__bench = { listEnd: null, listBytes: 0, readyAt: null, pillsAtReady: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as import('node:perf_hooks').PerformanceResourceTiming[]) {
+      if (e.name.endsWith('/api/accounts.list') && w.__bench.listEnd === null) {
+        w.__bench.listEnd = e.responseEnd;
+        w.__bench.listBytes = e.decodedBodySize;
+      }
+    }
+  }).observe({ type: 'resource', buffered: true });
+  const intersects = (r: PageRect, top: number, bottom: number) => r.height > 0 && r.bottom > top && r.top < bottom;
+  const visiblePillsShown = (): boolean => {
+    const lists = [...w.document.querySelectorAll('ul.pills')];
+    if (lists.length === 0) return false;
+    const bottom = w.innerHeight;
+    let seen = false;
+    for (const ul of lists) {
+      if (!intersects(ul.getBoundingClientRect(), 0, bottom)) continue;
+      seen = true;
+      let pills = 0;
+      for (const li of ul.children) {
+        if (!intersects(li.getBoundingClientRect(), 0, bottom)) continue;
+        if (!li.matches('[data-testid="pill"]')) return false;
+        pills++;
+      }
+      if (pills === 0) return false;
+    }
+    return seen;
+  };
+  const tick = () => {
+    if (w.__bench.listEnd !== null && visiblePillsShown()) {
+      // A task queued from a rAF callback runs after that frame's style, layout and paint.
+      setTimeout(() => {
+        w.__bench.readyAt = performance.now();
+        w.__bench.pillsAtReady = w.document.querySelectorAll('[data-testid="pill"]').length;
+      }, 0);
+      return;
+    }
+    w.requestAnimationFrame(tick);
+  };
+  w.requestAnimationFrame(tick);
+}
+
+async function heapUsed(page: Page): Promise<{ heap: number; nodes: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  return { heap: usedSize, nodes: metrics.find((m) => m.name === 'Nodes')?.value ?? NaN };
+}
+
+async function loadOnce(browser: Browser, url: string) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  // A page that fails must not pass for a fast one.
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || process.env.BENCH_DEBUG) console.error(`page console: ${m.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__bench.readyAt !== null, null, { timeout: READY_TIMEOUT_MS, polling: 100 });
+  const b = await page.evaluate(() => (globalThis as unknown as PageGlobals).__bench);
+  return { page, context, readyMs: b.readyAt! - b.listEnd!, listBytes: b.listBytes, pills: b.pillsAtReady };
+}
+
+/** Scrolls .main from top to bottom, a fixed step per frame; the rAF deltas are the frame times. */
+function scrollThrough(step: number): Promise<{ deltas: number[]; height: number; ms: number }> {
+  const w = globalThis as unknown as PageGlobals;
+  return new Promise((done) => {
+    const main = w.document.querySelector('.main')!;
+    main.scrollTop = 0;
+    const deltas: number[] = [];
+    let last = 0;
+    let atBottom = 0;
+    const start = performance.now();
+    const frame = (t: number) => {
+      if (last) deltas.push(t - last);
+      last = t;
+      // The bottom counts once it stays the bottom: lists may settle their height while passing by.
+      if (main.scrollTop + main.clientHeight >= main.scrollHeight - 1) atBottom++;
+      else atBottom = 0;
+      if (atBottom >= 3 || deltas.length > 20_000) {
+        done({ deltas, height: main.scrollHeight, ms: performance.now() - start });
+        return;
+      }
+      main.scrollTop += step;
+      w.requestAnimationFrame(frame);
+    };
+    w.requestAnimationFrame(frame);
+  });
+}
+
+const rendererDir = values.renderer ? resolve(values.renderer) : await buildRenderer();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const rows: string[][] = [
+  ['accounts', 'ready after list (median / p95 / min)', 'list answer', 'pills in DOM', 'scroll frames (median / p95 / max)', '>16.7 ms', '>50 ms', 'page height', 'JS heap loaded / scrolled', 'DOM nodes'],
+];
+try {
+  for (const size of SIZES) {
+    const seeded = await seed({ count: size });
+    const dataDir = seeded.dir;
+    const logger = createFileLogger(join(dataDir, 'logs'));
+    // The browser host's core (src-main/host/start.ts) with this run's renderer build.
+    const core = await openCore({
+      dataDir,
+      keyWrapper: new PassphraseKeyWrapper(seeded.passphrase),
+      prefs: openConfPrefs(dataDir),
+      openExternal: null,
+      redirectKinds: ['loopback', 'manual'],
+      logger,
+    });
+    const server = await startHostServer({ core, staticDir: rendererDir, port: 0, logger });
+    try {
+      const ready: number[] = [];
+      let last: Awaited<ReturnType<typeof loadOnce>> | null = null;
+      for (let i = 0; i < LOADS; i++) {
+        if (last) await last.context.close();
+        last = await loadOnce(browser, server.url);
+        ready.push(last.readyMs);
+      }
+      const { page } = last!;
+      const loaded = await heapUsed(page);
+      const listCalls = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/accounts.list')).length);
+      const callsBefore = await listCalls();
+      const scroll = await page.evaluate(scrollThrough, SCROLL_STEP);
+      // Events from the core (renewals, notices) reload the list; a reload during the scroll costs frames too.
+      const reloads = (await listCalls()) - callsBefore;
+      const scrolled = await heapUsed(page);
+      await last!.context.close();
+      const over = (ms: number) => scroll.deltas.filter((d) => d > ms).length;
+      rows.push([
+        String(size),
+        `${f1(quantile(ready, 0.5))} / ${f1(quantile(ready, 0.95))} / ${f1(Math.min(...ready))} ms`,
+        mib(last!.listBytes),
+        String(last!.pills),
+        `${f1(quantile(scroll.deltas, 0.5))} / ${f1(quantile(scroll.deltas, 0.95))} / ${f1(Math.max(...scroll.deltas))} ms (${scroll.deltas.length} frames, ${reloads} list reloads)`,
+        String(over(16.7 + 1)),
+        String(over(50)),
+        `${scroll.height} px`,
+        `${mib(loaded.heap)} / ${mib(scrolled.heap)}`,
+        `${loaded.nodes} / ${scrolled.nodes}`,
+      ]);
+    } finally {
+      await server.close();
+      await core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await browser.close();
+}
+
+const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+console.log(`viewport ${VIEWPORT.width}×${VIEWPORT.height}, ${LOADS} loads per size, scroll step ${SCROLL_STEP} px per frame; ">16.7 ms" counts frames over 17.7 ms (one 60 Hz frame plus 1 ms of timer jitter)`);
+for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+const bundle = bundleSize(rendererDir);
+console.log(`renderer bundle (${rendererDir}): ${bundle.sizes.map((s) => `${s.file} ${kib(s.raw)} (gzip ${kib(s.gzip)})`).join(', ')}; total ${kib(bundle.raw)}, gzip ${kib(bundle.gzip)}`);
+if (!values.renderer) rmSync(rendererDir, { recursive: true, force: true });
