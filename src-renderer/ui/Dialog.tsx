@@ -67,3 +67,34 @@ export function Dialog({ title, onClose, busy = false, children, actions }: Prop
     document.body,
   );
 }
+
+/** A dialog around one form: Cancel, and a submit button for the form with id `formId`. */
+export function FormDialog(props: {
+  title: string;
+  formId: string;
+  submitLabel: string;
+  submitDisabled: boolean;
+  busy: boolean;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onClose}
+      busy={props.busy}
+      actions={
+        <>
+          <button type="button" className="btn btn-ghost" onClick={props.onClose} disabled={props.busy}>
+            Cancel
+          </button>
+          <button type="submit" form={props.formId} className="btn btn-primary" disabled={props.busy || props.submitDisabled}>
+            {props.submitLabel}
+          </button>
+        </>
+      }
+    >
+      {props.children}
+    </Dialog>
+  );
+}

@@ -2,6 +2,7 @@ import { KeyRound, LoaderCircle, PlugZap, ShieldAlert } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { LockState } from '../../src-main/api/contract.ts';
 import { openVault } from '../state/store.ts';
+import { NewPassphrase } from './NewPassphrase.tsx';
 
 /**
  * F12: shown instead of the app while a passphrase protects the data key and has not been typed,
@@ -53,40 +54,31 @@ export function LockScreen({ lock }: { lock: LockState }) {
               : 'Enter the passphrase that protects your tokens on this computer.'}
           </p>
         )}
-        <div className="field">
-          <label htmlFor={`${id}-pass`}>{choosing ? 'New passphrase' : 'Passphrase'}</label>
-          <input
-            id={`${id}-pass`}
-            className="input"
-            type="password"
-            autoFocus
-            autoComplete={choosing ? 'new-password' : 'current-password'}
+        {choosing ? (
+          <NewPassphrase
+            label="New passphrase"
+            hint="At least 10 characters. You type it each time Plugboard starts; it cannot be recovered, but you can change it in Settings."
             value={passphrase}
-            aria-invalid={!!error}
-            aria-describedby={error ? `${id}-error` : choosing ? `${id}-hint` : undefined}
-            onChange={(e) => {
-              setPassphrase(e.target.value);
-              setError(null);
-            }}
+            again={again}
+            onChange={setPassphrase}
+            onAgainChange={setAgain}
+            onEdit={() => setError(null)}
+            autoFocus
           />
-          {choosing && (
-            <p id={`${id}-hint`} className="hint">
-              At least 10 characters. You type it each time Plugboard starts; it cannot be recovered, but you can change it in Settings.
-            </p>
-          )}
-        </div>
-        {choosing && (
+        ) : (
           <div className="field">
-            <label htmlFor={`${id}-again`}>The same passphrase again</label>
+            <label htmlFor={`${id}-pass`}>Passphrase</label>
             <input
-              id={`${id}-again`}
+              id={`${id}-pass`}
               className="input"
               type="password"
-              autoComplete="new-password"
-              value={again}
-              aria-invalid={mismatch}
+              autoFocus
+              autoComplete="current-password"
+              value={passphrase}
+              aria-invalid={!!error}
+              aria-describedby={error ? `${id}-error` : undefined}
               onChange={(e) => {
-                setAgain(e.target.value);
+                setPassphrase(e.target.value);
                 setError(null);
               }}
             />

@@ -2,7 +2,8 @@ import { Download, HardDriveDownload, Upload } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { ImportSummaryView } from '../../src-main/api/contract.ts';
 import { exportData, importData } from '../state/store.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, FormDialog } from './Dialog.tsx';
+import { NewPassphrase } from './NewPassphrase.tsx';
 import { plural } from './format.ts';
 
 /**
@@ -60,67 +61,28 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
     else onClose();
   };
   return (
-    <Dialog
-      title="Export everything"
-      onClose={onClose}
-      busy={busy}
-      actions={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={`${id}-form`} className="btn btn-primary" disabled={busy || !passphrase || mismatch}>
-            {busy ? 'Sealing…' : 'Export'}
-          </button>
-        </>
-      }
-    >
+    <FormDialog title="Export everything" formId={`${id}-form`} submitLabel={busy ? 'Sealing…' : 'Export'} submitDisabled={!passphrase || mismatch} busy={busy} onClose={onClose}>
       <form id={`${id}-form`} className="dialog-form" onSubmit={submit} noValidate>
         <p>
           The file holds your tokens, sealed under this passphrase (scrypt and AES-256-GCM). Anyone with the file and the passphrase can use your
           accounts: choose a long one, and keep the file somewhere private.
         </p>
-        <div className="field">
-          <label htmlFor={`${id}-pass`}>Passphrase</label>
-          <input
-            id={`${id}-pass`}
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            value={passphrase}
-            data-autofocus
-            aria-describedby={`${id}-hint`}
-            onChange={(e) => {
-              setPassphrase(e.target.value);
-              setError(null);
-            }}
-          />
-          <p id={`${id}-hint`} className="hint">
-            At least 10 characters. Plugboard cannot recover it.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-again`}>The same passphrase again</label>
-          <input
-            id={`${id}-again`}
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            value={again}
-            aria-invalid={mismatch}
-            onChange={(e) => {
-              setAgain(e.target.value);
-              setError(null);
-            }}
-          />
-        </div>
+        <NewPassphrase
+          label="Passphrase"
+          hint="At least 10 characters. Plugboard cannot recover it."
+          value={passphrase}
+          again={again}
+          onChange={setPassphrase}
+          onAgainChange={setAgain}
+          onEdit={() => setError(null)}
+        />
         {(error || mismatch) && (
           <p className="field-error" role="alert">
             {error ?? 'The two passphrases differ.'}
           </p>
         )}
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -173,20 +135,13 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
     );
   }
   return (
-    <Dialog
+    <FormDialog
       title="Import from another computer"
-      onClose={onClose}
+      formId={`${id}-form`}
+      submitLabel={busy ? 'Opening…' : 'Import'}
+      submitDisabled={!file || !passphrase}
       busy={busy}
-      actions={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={`${id}-form`} className="btn btn-primary" disabled={busy || !file || !passphrase}>
-            {busy ? 'Opening…' : 'Import'}
-          </button>
-        </>
-      }
+      onClose={onClose}
     >
       <form id={`${id}-form`} className="dialog-form" onSubmit={submit} noValidate>
         <p>Accounts already here are matched by platform and account; the newer tokens win. Nothing changes unless the whole file opens.</p>
@@ -213,6 +168,6 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
           </p>
         )}
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -2,7 +2,7 @@ import { Check, ChevronsUpDown, Pencil, Plus, Trash2 } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ApiError, WorkspaceView } from '../../src-main/api/contract.ts';
 import { createWorkspace, deleteWorkspace, renameWorkspace, switchWorkspace, useStore } from '../state/store.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, FormDialog } from './Dialog.tsx';
 import { plural } from './format.ts';
 
 type Open = { kind: 'create' } | { kind: 'rename'; workspace: WorkspaceView } | { kind: 'delete'; workspace: WorkspaceView } | null;
@@ -155,21 +155,7 @@ function NameDialog(props: { title: string; action: string; initial: string; onS
     else props.onClose();
   };
   return (
-    <Dialog
-      title={props.title}
-      onClose={props.onClose}
-      busy={busy}
-      actions={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={`${field}-form`} className="btn btn-primary" disabled={busy || !name.trim()}>
-            {props.action}
-          </button>
-        </>
-      }
-    >
+    <FormDialog title={props.title} formId={`${field}-form`} submitLabel={props.action} submitDisabled={!name.trim()} busy={busy} onClose={props.onClose}>
       <form id={`${field}-form`} className="field" onSubmit={submit} noValidate>
         <label htmlFor={field}>Name</label>
         <input
@@ -193,7 +179,7 @@ function NameDialog(props: { title: string; action: string; initial: string; onS
           </p>
         )}
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }
 
