@@ -7,7 +7,11 @@
 // and every stop has an accessible name.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type CDPSession, type Locator, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
+import { startHostProcess, type HostProcess } from './support/host-process.ts';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** More Tab presses than the page has stops; running out means focus never came back round. */
@@ -108,6 +112,37 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await wp.getByRole('button', { name: 'Test connection' }).click();
       await expect(wp.getByRole('alert')).toContainText(/cannot publish posts/);
       await checkState(page, 'WordPress’s Add account form showing a refusal');
+    });
+
+    test('axe: the lock screen (choosing a first passphrase, then unlocking with a wrong one), workspaces and the move dialogs', async ({ page }) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-a11y-'));
+      let host: HostProcess | null = await startHostProcess({ dataDir, origins: {} });
+      try {
+        await page.goto(host.url);
+        await page.getByLabel('New passphrase').fill('an accessible passphrase');
+        await checkState(page, 'the lock screen asking for a first passphrase');
+        await page.getByLabel('The same passphrase again').fill('an accessible passphrase');
+        await page.getByRole('button', { name: 'Protect and continue' }).click();
+        await page.getByRole('button', { name: /^Workspace: / }).click();
+        await expect(page.getByRole('menu', { name: 'Workspaces' })).toBeVisible();
+        await checkState(page, 'the workspace menu open');
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Export…' }).click();
+        await checkState(page, 'the export dialog');
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await page.getByRole('button', { name: 'Import…' }).click();
+        await checkState(page, 'the import dialog');
+        await host.stop();
+        host = await startHostProcess({ dataDir, origins: {} });
+        await page.goto(host.url);
+        await page.getByLabel('Passphrase').fill('not it');
+        await page.getByRole('button', { name: 'Unlock' }).click();
+        await expect(page.getByRole('alert')).toBeVisible();
+        await checkState(page, 'the unlock screen refusing a passphrase');
+      } finally {
+        await host?.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 }

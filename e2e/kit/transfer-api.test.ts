@@ -69,6 +69,7 @@ describe('data.export / data.import', () => {
     expect(summary.appCredentials.added).toEqual(['x']);
     const [moved] = await fresh.ok('accounts.list', {});
     expect(moved!.handle).toBe('plugboard_demo');
+    expect((await fresh.ok('accounts.activity', { accountId: moved!.id })).map((a) => a.kind)).toContain('imported');
     // Re-sealed under the new machine's vault, and usable: it renews at X from here.
     fake.advance(600);
     expect((await fresh.ok('accounts.refresh', { accountId: moved!.id })).status).toBe('connected');

@@ -106,7 +106,7 @@ export interface AccountView {
 /** How a failed platform call is classified (the scheduler acts on this). */
 export type ErrorKind = 'auth' | 'rate_limited' | 'network' | 'server' | 'malformed' | 'setup' | 'denied';
 
-export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'recovered' | 'refresh_failed' | 'disconnected';
+export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'recovered' | 'refresh_failed' | 'disconnected' | 'imported';
 
 export interface ActivityView {
   kind: ActivityKind;

@@ -1,7 +1,7 @@
 // Per-account history (F14), kept locally.
 import type Database from 'better-sqlite3';
-
-export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'recovered' | 'refresh_failed' | 'disconnected';
+// One list of kinds, the API's: the store writes what the window shows.
+import type { ActivityKind } from '../api/contract.ts';
 
 /** Entries kept per account; older ones are pruned as new ones arrive. */
 export const ACTIVITY_KEPT = 200;

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { PLATFORM_IDS, type ErrorKind, type PlatformId, type Renewal } from '../api/contract.ts';
 import { accountOwner, type Accounts, type AccountRow } from '../store/accounts.ts';
+import { Activity } from '../store/activity.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
 import type { NoticeRow, Threshold } from '../store/notices.ts';
 import type { Secrets } from '../vault/secrets.ts';
@@ -211,6 +212,8 @@ function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary
 
   /** The exporting machine's account id → this machine's, for the notices. */
   const localId = new Map<string, string>();
+  // Each account's history says it came from an export (added, or renewed with newer tokens).
+  const activity = new Activity(db);
   for (const account of payload.accounts) {
     const existing = db
       .prepare('SELECT id, handle, token_obtained_at FROM accounts WHERE workspace_id = ? AND platform = ? AND platform_user_id = ?')
@@ -220,11 +223,13 @@ function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary
       const id = randomUUID();
       insertAccount(db, id, account, now);
       putSecrets(secrets, id, account, now);
+      activity.add({ id, workspace_id: account.workspace_id, platform: account.platform }, 'imported', 'added from an export', now);
       localId.set(account.id, id);
       summary.accounts.added.push(label);
     } else if ((account.token_obtained_at ?? -Infinity) > (existing.token_obtained_at ?? -Infinity)) {
       updateAccount(db, existing.id, account, now);
       putSecrets(secrets, existing.id, account, now);
+      activity.add({ id: existing.id, workspace_id: account.workspace_id, platform: account.platform }, 'imported', 'newer tokens from an export', now);
       localId.set(account.id, existing.id);
       summary.accounts.renewed.push(label);
     } else {

@@ -99,6 +99,8 @@ export function activityPhrase(entry: ActivityView): string {
       return entry.detail ? `Refresh failed: ${entry.detail}` : 'Refresh failed';
     case 'disconnected':
       return 'Disconnected';
+    case 'imported':
+      return entry.detail ? `Imported: ${entry.detail}` : 'Imported';
     default:
       return String(entry.kind);
   }
