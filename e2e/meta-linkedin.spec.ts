@@ -116,7 +116,8 @@ test('LinkedIn: turn on company pages, then the member and a page from one sign-
   const consent = await popup;
   await consent.getByRole('radio').first().check();
   await consent.getByRole('button', { name: 'Authorize app' }).click();
-  await expect(consent.locator('body')).toContainText(/Plugboard/);
+  // The listener's page (the choice is made in Plugboard), not the consent page, before closing.
+  await expect(consent.locator('body')).toContainText(/Choose what to connect in Plugboard/);
   await consent.close();
 
   const choices = card.getByRole('list', { name: 'LinkedIn choices' });

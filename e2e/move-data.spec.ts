@@ -20,6 +20,8 @@ async function openDemo(page: Page): Promise<void> {
 }
 
 test('export under a passphrase, import on another machine: the summary says what came', async ({ page, context }, testInfo) => {
+  // Two demo processes and two scrypt derivations: more than one default timeout on a loaded machine.
+  test.setTimeout(120_000);
   mkdirSync(SHOTS, { recursive: true });
   await openDemo(page);
   const card = page.getByRole('region', { name: 'X (Twitter)' });
@@ -28,6 +30,8 @@ test('export under a passphrase, import on another machine: the summary says wha
   const consent = await popup;
   await consent.getByRole('radio', { name: /@alice_creates/ }).check();
   await consent.getByRole('button', { name: 'Authorize app' }).click();
+  // Closed only once the callback has landed: closing earlier could cut the redirect off.
+  await expect(consent.locator('body')).toContainText(/is connected/);
   await consent.close();
   await expect(card.getByTestId('pill')).toHaveCount(1);
 
