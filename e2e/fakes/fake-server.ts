@@ -294,6 +294,64 @@ export interface GrantControls {
   liveGrants(userId: string): number;
 }
 
+/** One user's authorization of one client at an OAuth platform with access and refresh tokens. */
+export interface OAuthGrant {
+  clientId: string;
+  userId: string;
+  scopes: string[];
+  refreshToken: string | null;
+  /** Access token → expiry (fake-clock ms). Earlier access tokens stay valid until they expire. */
+  accessTokens: Map<string, number>;
+  revoked: boolean;
+  /** When every refresh token of this grant stops working (fake-clock ms); null: never. */
+  refreshDeadline: number | null;
+}
+
+/**
+ * The grants of a refresh-token platform (X, TikTok, Google, LinkedIn), indexed by their tokens;
+ * what a refresh rotates and a revoke removes is each platform's own.
+ */
+export class GrantBook<G extends OAuthGrant> implements GrantControls {
+  readonly all: G[] = [];
+  readonly byAccess = new Map<string, G>();
+  readonly byRefresh = new Map<string, G>();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  add(grant: G): G {
+    this.all.push(grant);
+    return grant;
+  }
+
+  /** The grant ends: none of its tokens is accepted any more. */
+  revoke(grant: G): void {
+    grant.revoked = true;
+    for (const t of grant.accessTokens.keys()) this.byAccess.delete(t);
+    if (grant.refreshToken) this.byRefresh.delete(grant.refreshToken);
+    grant.refreshToken = null;
+  }
+
+  // Arrow functions: the platform surface hands these out detached from the book.
+  readonly expireAccessTokens = (userId?: string): void => {
+    const past = this.#now() - 1;
+    for (const g of this.all) if (userId === undefined || g.userId === userId) for (const t of g.accessTokens.keys()) g.accessTokens.set(t, past);
+  };
+
+  readonly revokeUser = (userId: string): void => {
+    for (const g of this.all) if (g.userId === userId) this.revoke(g);
+  };
+
+  /** Grants of the user still good for something: a refresh token before its deadline, or an unexpired access token. */
+  readonly liveGrants = (userId: string): number => {
+    const t = this.#now();
+    const refreshable = (g: G) => g.refreshToken !== null && (g.refreshDeadline === null || g.refreshDeadline > t);
+    return this.all.filter((g) => g.userId === userId && !g.revoked && (refreshable(g) || [...g.accessTokens.values()].some((exp) => exp > t))).length;
+  };
+}
+
 export interface PlatformSurfaceOptions<E extends string, U> {
   endpoints: readonly E[];
   /** Real platform origins this one port stands in for. */

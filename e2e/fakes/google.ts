@@ -35,6 +35,8 @@ import {
   type FakeOAuthPlatform,
   type FakeRequest,
   type Reply,
+  GrantBook,
+  type OAuthGrant,
 } from './fake-server.ts';
 
 export const GOOGLE_ENDPOINTS = ['token', 'refresh', 'revoke', 'channels'] as const;
@@ -169,26 +171,14 @@ interface CodeRecord {
   used: boolean;
 }
 
-interface Grant {
-  clientId: string;
-  userId: string;
-  scopes: string[];
-  refreshToken: string | null;
-  /** Only for a refresh token issued in Testing mode: when it dies (fake-clock ms). */
-  refreshDeadline: number | null;
-  /** Access token → expiry (fake-clock ms). */
-  accessTokens: Map<string, number>;
-  revoked: boolean;
-}
+type Grant = OAuthGrant;
 
 export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<FakeGoogle> {
   const lifetimeSec = opts.accessTokenLifetimeSec ?? 3599;
   let testingMode = opts.testingMode ?? false;
   const apps = new Map<string, App>();
   const codes = new Map<string, CodeRecord>();
-  const grants: Grant[] = [];
-  const byAccess = new Map<string, Grant>();
-  const byRefresh = new Map<string, Grant>();
+  const book = new GrantBook<Grant>(() => now());
   /** client|user pairs that have consented (the first consent issues a refresh token without prompt=consent). */
   const consented = new Set<string>();
 
@@ -363,7 +353,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
   function issueAccess(grant: Grant): string {
     const accessToken = `ya29.${randomToken()}`;
     grant.accessTokens.set(accessToken, now() + lifetimeSec * 1000);
-    byAccess.set(accessToken, grant);
+    book.byAccess.set(accessToken, grant);
     return accessToken;
   }
 
@@ -379,12 +369,12 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     if (createHash('sha256').update(verifier).digest('base64url') !== record.challenge) return tokenError(400, 'invalid_grant', 'Invalid code verifier.', 'code_verifier mismatch');
     record.used = true;
     const grant: Grant = { clientId: app.clientId, userId: record.userId, scopes: record.scopes, refreshToken: null, refreshDeadline: null, accessTokens: new Map(), revoked: false };
-    grants.push(grant);
+    book.add(grant);
     const reply: Record<string, unknown> = { access_token: issueAccess(grant), expires_in: lifetimeSec, scope: grant.scopes.join(' '), token_type: 'Bearer' };
     if (record.issueRefresh) {
       grant.refreshToken = `1//${randomToken()}`;
       grant.refreshDeadline = testingMode ? now() + TESTING_REFRESH_LIFETIME_MS : null;
-      byRefresh.set(grant.refreshToken, grant);
+      book.byRefresh.set(grant.refreshToken, grant);
       // Nothing in the reply announces the Testing-mode deadline: the token simply stops working.
       reply.refresh_token = grant.refreshToken;
     }
@@ -392,7 +382,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
   }
 
   function refresh(req: FakeRequest, app: App): Reply {
-    const grant = byRefresh.get(req.form.get('refresh_token') ?? '');
+    const grant = book.byRefresh.get(req.form.get('refresh_token') ?? '');
     if (!grant || grant.revoked) return expiredOrRevoked('dead refresh token');
     if (grant.clientId !== app.clientId) return tokenError(400, 'unauthorized_client', 'Unauthorized', 'refresh token of another client');
     if (refreshDead(grant)) return expiredOrRevoked('refresh token died (Testing mode, 7 days)');
@@ -409,21 +399,15 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     return tokenError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`, 'bad grant_type');
   }
 
-  function revokeGrant(grant: Grant): void {
-    grant.revoked = true;
-    for (const t of grant.accessTokens.keys()) byAccess.delete(t);
-    if (grant.refreshToken) byRefresh.delete(grant.refreshToken);
-    grant.refreshToken = null;
-  }
 
   /** Revoking any token removes the app's access to the account: every grant of that user to that client. */
   function revoke(req: FakeRequest): Reply {
     const value = req.query.get('token') ?? req.form.get('token');
     if (!value) return tokenError(400, 'invalid_request', 'Missing required parameter: token', 'token missing');
-    const grant = byAccess.get(value) ?? byRefresh.get(value);
-    const live = grant && !grant.revoked && (byRefresh.has(value) ? !refreshDead(grant) : (grant.accessTokens.get(value) ?? 0) > now());
+    const grant = book.byAccess.get(value) ?? book.byRefresh.get(value);
+    const live = grant && !grant.revoked && (book.byRefresh.has(value) ? !refreshDead(grant) : (grant.accessTokens.get(value) ?? 0) > now());
     if (!grant || !live) return tokenError(400, 'invalid_token', 'Token expired or revoked', 'dead or unknown token');
-    for (const g of grants) if (g.userId === grant.userId && g.clientId === grant.clientId) revokeGrant(g);
+    for (const g of book.all) if (g.userId === grant.userId && g.clientId === grant.clientId) book.revoke(g);
     consented.delete(`${grant.clientId}|${grant.userId}`);
     return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{}', note: 'grant revoked' };
   }
@@ -460,7 +444,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
   function channels(req: FakeRequest): Reply {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return unauthenticated('no bearer token');
-    const grant = byAccess.get(m[1]!);
+    const grant = book.byAccess.get(m[1]!);
     const expiresAt = grant?.accessTokens.get(m[1]!);
     if (!grant || grant.revoked || expiresAt === undefined) return unauthenticated('unknown or revoked token');
     if (expiresAt <= now()) return unauthenticated('expired token');
@@ -481,20 +465,13 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     return image ? png(image) : { ...text(404, 'Not Found'), note: 'no such thumbnail' };
   }
 
-  function expireAccessTokens(userId?: string): void {
-    const past = now() - 1;
-    for (const g of grants) if (userId === undefined || g.userId === userId) for (const t of g.accessTokens.keys()) g.accessTokens.set(t, past);
-  }
 
+  /** Revoking also forgets the consent, so the next sign-in asks again. */
   function revokeUser(userId: string): void {
-    for (const g of grants) if (g.userId === userId) revokeGrant(g);
+    book.revokeUser(userId);
     for (const pair of [...consented]) if (pair.endsWith(`|${userId}`)) consented.delete(pair);
   }
 
-  function liveGrants(userId: string): number {
-    const t = now();
-    return grants.filter((g) => g.userId === userId && !g.revoked && ((g.refreshToken !== null && !refreshDead(g)) || [...g.accessTokens.values()].some((exp) => exp > t))).length;
-  }
 
   function setTestingMode(on: boolean): void {
     testingMode = on;
@@ -516,7 +493,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
 
   return platformSurface(
     server,
-    { endpoints: GOOGLE_ENDPOINTS, hosts: ['https://accounts.google.com', 'https://oauth2.googleapis.com', 'https://www.googleapis.com', 'https://yt3.ggpht.com'], users, grants: { expireAccessTokens, revokeUser, liveGrants }, consent: true },
+    { endpoints: GOOGLE_ENDPOINTS, hosts: ['https://accounts.google.com', 'https://oauth2.googleapis.com', 'https://www.googleapis.com', 'https://yt3.ggpht.com'], users, grants: { expireAccessTokens: book.expireAccessTokens, revokeUser, liveGrants: book.liveGrants }, consent: true },
     { registerApp, setTestingMode },
   );
 }

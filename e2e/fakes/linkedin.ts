@@ -57,6 +57,8 @@ import {
   type FakeOAuthPlatform,
   type FakeRequest,
   type Reply,
+  GrantBook,
+  type OAuthGrant,
 } from './fake-server.ts';
 
 export const LINKEDIN_ENDPOINTS = ['token', 'refresh', 'revoke', 'userinfo', 'organizationAcls', 'organizations', 'images'] as const;
@@ -225,17 +227,7 @@ interface CodeRecord {
   used: boolean;
 }
 
-interface Grant {
-  clientId: string;
-  sub: string;
-  scopes: string[];
-  /** Access token → expiry (fake-clock ms). */
-  accessTokens: Map<string, number>;
-  refreshToken: string | null;
-  /** Fixed at the code exchange; refreshing does not move it (fake-clock ms). */
-  refreshDeadline: number | null;
-  revoked: boolean;
-}
+type Grant = OAuthGrant;
 
 function mediaKey(kind: string, id: string): string {
   return `D4D${createHash('sha256').update(`${kind}:${id}`).digest('base64url').slice(0, 12)}`;
@@ -252,9 +244,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   let cancelLogin = false;
   const apps = new Map<string, App>();
   const codes = new Map<string, CodeRecord>();
-  const grants: Grant[] = [];
-  const byAccess = new Map<string, Grant>();
-  const byRefresh = new Map<string, Grant>();
+  const book = new GrantBook<Grant>(() => now());
   // LinkedIn signs its id_tokens with RS256; clients fetch the key from its JWKS, which no test needs.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -425,7 +415,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   }
 
   function idToken(app: App, grant: Grant): string {
-    const member = users.find((u) => u.sub === grant.sub)!;
+    const member = users.find((u) => u.sub === grant.userId)!;
     const iat = server.clock.nowSec();
     const claims: Record<string, unknown> = { iss: ID_TOKEN_ISSUER, aud: app.clientId, iat, exp: iat + 3600, sub: member.sub };
     if (grant.scopes.includes('profile')) Object.assign(claims, { name: member.name, given_name: member.givenName, family_name: member.familyName, picture: member.pictureUrl, locale: 'en_US' });
@@ -438,7 +428,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   function issueAccess(grant: Grant): string {
     const accessToken = `AQV${randomToken(96)}`;
     grant.accessTokens.set(accessToken, now() + lifetimeSec * 1000);
-    byAccess.set(accessToken, grant);
+    book.byAccess.set(accessToken, grant);
     return accessToken;
   }
 
@@ -463,20 +453,20 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
     if (req.form.get('redirect_uri') !== record.redirectUri) return tokenError(400, 'invalid_redirect_uri', LINKEDIN_CODE_MISMATCH, 'redirect_uri differs from the authorize request');
     if (record.challenge !== null && createHash('sha256').update(req.form.get('code_verifier') ?? '').digest('base64url') !== record.challenge) return badCode('code_verifier mismatch');
     record.used = true;
-    const grant: Grant = { clientId: app.clientId, sub: record.sub, scopes: record.scopes, accessTokens: new Map(), refreshToken: null, refreshDeadline: null, revoked: false };
+    const grant: Grant = { clientId: app.clientId, userId: record.sub, scopes: record.scopes, accessTokens: new Map(), refreshToken: null, refreshDeadline: null, revoked: false };
     if (app.programmaticRefresh) {
       grant.refreshToken = `AQX${randomToken(96)}`;
       grant.refreshDeadline = now() + refreshLifetimeSec * 1000;
-      byRefresh.set(grant.refreshToken, grant);
+      book.byRefresh.set(grant.refreshToken, grant);
     }
-    grants.push(grant);
+    book.add(grant);
     const extra = grant.scopes.includes('openid') ? { token_type: 'Bearer', id_token: idToken(app, grant) } : {};
     return { ...json(200, tokenReply(grant, extra), TOKEN_JSON), note: grant.refreshToken ? 'code exchanged (with refresh token)' : 'code exchanged' };
   }
 
   function refresh(req: FakeRequest, app: App): Reply {
     if (!app.programmaticRefresh) return tokenError(400, 'invalid_request', 'Refresh tokens are not enabled for this application', 'app not approved for programmatic refresh');
-    const grant = byRefresh.get(req.form.get('refresh_token') ?? '');
+    const grant = book.byRefresh.get(req.form.get('refresh_token') ?? '');
     if (!grant || grant.revoked) return deadRefresh('dead refresh token');
     if (grant.clientId !== app.clientId) return deadRefresh('refresh token of another client');
     if (grant.refreshDeadline === null || grant.refreshDeadline <= now()) return deadRefresh('refresh token past its year');
@@ -492,21 +482,15 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
     return tokenError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? ''}`, 'bad grant_type');
   }
 
-  function revokeGrant(grant: Grant): void {
-    grant.revoked = true;
-    for (const t of grant.accessTokens.keys()) byAccess.delete(t);
-    if (grant.refreshToken) byRefresh.delete(grant.refreshToken);
-    grant.refreshToken = null;
-  }
 
   function revoke(req: FakeRequest): Reply {
     const app = authenticateClient(req);
     if (!app) return badClient('client authentication failed');
     const value = req.form.get('token');
     if (!value) return tokenError(400, 'invalid_request', 'A required parameter "token" is missing', 'token missing');
-    const grant = byAccess.get(value) ?? byRefresh.get(value);
+    const grant = book.byAccess.get(value) ?? book.byRefresh.get(value);
     // RFC 7009: an unknown or already revoked token is answered like a revoked one.
-    if (grant && grant.clientId === app.clientId) revokeGrant(grant);
+    if (grant && grant.clientId === app.clientId) book.revoke(grant);
     return { status: 200, headers: { 'content-length': '0' }, note: grant ? 'grant revoked' : 'unknown token' };
   }
 
@@ -514,8 +498,8 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   function bearer(req: FakeRequest): Grant | Reply {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return serviceError(401, { serviceErrorCode: 401, message: 'Empty oauth2_access_token' }, 'no bearer token');
-    const grant = byAccess.get(m[1]!);
-    if (!grant) return grants.some((g) => g.revoked && g.accessTokens.has(m[1]!)) ? revokedToken('revoked token') : invalidToken('unknown token');
+    const grant = book.byAccess.get(m[1]!);
+    if (!grant) return book.all.some((g) => g.revoked && g.accessTokens.has(m[1]!)) ? revokedToken('revoked token') : invalidToken('unknown token');
     if ((grant.accessTokens.get(m[1]!) ?? 0) <= now()) return expiredToken('expired token');
     return grant;
   }
@@ -548,7 +532,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
     const grant = bearer(req);
     if ('status' in grant) return grant;
     if (!grant.scopes.includes('openid')) return accessDenied('userinfo.GET.NO_VERSION', 'no openid scope');
-    return { ...json(200, userInfoBody(users.find((u) => u.sub === grant.sub)!, grant.scopes)), note: 'userinfo' };
+    return { ...json(200, userInfoBody(users.find((u) => u.sub === grant.userId)!, grant.scopes)), note: 'userinfo' };
   }
 
   function aclList(member: LinkedInMember, role?: string | null, state?: string | null): Record<string, unknown> {
@@ -572,7 +556,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
     if (problem) return problem;
     if (!grant.scopes.some((s) => ORG_SCOPES.includes(s))) return accessDenied(`organizationAcls.FINDER-roleAssignee.${req.headers['linkedin-version']}`, 'no organization scope');
     if (req.query.get('q') !== 'roleAssignee') return serviceError(400, { code: 'ILLEGAL_ARGUMENT', message: 'This fake answers the roleAssignee finder only.' }, 'unknown finder');
-    const body = aclList(users.find((u) => u.sub === grant.sub)!, req.query.get('role'), req.query.get('state'));
+    const body = aclList(users.find((u) => u.sub === grant.userId)!, req.query.get('role'), req.query.get('state'));
     return { ...json(200, body, REST_JSON), note: `${(body.elements as unknown[]).length} acl(s)` };
   }
 
@@ -631,21 +615,8 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
     return picture ? png(picture) : { ...text(404, 'Not Found'), note: 'no such media' };
   }
 
-  function expireAccessTokens(userId?: string): void {
-    const past = now() - 1;
-    for (const g of grants) if (userId === undefined || g.sub === userId) for (const t of g.accessTokens.keys()) g.accessTokens.set(t, past);
-  }
 
-  function revokeUser(userId: string): void {
-    for (const g of grants) if (g.sub === userId) revokeGrant(g);
-  }
 
-  function liveGrants(userId: string): number {
-    const t = now();
-    return grants.filter(
-      (g) => g.sub === userId && !g.revoked && ((g.refreshToken !== null && (g.refreshDeadline ?? 0) > t) || [...g.accessTokens.values()].some((exp) => exp > t)),
-    ).length;
-  }
 
   server.route('GET', '/oauth/v2/authorization', authorize);
   server.route('POST', '/oauth/v2/authorization', (req) => server.completeConsent(req));
@@ -686,7 +657,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
       endpoints: LINKEDIN_ENDPOINTS,
       hosts: ['https://www.linkedin.com', 'https://api.linkedin.com', MEDIA_ORIGIN],
       users,
-      grants: { expireAccessTokens, revokeUser, liveGrants },
+      grants: book,
       consent: true,
     },
     { organizations, registerApp, cancelLoginNext, setOldestActiveVersion },

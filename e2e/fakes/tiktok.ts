@@ -39,6 +39,8 @@ import {
   type FakeRequest,
   type RegisteredApp,
   type Reply,
+  GrantBook,
+  type OAuthGrant,
 } from './fake-server.ts';
 
 export const TIKTOK_ENDPOINTS = ['token', 'refresh', 'revoke', 'userinfo'] as const;
@@ -143,26 +145,15 @@ interface CodeRecord {
   used: boolean;
 }
 
-interface Grant {
-  clientId: string;
-  userId: string;
-  scopes: string[];
-  refreshToken: string | null;
-  /** Access token → expiry (fake-clock ms). Earlier access tokens stay valid until they expire. */
-  accessTokens: Map<string, number>;
-  revoked: boolean;
-  /** When every refresh token of this grant stops working (fake-clock ms). */
-  refreshDeadline: number;
-}
+/** TikTok's refresh tokens always have a deadline (180 days). */
+type Grant = OAuthGrant & { refreshDeadline: number };
 
 export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<FakeTikTok> {
   const lifetimeSec = opts.accessTokenLifetimeSec ?? 2 * 3600;
   const refreshLifetimeSec = opts.refreshTokenLifetimeSec ?? 180 * 86400;
   const pkce = opts.pkce ?? 'hex';
   const codes = new Map<string, CodeRecord>();
-  const grants: Grant[] = [];
-  const byAccess = new Map<string, Grant>();
-  const byRefresh = new Map<string, Grant>();
+  const book = new GrantBook<Grant>(() => now());
 
   const sampleTokenReply = {
     access_token: `act.${randomToken()}`,
@@ -303,10 +294,10 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
   function issueTokens(grant: Grant): Reply {
     const accessToken = `act.${randomToken()}`;
     grant.accessTokens.set(accessToken, now() + lifetimeSec * 1000);
-    byAccess.set(accessToken, grant);
-    if (grant.refreshToken) byRefresh.delete(grant.refreshToken);
+    book.byAccess.set(accessToken, grant);
+    if (grant.refreshToken) book.byRefresh.delete(grant.refreshToken);
     grant.refreshToken = `rft.${randomToken()}`;
-    byRefresh.set(grant.refreshToken, grant);
+    book.byRefresh.set(grant.refreshToken, grant);
     return json(
       200,
       {
@@ -343,12 +334,12 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
       revoked: false,
       refreshDeadline: now() + refreshLifetimeSec * 1000,
     };
-    grants.push(grant);
+    book.add(grant);
     return { ...issueTokens(grant), note: 'code exchanged' };
   }
 
   function refresh(req: FakeRequest, app: RegisteredApp): Reply {
-    const grant = byRefresh.get(req.form.get('refresh_token') ?? '');
+    const grant = book.byRefresh.get(req.form.get('refresh_token') ?? '');
     if (!grant) return oauthError('invalid_grant', 'Refresh token is invalid or expired.', 'dead refresh token');
     if (grant.clientId !== app.clientId) return oauthError('invalid_grant', 'Refresh token is invalid or expired.', 'refresh token of another client');
     if (grant.refreshDeadline <= now()) return oauthError('invalid_grant', 'Refresh token is invalid or expired.', 'refresh token past its lifetime');
@@ -365,28 +356,22 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
     return oauthError('unsupported_grant_type', 'The grant type is not supported.', 'bad grant_type');
   }
 
-  function revokeGrant(grant: Grant): void {
-    grant.revoked = true;
-    for (const t of grant.accessTokens.keys()) byAccess.delete(t);
-    if (grant.refreshToken) byRefresh.delete(grant.refreshToken);
-    grant.refreshToken = null;
-  }
 
   function revoke(req: FakeRequest): Reply {
     const app = authenticateClient(req);
     if (!app) return oauthError('invalid_client', 'Client key or secret is incorrect.', 'client authentication failed');
     const value = req.form.get('token');
     if (!value) return oauthError('invalid_request', 'Missing required parameter: token.', 'token missing');
-    const grant = byAccess.get(value);
+    const grant = book.byAccess.get(value);
     if (!grant || grant.clientId !== app.clientId) return oauthError('invalid_request', 'The access token is invalid.', 'unknown token');
-    revokeGrant(grant);
+    book.revoke(grant);
     return { ...json(200, {}, TOKEN_JSON), note: 'grant revoked' };
   }
 
   function userInfo(req: FakeRequest): Reply {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return tokenInvalid('no bearer token');
-    const grant = byAccess.get(m[1]!);
+    const grant = book.byAccess.get(m[1]!);
     const expiresAt = grant?.accessTokens.get(m[1]!);
     if (!grant || expiresAt === undefined) return tokenInvalid('unknown or revoked token');
     if (expiresAt <= now()) return tokenInvalid('expired token');
@@ -415,21 +400,8 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
     return image ? png(image) : { ...text(404, 'Not Found'), note: 'no such image' };
   }
 
-  function expireAccessTokens(userId?: string): void {
-    const past = now() - 1;
-    for (const g of grants) if (userId === undefined || g.userId === userId) for (const t of g.accessTokens.keys()) g.accessTokens.set(t, past);
-  }
 
-  function revokeUser(userId: string): void {
-    for (const g of grants) if (g.userId === userId) revokeGrant(g);
-  }
 
-  function liveGrants(userId: string): number {
-    const t = now();
-    return grants.filter(
-      (g) => g.userId === userId && !g.revoked && ((g.refreshToken !== null && g.refreshDeadline > t) || [...g.accessTokens.values()].some((exp) => exp > t)),
-    ).length;
-  }
 
   server.route('GET', '/v2/auth/authorize/', authorize);
   server.route('POST', '/v2/auth/authorize/', (req) => server.completeConsent(req));
@@ -440,7 +412,7 @@ export async function startFakeTikTok(opts: FakeTikTokOptions = {}): Promise<Fak
 
   return platformSurface(
     server,
-    { endpoints: TIKTOK_ENDPOINTS, hosts: ['https://www.tiktok.com', 'https://open.tiktokapis.com', AVATAR_ORIGIN], users, grants: { expireAccessTokens, revokeUser, liveGrants }, consent: true },
+    { endpoints: TIKTOK_ENDPOINTS, hosts: ['https://www.tiktok.com', 'https://open.tiktokapis.com', AVATAR_ORIGIN], users, grants: book, consent: true },
     { registerApp },
   );
 }

@@ -36,6 +36,8 @@ import {
   type FakeRequest,
   type RegisteredApp,
   type Reply,
+  GrantBook,
+  type OAuthGrant,
 } from './fake-server.ts';
 
 export const X_ENDPOINTS = ['token', 'refresh', 'revoke', 'me'] as const;
@@ -149,24 +151,12 @@ interface CodeRecord {
   used: boolean;
 }
 
-interface Grant {
-  clientId: string;
-  userId: string;
-  scopes: string[];
-  refreshToken: string | null;
-  /** Access token → expiry (fake-clock ms). Earlier access tokens stay valid until they expire. */
-  accessTokens: Map<string, number>;
-  revoked: boolean;
-  /** Only with refreshTokenLifetimeSec: when every refresh token of this grant stops working (fake-clock ms). */
-  refreshDeadline: number | null;
-}
+type Grant = OAuthGrant;
 
 export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   const lifetimeSec = opts.accessTokenLifetimeSec ?? 7200;
   const codes = new Map<string, CodeRecord>();
-  const grants: Grant[] = [];
-  const byAccess = new Map<string, Grant>();
-  const byRefresh = new Map<string, Grant>();
+  const book = new GrantBook<Grant>(() => now());
 
   const sampleTokenReply = { token_type: 'bearer', expires_in: lifetimeSec, access_token: randomToken(), scope: 'tweet.read users.read offline.access', refresh_token: randomToken() };
   const server = await createFakeServer({
@@ -287,12 +277,12 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   function issueTokens(grant: Grant): Reply {
     const accessToken = randomToken();
     grant.accessTokens.set(accessToken, now() + lifetimeSec * 1000);
-    byAccess.set(accessToken, grant);
+    book.byAccess.set(accessToken, grant);
     const reply: Record<string, unknown> = { token_type: 'bearer', expires_in: lifetimeSec, access_token: accessToken, scope: grant.scopes.join(' ') };
     if (grant.scopes.includes('offline.access')) {
-      if (grant.refreshToken) byRefresh.delete(grant.refreshToken);
+      if (grant.refreshToken) book.byRefresh.delete(grant.refreshToken);
       grant.refreshToken = randomToken();
-      byRefresh.set(grant.refreshToken, grant);
+      book.byRefresh.set(grant.refreshToken, grant);
       reply.refresh_token = grant.refreshToken;
       // Rounded, not floored: the milliseconds spent serving this reply must not cost a whole second.
       if (grant.refreshDeadline !== null) reply.refresh_token_expires_in = Math.max(0, Math.round((grant.refreshDeadline - now()) / 1000));
@@ -320,13 +310,13 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
       revoked: false,
       refreshDeadline: opts.refreshTokenLifetimeSec ? now() + opts.refreshTokenLifetimeSec * 1000 : null,
     };
-    grants.push(grant);
+    book.add(grant);
     return { ...issueTokens(grant), note: 'code exchanged' };
   }
 
   function refresh(req: FakeRequest, app: RegisteredApp): Reply {
     const token = req.form.get('refresh_token') ?? '';
-    const grant = byRefresh.get(token);
+    const grant = book.byRefresh.get(token);
     if (!grant) return deadToken('dead refresh token');
     if (grant.clientId !== app.clientId) return deadToken('refresh token of another client');
     if (grant.refreshDeadline !== null && grant.refreshDeadline <= now()) return deadToken('refresh token past its lifetime');
@@ -345,29 +335,23 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     };
   }
 
-  function revokeGrant(grant: Grant): void {
-    grant.revoked = true;
-    for (const t of grant.accessTokens.keys()) byAccess.delete(t);
-    if (grant.refreshToken) byRefresh.delete(grant.refreshToken);
-    grant.refreshToken = null;
-  }
 
   function revoke(req: FakeRequest): Reply {
     const app = authenticateClient(req);
     if (!app) return badClient('client authentication failed');
     const value = req.form.get('token');
     if (!value) return { ...json(400, { error: 'invalid_request', error_description: 'Missing required parameter [token].' }, TOKEN_JSON), note: 'token missing' };
-    const grant = byAccess.get(value) ?? byRefresh.get(value);
+    const grant = book.byAccess.get(value) ?? book.byRefresh.get(value);
     // RFC 7009: an unknown token is not an error, so the reply does not tell.
     if (!grant || grant.clientId !== app.clientId) return { ...json(200, { revoked: true }, TOKEN_JSON), note: 'unknown token' };
-    revokeGrant(grant);
+    book.revoke(grant);
     return { ...json(200, { revoked: true }, TOKEN_JSON), note: 'grant revoked' };
   }
 
   function me(req: FakeRequest): Reply {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return unauthorized('no bearer token');
-    const grant = byAccess.get(m[1]!);
+    const grant = book.byAccess.get(m[1]!);
     const expiresAt = grant?.accessTokens.get(m[1]!);
     if (!grant || expiresAt === undefined) return unauthorized('unknown or revoked token');
     if (expiresAt <= now()) return unauthorized('expired token');
@@ -416,19 +400,8 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     }
   }
 
-  function expireAccessTokens(userId?: string): void {
-    const past = now() - 1;
-    for (const g of grants) if (userId === undefined || g.userId === userId) for (const t of g.accessTokens.keys()) g.accessTokens.set(t, past);
-  }
 
-  function revokeUser(userId: string): void {
-    for (const g of grants) if (g.userId === userId) revokeGrant(g);
-  }
 
-  function liveGrants(userId: string): number {
-    const t = now();
-    return grants.filter((g) => g.userId === userId && !g.revoked && (g.refreshToken !== null || [...g.accessTokens.values()].some((exp) => exp > t))).length;
-  }
 
   server.route('GET', '/i/oauth2/authorize', authorize);
   server.route('POST', '/i/oauth2/authorize', (req) => server.completeConsent(req));
@@ -443,7 +416,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
 
   return platformSurface(
     server,
-    { endpoints: X_ENDPOINTS, hosts: ['https://x.com', 'https://twitter.com', 'https://api.x.com', 'https://pbs.twimg.com'], users, grants: { expireAccessTokens, revokeUser, liveGrants }, consent: true },
+    { endpoints: X_ENDPOINTS, hosts: ['https://x.com', 'https://twitter.com', 'https://api.x.com', 'https://pbs.twimg.com'], users, grants: book, consent: true },
     { registerApp, changeProfile },
   );
 }

@@ -327,14 +327,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     let release = () => {};
     let base = `plugboard://oauth/callback/${decl.id}`;
     if (!deps.redirectKinds.includes('protocol')) {
-      const listener = await startLoopbackListener({
-        port: 0,
-        path: `/callback/${decl.id}`,
-        timeoutMs: flowTimeoutMs,
-        clock,
-        logger,
-        onCallback: (params: URLSearchParams) => flows.handleCallback(params),
-      });
+      const listener = await listenForCallback(decl.id, 0);
       release = () => listener.close();
       base = listener.redirectUri;
     }
@@ -367,21 +360,35 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     return { flowId: flow.id, authorizeUrl, redirectUri: base, openedExternally: await openInBrowser(authorizeUrl) };
   }
 
+  /** A one-shot 127.0.0.1 listener for a Connect's callback; a port in use is a conflict the user can act on. */
+  function listenForCallback(platform: PlatformId, port: number) {
+    return startLoopbackListener({
+      port,
+      path: `/callback/${platform}`,
+      timeoutMs: flowTimeoutMs,
+      clock,
+      logger,
+      onCallback: (params: URLSearchParams) => flows.handleCallback(params),
+    }).catch((e: Error) => {
+      throw new ApiFailure('conflict', e.message);
+    });
+  }
+
+  /** The shared "test → save" of app-password platforms, typed in the form or handed back by the site. */
+  async function saveAppPassword(target: Pick<Flow, 'workspaceId' | 'platform'>, values: Record<string, string>) {
+    const { connector, connection } = await verifyAppPassword(target.platform, values, 'save');
+    // A platform where the password itself is the credential (WordPress) has no tokens to keep.
+    const tokens: TokenSet = connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] };
+    const result = storeIdentity({ ...target, via: null }, connector, connection.profile, tokens, await fetchAvatar(http, connection.profile.avatarUrl), connection.secret);
+    emit({ type: 'accounts.changed' });
+    return { result, handle: connection.profile.handle };
+  }
+
   /** The application password WordPress sent back: tested exactly as a typed one, then sealed. */
   async function completeFromBrowser(flow: Flow, params: URLSearchParams): Promise<CodeOutcome> {
-    const connector = requireConnector(flow.platform);
-    const values = connector.browserConnect!.valuesFrom(params, flow.site!);
-    const { connection } = await verifyAppPassword(flow.platform, values, 'save');
-    const result = storeIdentity(
-      flow,
-      connector,
-      connection.profile,
-      connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] },
-      await fetchAvatar(http, connection.profile.avatarUrl),
-      connection.secret,
-    );
-    emit({ type: 'accounts.changed' });
-    return { kind: 'connected', accountIds: [result.id], renewed: result.renewed, handle: connection.profile.handle };
+    const values = requireConnector(flow.platform).browserConnect!.valuesFrom(params, flow.site!);
+    const { result, handle } = await saveAppPassword(flow, values);
+    return { kind: 'connected', accountIds: [result.id], renewed: result.renewed, handle };
   }
 
   async function completeConnect(flow: Flow, params: URLSearchParams): Promise<CodeOutcome> {
@@ -550,16 +557,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       let release = () => {};
       let redirectUri = redirect.uri!;
       if (redirect.kind === 'loopback') {
-        const listener = await startLoopbackListener({
-          port: redirect.port,
-          path: `/callback/${platform}`,
-          timeoutMs: flowTimeoutMs,
-          clock,
-          logger,
-          onCallback: (params: URLSearchParams) => flows.handleCallback(params),
-        }).catch((e: Error) => {
-          throw new ApiFailure('conflict', e.message);
-        });
+        const listener = await listenForCallback(platform, redirect.port);
         release = () => listener.close();
         redirectUri = listener.redirectUri;
       }
@@ -635,17 +633,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     },
 
     'appPassword.save': async ({ platform, values }) => {
-      const { connector, connection } = await verifyAppPassword(platform, values, 'save');
-      const tokens: TokenSet = connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] };
-      const result = storeIdentity(
-        { workspaceId: activeWorkspace(), platform, via: null },
-        connector,
-        connection.profile,
-        tokens,
-        await fetchAvatar(http, connection.profile.avatarUrl),
-        connection.secret,
-      );
-      emit({ type: 'accounts.changed' });
+      const { result } = await saveAppPassword({ workspaceId: activeWorkspace(), platform }, values);
       return accountView(requireAccount(result.id));
     },
 
