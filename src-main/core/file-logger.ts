@@ -1,7 +1,8 @@
 // JSON lines in <dataDir>/logs/plugboard.log. Callers log names and ids, never
 // tokens; scrub() also masks anything token-shaped that slips into a string.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile } from '../store/private-files.ts';
 import type { Logger } from './logger.ts';
 
 const SECRET_PARAM = /\b(access_token|refresh_token|client_secret|code|code_verifier|password|token|state)=([^&\s"]+)/gi;
@@ -12,8 +13,9 @@ export function scrub(value: string): string {
 }
 
 export function createFileLogger(dir: string, opts: { echo?: boolean } = {}): Logger {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   const file = join(dir, 'plugboard.log');
+  ensurePrivateFile(file);
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     const line = scrub(JSON.stringify({ at: new Date().toISOString(), level, message, ...fields }));
     try {

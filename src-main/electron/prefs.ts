@@ -26,6 +26,8 @@ export function openElectronPrefs(dataDir: string): { prefs: Prefs; shell: Shell
     cwd: dataDir,
     name: 'preferences',
     defaults: { ...prefsDefaults, ...shellPrefsDefaults },
+    // Preferences hold no secrets, but they are the user's: 0600 like everything in the data folder.
+    configFileMode: 0o600,
   });
   // One store, two views, each typed to its own keys.
   const core = store as unknown as Store<PrefsShape>;

@@ -47,9 +47,10 @@ interface Page {
   body: string;
 }
 
-function get(port: number, path: string, opts: { method?: string; host?: string } = {}): Promise<Page> {
+function get(port: number, path: string, opts: { method?: string; host?: string; hostHeader?: string } = {}): Promise<Page> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: opts.host ?? '127.0.0.1', port, path, method: opts.method ?? 'GET', agent: false }, (res) => {
+    const headers = opts.hostHeader ? { host: opts.hostHeader } : undefined;
+    const req = request({ host: opts.host ?? '127.0.0.1', port, path, method: opts.method ?? 'GET', agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -143,6 +144,19 @@ describe('startLoopbackListener', () => {
     expect(await closed).toBe('done');
     expect(closedWith).toEqual(['done']);
     expect(await refuses(listener.port)).toBe('ECONNREFUSED');
+  });
+
+  it('refuses a callback whose Host header names another site (DNS rebinding), and still takes the real one', async () => {
+    const { listener: l, received: seen } = await listen();
+    for (const hostHeader of ['evil.example:' + l.port, `127.0.0.1.evil.example:${l.port}`, '127.0.0.1', `127.0.0.1:${l.port + 1}`]) {
+      const page = await get(l.port, `${PATH}?code=c0de&state=${STATE}`, { hostHeader });
+      expect({ hostHeader, status: page.status }).toEqual({ hostHeader, status: 421 });
+      expect(page.body).toContain('only answers sign-ins sent to 127.0.0.1 or localhost');
+    }
+    expect(seen).toHaveLength(0);
+    const viaName = await get(l.port, `${PATH}?code=c0de&state=${STATE}`, { hostHeader: `LocalHost:${l.port}` });
+    expect(viaName.status).toBe(200);
+    expect(seen.map((p) => p.get('code'))).toEqual(['c0de']);
   });
 
   it('answers 409 to a second callback while the first is being processed', async () => {

@@ -55,6 +55,12 @@ const MALFORMED: CallbackPage = {
   title: 'This sign-in link is incomplete',
   message: 'The address is missing parts Plugboard needs. Return to Plugboard and start connecting again.',
 };
+const FOREIGN_HOST: CallbackPage = {
+  done: false,
+  ok: false,
+  title: 'Wrong address',
+  message: 'Plugboard only answers sign-ins sent to 127.0.0.1 or localhost on this computer.',
+};
 const ALREADY_USED: CallbackPage = {
   done: false,
   ok: false,
@@ -77,7 +83,14 @@ export async function startLoopbackListener(opts: LoopbackListenerOptions): Prom
   let timedOutWhileProcessing = false;
   let cancelTimer = () => {};
 
+  let allowedHosts = new Set<string>();
   const server = createServer((req, res) => {
+    // A page on another site can make the browser resolve its own name to 127.0.0.1 (DNS
+    // rebinding) and reach this port; the Host header still names that site, so it is refused.
+    if (!allowedHosts.has(req.headers.host?.toLowerCase() ?? '')) {
+      logger.warn('oauth callback refused: foreign Host header', { path: opts.path, status: 421 });
+      return sendPage(res, 421, FOREIGN_HOST);
+    }
     const url = parseTarget(req.url);
     if (req.method !== 'GET' || url?.pathname !== opts.path) return sendPage(res, 404, NOT_FOUND);
     if (checkCallbackShape(url.searchParams).kind === 'invalid') {
@@ -154,6 +167,7 @@ export async function startLoopbackListener(opts: LoopbackListenerOptions): Prom
   }, opts.timeoutMs);
 
   const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   logger.info('oauth listener waiting', { port, path: opts.path });
   return { port, redirectUri: `http://127.0.0.1:${port}${opts.path}`, close: () => shutDown('closed') };
 }

@@ -34,6 +34,8 @@ export function openConfPrefs(dataDir: string): Prefs {
     configName: 'preferences',
     projectName: 'plugboard',
     defaults: prefsDefaults,
+    // Preferences hold no secrets, but they are the user's: 0600 like everything in the data folder.
+    configFileMode: 0o600,
   });
   return {
     get: (key) => conf.get(key),

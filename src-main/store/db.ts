@@ -1,8 +1,8 @@
 // Opens the SQLite file in the data folder and brings its schema up to date.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.ts';
+import { ensurePrivateFile, tightenDataDir } from './private-files.ts';
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -11,10 +11,13 @@ export class StoreError extends Error {
 export const DB_FILE = 'plugboard.db';
 
 export function openDatabase(dataDir: string): Database.Database {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Before SQLite creates anything: it would make the file (and its -wal and -shm, which copy
+  // the file's mode) 0644 under the usual umask.
+  tightenDataDir(dataDir);
   const path = join(dataDir, DB_FILE);
   let db: Database.Database;
   try {
+    ensurePrivateFile(path);
     db = new Database(path);
     db.pragma('journal_mode = WAL');
   } catch (e) {
