@@ -23,6 +23,7 @@ import { providerDecl, providers } from '../connectors/providers.ts';
 import { connectorFor, routesInto } from '../connectors/registry.ts';
 import { PlatformError, type Connector, type ConnectorContext, type OAuthDecl, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
 import { createHttp } from '../http/http.ts';
+import { checkOriginMap } from '../http/origins.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';
 import { Flows, view as flowView, type CodeOutcome, type Flow } from '../oauth/flows.ts';
 import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState } from '../oauth/oauth-client.ts';
@@ -67,7 +68,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   const accounts = new Accounts(db, secrets, activity);
   const appCredentials = new AppCredentials(db, secrets);
   const notices = new Notices(db);
-  const http = createHttp({ origins: deps.origins, timeoutMs: deps.httpTimeoutMs, logger });
+  const http = createHttp({ origins: deps.origins && checkOriginMap(deps.origins), timeoutMs: deps.httpTimeoutMs, logger });
   const listeners = new Set<(event: ApiEvent) => void>();
   const flowTimeoutMs = deps.flowTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS;
 

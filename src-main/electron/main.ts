@@ -4,7 +4,7 @@
 // may await at the top level: the main process is an ES module, and a
 // top-level await on readiness would hang the app.
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Notification, app, dialog, net, powerMonitor, session, shell, type BrowserWindow } from 'electron';
 import type { RedirectKind } from '../api/contract.ts';
@@ -14,7 +14,7 @@ import { createFileLogger } from '../core/file-logger.ts';
 import type { Logger } from '../core/logger.ts';
 import { watchTray } from '../core/tray-model.ts';
 import type { Core, CoreDeps } from '../core/types.ts';
-import { parseOriginMap } from '../http/origins.ts';
+import { ignoredSentence, launchEnv } from '../core/launch-env.ts';
 import { registerAppScheme, serveRenderer } from './app-scheme.ts';
 import { HIDDEN_FLAG, linuxLaunchCommand, xdgAutostart } from './autostart.ts';
 import { createCloseToTray, trayHint } from './close-to-tray.ts';
@@ -70,10 +70,11 @@ const closeToTray = createCloseToTray({
 
 app.enableSandbox();
 registerAppScheme();
-const dataDir = process.env.PLUGBOARD_DATA_DIR ? resolve(process.env.PLUGBOARD_DATA_DIR) : app.getPath('userData');
+const env = launchEnv(process.env, { packaged: app.isPackaged });
+const dataDir = env.dataDir ?? app.getPath('userData');
 // Chromium's profile and the single-instance lock live in userData: a separate
 // data folder (a test run, a second profile) is then a separate instance.
-if (process.env.PLUGBOARD_DATA_DIR) app.setPath('userData', dataDir);
+if (env.dataDir) app.setPath('userData', dataDir);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -86,6 +87,7 @@ function run(): void {
   // Child processes (renderers, utilities) inherit the environment; the passphrase stays here.
   delete process.env.PLUGBOARD_PASSPHRASE;
   logger = createFileLogger(join(dataDir, 'logs'), { echo: !app.isPackaged });
+  if (env.ignored.length) logger.warn(ignoredSentence(env.ignored));
   // Before any window or notification: Windows files them under this ID (see policy.ts).
   // An unpackaged run has no shortcut carrying it and goes by its executable's path instead.
   if (process.platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_USER_MODEL_ID : process.execPath);
@@ -166,7 +168,7 @@ async function start(passphrase: string | undefined): Promise<void> {
         prefs: prefs.prefs,
         openExternal,
         redirectKinds: REDIRECT_KINDS,
-        origins: parseOriginMap(process.env.PLUGBOARD_ORIGINS),
+        origins: env.origins,
         logger,
         isOnline: () => net.isOnline(),
         notify,

@@ -287,7 +287,8 @@ async function launch(argv: string[], fakeOpts: Parameters<typeof fakeElectron>[
   process.env.HOME = home;
   delete process.env.XDG_CONFIG_HOME;
   delete process.env.APPIMAGE;
-  delete process.env.PLUGBOARD_ORIGINS;
+  // The stand-in app is packaged: this map must be ignored (and said so in the log).
+  process.env.PLUGBOARD_ORIGINS = '{"https://api.x.com": "http://127.0.0.1:9"}';
   process.argv = [...process.argv, ...argv];
   vi.resetModules();
   vi.doMock('electron', () => ({ ...fake.module, default: fake.module }));
@@ -325,6 +326,11 @@ describe('main.ts wiring (stand-in electron)', () => {
     run = await launch([]);
   }, 30_000);
   afterAll(() => run?.cleanup());
+
+  it('a packaged app ignores PLUGBOARD_ORIGINS and PLUGBOARD_DATA_DIR and says so once in the log', () => {
+    const log = readFileSync(join(run.dataDir, 'logs', 'plugboard.log'), 'utf8');
+    expect(log.match(/PLUGBOARD_ORIGINS and PLUGBOARD_DATA_DIR are ignored by the packaged app/g)).toHaveLength(1);
+  });
 
   it('notices due at start-up become notifications (notify is bound before the core exists)', async () => {
     const { fake } = run;

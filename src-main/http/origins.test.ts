@@ -2,9 +2,20 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/temp-dir.ts';
-import { parseOriginMap, rewriteUrl } from './origins.ts';
+import { checkOriginMap, isLoopbackHost, parseOriginMap, rewriteUrl } from './origins.ts';
 
 describe('parseOriginMap', () => {
+  it('accepts plain http only on loopback: tokens and client secrets travel to the replacement', () => {
+    for (const target of ['http://127.0.0.1:7001', 'http://127.8.9.10', 'http://localhost:9000', 'http://[::1]:7001', 'https://proxy.example.com']) {
+      expect(parseOriginMap(JSON.stringify({ 'https://api.x.com': target }))).toEqual({ 'https://api.x.com': new URL(target).origin });
+    }
+    for (const target of ['http://10.0.0.5:7001', 'http://example.com', 'http://127.0.0.1.example.com', 'http://localhost.example.com', 'http://[::2]']) {
+      expect(() => parseOriginMap(JSON.stringify({ 'https://api.x.com': target })), target).toThrow(/must be https, or plain http only on this computer/);
+    }
+    expect(() => checkOriginMap({ 'https://api.x.com': 'http://192.168.1.2:8080' })).toThrow(/plain http only on this computer/);
+    expect(isLoopbackHost('LOCALHOST')).toBe(true);
+  });
+
   it('reads a JSON object given inline', () => {
     expect(parseOriginMap('{"https://api.x.com": "http://127.0.0.1:7001", "https://x.com": "http://127.0.0.1:7002"}')).toEqual({
       'https://api.x.com': 'http://127.0.0.1:7001',
