@@ -41,6 +41,7 @@ import { VaultLockedError } from '../vault/key-wrapper.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { Vault } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
+import { PassphraseAttempts } from './passphrase-attempts.ts';
 import { systemClock } from './clock.ts';
 import { createFileLogger } from './file-logger.ts';
 import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, Lifecycle, readProfile, renewalFor } from './lifecycle.ts';
@@ -83,6 +84,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   };
 
   const passphraseWrapper = deps.passphraseWrapper ?? ((p: string) => new PassphraseKeyWrapper(p));
+  /** Paces every check of the vault's passphrase once open (change passphrase, confirm an export). */
+  const passphraseAttempts = new PassphraseAttempts();
   const warningWindowMs = () => deps.prefs.get('warningWindowDays') * 24 * 3600 * 1000;
   const workspaces = new Workspaces(db);
   const workspaceNames = () => db.prepare('SELECT id, name FROM workspaces').all() as { id: string; name: string }[];
@@ -686,12 +689,15 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     'app.changePassphrase': async ({ current, next }) => {
       if (deps.keyWrapper.kind !== 'passphrase') throw new ApiFailure('bad_request', 'Your tokens are protected by the system keychain, so there is no passphrase to change.');
       try {
-        await Vault.rewrap(db, passphraseWrapper(current), passphraseWrapper(next));
+        const { resealed, unreadable } = await passphraseAttempts.judge(
+          () => vault.rekey(db, passphraseWrapper(current), passphraseWrapper(next)),
+          (e) => e instanceof VaultLockedError,
+        );
+        logger.info('passphrase changed: a new data key, every secret re-sealed', { resealed, unreadable });
       } catch (e) {
         if (e instanceof VaultLockedError) throw new ApiFailure('bad_request', 'That is not the current passphrase. Nothing was changed.');
         throw e;
       }
-      logger.info('passphrase changed');
       emit({ type: 'lock.changed' });
       return lockState();
     },

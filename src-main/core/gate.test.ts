@@ -12,6 +12,7 @@ import { Vault } from '../vault/vault.ts';
 import { openCore } from './core.ts';
 import { openGate, type Gate } from './gate.ts';
 import { silentLogger } from './logger.ts';
+import { delayAfter, PassphraseAttempts } from './passphrase-attempts.ts';
 
 const cheap = (p: string) => new PassphraseKeyWrapper(p, { logN: 12 });
 const gates: Gate[] = [];
@@ -26,16 +27,18 @@ class TrustedKeychain implements KeyWrapper {
   unwrap = async (blob: Buffer) => Buffer.from(blob.toString(), 'hex');
 }
 
-async function gate(dataDir: string, opts: { keychain?: KeyWrapper | null; weak?: boolean; passphrase?: string } = {}): Promise<Gate> {
+async function gate(dataDir: string, opts: { keychain?: KeyWrapper | null; weak?: boolean; passphrase?: string; attempts?: PassphraseAttempts; wrapper?: (p: string) => KeyWrapper } = {}): Promise<Gate> {
+  const passphraseWrapper = opts.wrapper ?? cheap;
   const g = await openGate({
     dataDir,
+    attempts: opts.attempts,
     keychain: opts.keychain ?? null,
     weakKeychain: opts.weak ?? false,
     passphrase: opts.passphrase,
-    passphraseWrapper: cheap,
+    passphraseWrapper,
     logger: silentLogger,
     open: (keyWrapper, weakKeychain) =>
-      openCore({ dataDir, keyWrapper, weakKeychain, passphraseWrapper: cheap, prefs: openConfPrefs(dataDir), openExternal: null, redirectKinds: ['loopback'], logger: silentLogger }),
+      openCore({ dataDir, keyWrapper, weakKeychain, passphraseWrapper, prefs: openConfPrefs(dataDir), openExternal: null, redirectKinds: ['loopback'], logger: silentLogger }),
   });
   gates.push(g);
   return g;
@@ -96,7 +99,7 @@ describe('the gate (F12)', () => {
     const again = await gate(dir);
     expect(await again.call('app.unlock', { passphrase: 'the first passphrase' })).toMatchObject({ ok: false });
     result(await again.call('app.unlock', { passphrase: 'the second passphrase' }));
-    // The same data key: what was sealed before still opens.
+    // Re-sealed under the new data key: what was saved before still opens.
     expect(result<{ id: string; credentials: { saved: boolean } }[]>(await again.call('platforms.list', {})).find((p) => p.id === 'x')!.credentials.saved).toBe(true);
   });
 
@@ -114,5 +117,48 @@ describe('the gate (F12)', () => {
     await (await gate(dir, { keychain: new TrustedKeychain() })).close();
     await expect(gate(dir, { weak: true })).rejects.toThrow(VaultLockedError);
     expect(vaultRow(dir)).toBe('safeStorage');
+  });
+
+  it('PLUGBOARD_PASSPHRASE follows the window\'s rule for a new folder (10 characters), and still unlocks an existing one', async () => {
+    const dir = tempDir();
+    await expect(gate(dir, { passphrase: 'short' })).rejects.toThrow(/PLUGBOARD_PASSPHRASE cannot protect a new data folder: Use at least 10 characters/);
+    expect(vaultRow(dir)).toBeNull();
+    // A folder whose passphrase was chosen before the rule: unlocking is not choosing.
+    const db = openDatabase(dir);
+    await Vault.open(db, cheap('old-short'), 0);
+    db.close();
+    const g = await gate(dir, { passphrase: 'old-short' });
+    expect(result(await g.call('app.lockState', {}))).toMatchObject({ state: 'open' });
+  });
+
+  it('two attempts 20 ms apart are judged each on its own: the wrong one refused, the right one opens', async () => {
+    const dir = tempDir();
+    await (await gate(dir, { passphrase: 'the right passphrase' })).close();
+    // As slow as a real scrypt (~0.3 s), so the second attempt arrives while the first is being judged.
+    const slow = (p: string): KeyWrapper => {
+      const w = cheap(p);
+      return { kind: w.kind, wrap: (k) => w.wrap(k), unwrap: async (b) => (await new Promise((r) => setTimeout(r, 150)), w.unwrap(b)) };
+    };
+    const g = await gate(dir, { attempts: new PassphraseAttempts({ sleep: async () => {} }), wrapper: slow });
+    const wrong = g.call('app.unlock', { passphrase: 'a wrong passphrase' });
+    await new Promise((r) => setTimeout(r, 20));
+    const right = g.call('app.unlock', { passphrase: 'the right passphrase' });
+    expect(await wrong).toMatchObject({ ok: false, error: { message: expect.stringMatching(/does not open/) } });
+    expect(await right).toMatchObject({ ok: true, result: { state: 'open' } });
+  });
+
+  it('wrong attempts earn a growing delay before the next is judged; a right one resets it', async () => {
+    const dir = tempDir();
+    await (await gate(dir, { passphrase: 'the right passphrase' })).close();
+    const waited: number[] = [];
+    let now = 1_000_000;
+    const attempts = new PassphraseAttempts({ sleep: async (ms) => void waited.push(ms), now: () => now });
+    const g = await gate(dir, { attempts });
+    for (let i = 0; i < 4; i++) expect(await g.call('app.unlock', { passphrase: `wrong number ${i}` })).toMatchObject({ ok: false });
+    expect(waited).toEqual([1000, 2000, 4000]);
+    now += 10_000; // more than the 8 s earned: the right one is not held back
+    expect(await g.call('app.unlock', { passphrase: 'the right passphrase' })).toMatchObject({ ok: true });
+    expect(waited).toEqual([1000, 2000, 4000]);
+    expect([1, 2, 5, 6, 40].map(delayAfter)).toEqual([1000, 2000, 16_000, 30_000, 30_000]);
   });
 });

@@ -9,6 +9,7 @@ import { VaultLockedError, type KeyWrapper } from '../vault/key-wrapper.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { Vault } from '../vault/vault.ts';
 import type { Logger } from './logger.ts';
+import { PassphraseAttempts } from './passphrase-attempts.ts';
 import type { Core } from './types.ts';
 
 export interface GateOptions {
@@ -23,6 +24,8 @@ export interface GateOptions {
   passphrase?: string;
   passphraseWrapper?: (passphrase: string) => KeyWrapper;
   logger: Logger;
+  /** How wrong attempts are paced (tests pass one with a recording sleep). */
+  attempts?: PassphraseAttempts;
 }
 
 export interface Gate extends Core {
@@ -39,17 +42,14 @@ export async function openGate(opts: GateOptions): Promise<Gate> {
   probe.close();
 
   let core: Core | null = null;
-  let opening: Promise<Core> | null = null;
+  const attempts = opts.attempts ?? new PassphraseAttempts();
   const listeners = new Set<(event: ApiEvent) => void>();
   const emit = (event: ApiEvent) => {
     for (const listener of listeners) listener(event);
   };
 
   async function openWith(wrapper: KeyWrapper): Promise<Core> {
-    opening ??= opts.open(wrapper, opts.weakKeychain).finally(() => {
-      opening = null;
-    });
-    const opened = await opening;
+    const opened = await opts.open(wrapper, opts.weakKeychain);
     core = opened;
     opened.subscribe(emit);
     opts.logger.info('vault opened', { protection: wrapper.kind });
@@ -62,6 +62,11 @@ export async function openGate(opts: GateOptions): Promise<Gate> {
   // The state before anything is typed: open at once where nothing needs asking.
   let waiting: 'locked' | 'choose-passphrase' | null = null;
   if (stored === 'passphrase' || (stored === null && !opts.keychain)) {
+    // Given up front, a passphrase meets the rules the window enforces: a new one is long enough.
+    if (opts.passphrase && stored === null) {
+      const rule = requestSchemas['app.setPassphrase'].safeParse({ passphrase: opts.passphrase });
+      if (!rule.success) throw new VaultLockedError(`PLUGBOARD_PASSPHRASE cannot protect a new data folder: ${rule.error.issues[0]?.message ?? 'it is not a valid passphrase'}.`);
+    }
     if (opts.passphrase) await openWith(wrapperFor(opts.passphrase));
     else waiting = stored === 'passphrase' ? 'locked' : 'choose-passphrase';
   } else if (opts.keychain) {
@@ -91,9 +96,15 @@ export async function openGate(opts: GateOptions): Promise<Gate> {
     if (method === 'app.unlock' && waiting !== 'locked') {
       return { ok: false, error: { code: 'conflict', message: 'Nothing is stored yet: choose a passphrase first.' } };
     }
+    const { passphrase } = parsed.data;
     try {
-      const opened = await openWith(wrapperFor(parsed.data.passphrase));
-      return opened.call('app.lockState', {});
+      // One attempt at a time, each with its own passphrase: two typed 20 ms apart are two answers.
+      return await attempts.judge(async () => {
+        // An earlier attempt in the queue opened it: this one is answered by the open core.
+        if (core) return core.call(method, params);
+        const opened = await openWith(wrapperFor(passphrase));
+        return opened.call('app.lockState', {});
+      }, (e) => e instanceof VaultLockedError);
     } catch (e) {
       if (e instanceof VaultLockedError) {
         opts.logger.warn('unlock refused');

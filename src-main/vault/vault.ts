@@ -3,7 +3,7 @@
 // owner and field, so a sealed value copied onto another account or field fails
 // to open instead of being silently accepted.
 // Sealed layout: version(1) | iv(12) | tag(16) | ciphertext.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { VaultLockedError, type KeyWrapper } from './key-wrapper.ts';
 
@@ -14,7 +14,7 @@ export class VaultCorruptError extends Error {
 }
 
 export class Vault {
-  readonly #key: Buffer;
+  #key: Buffer;
 
   private constructor(key: Buffer) {
     this.#key = key;
@@ -41,15 +41,43 @@ export class Vault {
   }
 
   /**
-   * Protects the same data key with another wrapper (a changed passphrase): `current` must open the
-   * stored key first, so only someone who knows it can change it. Nothing sealed changes.
+   * A new protection (a changed passphrase) gets a NEW data key: re-wrapping the old one would let
+   * the old passphrase and any older copy of the database open every secret sealed since. `current`
+   * must open the stored key first, so only someone who knows it can change it. Every secret is
+   * re-sealed and the new wrapped key stored in one transaction; then the WAL is checkpointed and
+   * truncated, so the old wrapped key is not left in it (secure_delete zeroes it in the main file;
+   * what the file system or a backup kept of older blocks is out of our reach). A secret that can
+   * no longer be read is left as it is and counted: it was unreadable before, too.
    */
-  static async rewrap(db: Database.Database, current: KeyWrapper, next: KeyWrapper): Promise<void> {
+  async rekey(db: Database.Database, current: KeyWrapper, next: KeyWrapper): Promise<{ resealed: number; unreadable: number }> {
     const row = db.prepare('SELECT wrapper, wrapped FROM vault WHERE id = 1').get() as { wrapper: string; wrapped: Buffer } | undefined;
     if (!row || row.wrapper !== current.kind) throw new VaultLockedError('This data folder is not protected that way.');
-    const key = await current.unwrap(row.wrapped);
-    const wrapped = await next.wrap(key);
-    db.prepare('UPDATE vault SET wrapper = ?, wrapped = ? WHERE id = 1').run(next.kind, wrapped);
+    const stored = await current.unwrap(row.wrapped);
+    if (stored.length !== this.#key.length || !timingSafeEqual(stored, this.#key)) throw new VaultLockedError('That does not open this data folder’s key.');
+    const fresh = new Vault(randomBytes(32));
+    const wrapped = await next.wrap(fresh.#key);
+    // Synchronous from here on: nothing can seal under the old key between the re-seal and the swap.
+    let resealed = 0;
+    let unreadable = 0;
+    const update = db.prepare('UPDATE secrets SET sealed = ? WHERE owner = ? AND field = ?');
+    db.transaction(() => {
+      for (const s of db.prepare('SELECT owner, field, sealed FROM secrets').all() as { owner: string; field: string; sealed: Buffer }[]) {
+        let plaintext: string;
+        try {
+          plaintext = this.unseal(s.sealed, s.owner, s.field);
+        } catch (e) {
+          if (!(e instanceof VaultCorruptError)) throw e;
+          unreadable++;
+          continue;
+        }
+        update.run(fresh.seal(plaintext, s.owner, s.field), s.owner, s.field);
+        resealed++;
+      }
+      db.prepare('UPDATE vault SET wrapper = ?, wrapped = ? WHERE id = 1').run(next.kind, wrapped);
+    })();
+    this.#key = fresh.#key;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return { resealed, unreadable };
   }
 
   /** What protects this folder's data key ('passphrase', 'safeStorage'), or null before the first start. */
