@@ -21,14 +21,14 @@ import {
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { providerDecl, providers } from '../connectors/providers.ts';
 import { connectorFor, routesInto } from '../connectors/registry.ts';
-import { PlatformError, type Connector, type ConnectorContext, type OAuthDecl, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
+import { PlatformError, type ClientCredentials, type Connector, type ConnectorContext, type OAuthDecl, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
 import { createHttp } from '../http/http.ts';
 import { checkOriginMap } from '../http/origins.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';
 import { Flows, view as flowView, type CodeOutcome, type Flow } from '../oauth/flows.ts';
 import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState } from '../oauth/oauth-client.ts';
 import { relayFileName, relayPage } from '../oauth/relay-page.ts';
-import { Accounts, type AccountRow } from '../store/accounts.ts';
+import { Accounts, UNREADABLE_TOKEN_MESSAGE, type AccountRow, type StoredTokens } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
 import { AppCredentials, type AppCredentialsRow } from '../store/app-credentials.ts';
 import { Notices, type NoticeRow } from '../store/notices.ts';
@@ -39,7 +39,7 @@ import { openDatabase } from '../store/db.ts';
 import { Secrets } from '../vault/secrets.ts';
 import { VaultLockedError } from '../vault/key-wrapper.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
-import { Vault } from '../vault/vault.ts';
+import { Vault, VaultCorruptError } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
 import { PassphraseAttempts } from './passphrase-attempts.ts';
 import { systemClock } from './clock.ts';
@@ -136,7 +136,13 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   }
 
   function requireCredentials(decl: ProviderDecl) {
-    const creds = clientCredentialsFor(decl, appCredentials);
+    let creds: ClientCredentials | null;
+    try {
+      creds = clientCredentialsFor(decl, appCredentials);
+    } catch (e) {
+      if (!(e instanceof VaultCorruptError)) throw e;
+      throw new ApiFailure('not_configured', `The saved ${decl.name} client secret cannot be read on this computer (the stored copy is damaged). Enter the client ID and secret again on the Credentials tab.`);
+    }
     if (!creds) throw new ApiFailure('not_configured', `Save the ${decl.name} client ID and secret on the Credentials tab first.`);
     return creds;
   }
@@ -771,7 +777,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const connector = requireConnector(row.platform, row.via);
       const creds = requireCredentials(providerDecl(row.via ?? row.platform));
       // App-password platforms (WordPress) have no access token: the password itself is the credential.
-      const stored = accounts.readTokens(accountId);
+      const stored = readTokensOrMark(row);
       const accessToken = stored.accessToken || stored.appPassword;
       if (!accessToken) throw new ApiFailure('not_found', 'This account has no access token; reconnect it.');
       try {
@@ -833,7 +839,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   async function disconnect(row: AccountRow): Promise<Results['accounts.disconnect']> {
     const accountId = row.id;
     const connector = connectorFor(row.platform, row.via);
-    const tokens = accounts.readTokens(accountId);
+    // A token that no longer opens does not stop Disconnect: the account goes, the platform cannot be told.
+    const readable = tokensIfReadable(accountId);
+    const tokens = readable ?? { accessToken: null, refreshToken: null, appPassword: null };
     // Identities chosen from one login share its grant (YouTube channels share tokens; Facebook Pages and
     // Instagram accounts reached through them share the Facebook login): revoking it would cut the others off.
     // Accounts of every workspace count, but one in another workspace is not named here.
@@ -843,15 +851,21 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       .find(
         (a) =>
           a.id !== accountId &&
-          ((a.platform === row.platform && sharesGrant(accounts.readTokens(a.id), tokens)) ||
+          ((a.platform === row.platform && sharesGrant(tokensIfReadable(a.id), tokens)) ||
             (grant !== null && connectorFor(a.platform, a.via)?.grantOf?.(accountContext(a).details) === grant)),
       );
     accounts.remove(accountId, clock.now());
     lifecycle.forget(accountId);
     emit({ type: 'accounts.changed' });
     logger.info('account disconnected', { platform: row.platform, account: accountId });
-    const creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
     const name = providerDecl(row.platform).name;
+    let creds: ClientCredentials | null;
+    try {
+      creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
+    } catch (e) {
+      if (!(e instanceof VaultCorruptError)) throw e;
+      creds = null;
+    }
     if (!connector?.revoke) {
       return { accountId, revoked: false, revokeError: null, note: `Plugboard cannot revoke access at ${name}; to end it there too, remove Plugboard (its app or application password) in your ${name} settings.` };
     }
@@ -859,8 +873,11 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const who = sharer.workspace_id === row.workspace_id ? `@${sharer.handle}` : 'an account in another workspace';
       return { accountId, revoked: false, revokeError: null, note: `Access stays granted at ${name}: ${who} was connected in the same sign-in and still uses it.` };
     }
+    if (!readable) {
+      return { accountId, revoked: false, revokeError: `Plugboard could not tell ${name}: this account’s stored token could not be read. To end access there too, remove Plugboard in your ${name} settings.`, note: null };
+    }
     if (!creds) {
-      return { accountId, revoked: false, revokeError: 'The app credentials were cleared, so Plugboard could not revoke access at the platform.', note: null };
+      return { accountId, revoked: false, revokeError: 'The app credentials were cleared or cannot be read, so Plugboard could not revoke access at the platform.', note: null };
     }
     try {
       const kept = await connector.revoke({ http, credentials: creds, account: accountContext(row) }, tokens);
@@ -871,7 +888,34 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     }
   }
 
-  function sharesGrant(a: { accessToken: string | null; refreshToken: string | null }, b: { accessToken: string | null; refreshToken: string | null }): boolean {
+  /** The account's tokens, or null when a stored secret no longer opens. */
+  function tokensIfReadable(accountId: string): StoredTokens | null {
+    try {
+      return accounts.readTokens(accountId);
+    } catch (e) {
+      if (e instanceof VaultCorruptError) return null;
+      throw e;
+    }
+  }
+
+  /** The account's tokens; a damaged one turns the account red with the fix, once, and is refused. */
+  function readTokensOrMark(row: AccountRow): StoredTokens {
+    const tokens = tokensIfReadable(row.id);
+    if (tokens) return tokens;
+    markUnreadable(row.id);
+    throw new PlatformError('auth', UNREADABLE_TOKEN_MESSAGE);
+  }
+
+  function markUnreadable(accountId: string): void {
+    const row = accounts.get(accountId);
+    if (!row || row.last_error_message === UNREADABLE_TOKEN_MESSAGE) return;
+    logger.warn('a stored token no longer opens', { account: accountId });
+    accounts.recordError(accountId, 'auth', UNREADABLE_TOKEN_MESSAGE, clock.now());
+  }
+
+  /** `a` null: that account's tokens cannot be read, so nothing is known to be shared. */
+  function sharesGrant(a: StoredTokens | null, b: StoredTokens): boolean {
+    if (!a) return false;
     return (a.refreshToken !== null && a.refreshToken === b.refreshToken) || (a.accessToken !== null && a.accessToken === b.accessToken);
   }
 
@@ -881,6 +925,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     return flow;
   }
 
+  // Before anything renews: an account whose stored token no longer opens (a damaged block on disk)
+  // is red with its fix from the start, and only that account.
+  for (const id of accounts.unreadable()) markUnreadable(id);
   lifecycle.start();
 
   return {

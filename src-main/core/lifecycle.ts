@@ -11,7 +11,8 @@ import { refreshTokens } from '../oauth/oauth-client.ts';
 import { RefreshScheduler, type RunOutcome } from '../scheduler/refresh-scheduler.ts';
 import { renewAt } from '../scheduler/timing.ts';
 import { fetchAvatar } from '../connectors/avatar.ts';
-import type { AccountRow, Accounts } from '../store/accounts.ts';
+import { UNREADABLE_TOKEN_MESSAGE, type AccountRow, type Accounts, type StoredTokens } from '../store/accounts.ts';
+import { VaultCorruptError } from '../vault/vault.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
 import type { Notices, NoticeRow } from '../store/notices.ts';
 import { nextThresholdAt, noticeDue } from './attention.ts';
@@ -248,19 +249,13 @@ export class Lifecycle {
   }
 
   async #refreshOnce(id: string): Promise<void> {
-    const { accounts, appCredentials, clock, http, logger } = this.#d;
+    const { accounts, clock, http, logger } = this.#d;
     // Read everything after taking the flight: a refresh that just finished may have rotated the token.
     const row = accounts.get(id);
     if (!row) return;
     const connector = connectorFor(row.platform, row.via);
     if (!connector) throw new PlatformError('setup', `${providerDecl(row.platform).name} cannot be renewed by this version of Plugboard.`);
-    const creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
-    if (!creds) {
-      const message = `The ${connector.decl.name} client ID and secret were cleared, so Plugboard cannot renew this account. Save them again on the Credentials tab.`;
-      accounts.recordError(id, 'setup', message, clock.now());
-      throw new PlatformError('setup', message);
-    }
-    const stored = accounts.readTokens(id);
+    const { creds, stored } = this.#secretsFor(row, connector);
     const { refreshToken } = stored;
     const ctx: ConnectorContext = { http, credentials: creds, account: accountContext(row) };
     let tokens: TokenSet;
@@ -287,6 +282,32 @@ export class Lifecycle {
     }
     logger.info('account refreshed', { platform: row.platform, account: id, rotated: Boolean(tokens.refreshToken) });
     await this.syncProfile(id, connector, ctx, tokens.accessToken);
+  }
+
+  /**
+   * The app's credentials and the account's tokens, or the reason they cannot be had, recorded on
+   * the account (red) so the user sees the fix: save the credentials again, or reconnect.
+   */
+  #secretsFor(row: AccountRow, connector: Connector): { creds: ClientCredentials; stored: StoredTokens } {
+    const { accounts, appCredentials, clock } = this.#d;
+    const fail = (kind: 'setup' | 'auth', message: string): never => {
+      accounts.recordError(row.id, kind, message, clock.now());
+      throw new PlatformError(kind, message);
+    };
+    let creds: ClientCredentials | null;
+    try {
+      creds = clientCredentialsFor(providerDecl(row.via ?? row.platform), appCredentials);
+    } catch (e) {
+      if (!(e instanceof VaultCorruptError)) throw e;
+      return fail('setup', `The saved ${connector.decl.name} client secret cannot be read on this computer (the stored copy is damaged). Enter the client ID and secret again on the Credentials tab.`);
+    }
+    if (!creds) return fail('setup', `The ${connector.decl.name} client ID and secret were cleared, so Plugboard cannot renew this account. Save them again on the Credentials tab.`);
+    try {
+      return { creds, stored: accounts.readTokens(row.id) };
+    } catch (e) {
+      if (!(e instanceof VaultCorruptError)) throw e;
+      return fail('auth', UNREADABLE_TOKEN_MESSAGE);
+    }
   }
 
   #renew(connector: Connector, ctx: ConnectorContext, stored: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }): Promise<TokenSet> {

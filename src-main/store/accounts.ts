@@ -33,7 +33,17 @@ export interface AccountRow {
   updated_at: number;
 }
 
+export interface StoredTokens {
+  accessToken: string | null;
+  refreshToken: string | null;
+  appPassword: string | null;
+}
+
 export const accountOwner = (id: string) => `account:${id}`;
+
+/** Why an account whose stored token no longer opens is red: only a new sign-in can help. */
+export const UNREADABLE_TOKEN_MESSAGE =
+  'Plugboard cannot read this account’s stored token on this computer (the stored copy is damaged). Reconnect to store a new one.';
 
 export class Accounts {
   readonly #db: Database.Database;
@@ -118,6 +128,8 @@ export class Accounts {
           )
           .run(values);
       }
+      // A reply without a refresh token keeps the stored one, but not a damaged one: it would turn the account red again.
+      this.#secrets.dropUnreadable(accountOwner(id));
       this.#putTokens(id, tokens, now);
       this.#secrets.put(accountOwner(id), 'app_password', input.appPassword, now);
       this.#activity.add(values, existing ? 'reconnected' : 'connected', null, now);
@@ -172,7 +184,13 @@ export class Accounts {
     })();
   }
 
-  readTokens(id: string): { accessToken: string | null; refreshToken: string | null; appPassword: string | null } {
+  /** Ids of accounts holding a secret that no longer opens. */
+  unreadable(): string[] {
+    return [...this.#secrets.unreadableOwners('account:')].map((owner) => owner.slice('account:'.length));
+  }
+
+  /** Throws VaultCorruptError when a stored secret no longer opens. */
+  readTokens(id: string): StoredTokens {
     return {
       accessToken: this.#secrets.get(accountOwner(id), 'access_token'),
       refreshToken: this.#secrets.get(accountOwner(id), 'refresh_token'),
