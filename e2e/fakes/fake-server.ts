@@ -20,6 +20,20 @@ export interface FailOptions {
   retryAfterSec?: number;
   /** rate_limited: the request limit the platform announces (default 75). */
   limit?: number;
+  /**
+   * invalid_grant: the platform's own dead-grant body, sent with this HTTP status instead of its usual one
+   * (token endpoints differ: 400 per RFC 6749, 401 at some platforms and gateways).
+   */
+  status?: number;
+  /** invalid_grant: a WWW-Authenticate challenge sent with the reply (RFC 6749 5.2 asks for one with a 401). */
+  wwwAuthenticate?: string;
+}
+
+export interface LateOptions {
+  /** How long after the platform acted the answer is sent, ms; null: never (the connection stays open). */
+  afterMs: number | null;
+  /** How many consecutive requests to the endpoint answer this way (default 1). */
+  times?: number;
 }
 
 export interface Reply {
@@ -137,14 +151,17 @@ export function randomToken(bytes = 32): string {
 const BAD_GATEWAY_PAGE =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
-function failureReply(kind: Exclude<FailureKind, 'timeout'>, endpoint: string, shapes: FailureShapes, info: RateLimitInfo): Reply {
+function failureReply(kind: Exclude<FailureKind, 'timeout'>, endpoint: string, shapes: FailureShapes, info: RateLimitInfo, opts: FailOptions): Reply {
   switch (kind) {
     case 'missing_fields':
       return json(200, shapes.missingFields(endpoint));
     case 'rate_limited':
       return shapes.rateLimited(endpoint, info);
-    case 'invalid_grant':
-      return shapes.invalidGrant(endpoint);
+    case 'invalid_grant': {
+      const reply = shapes.invalidGrant(endpoint);
+      const headers = opts.wwwAuthenticate ? { ...reply.headers, 'www-authenticate': opts.wwwAuthenticate } : reply.headers;
+      return { ...reply, status: opts.status ?? reply.status, headers };
+    }
   }
   const override = shapes.overrides?.[kind];
   if (override) return override(endpoint);
@@ -270,6 +287,12 @@ export interface FakePlatform<E extends string = string> {
   readonly requests: RequestLogEntry[];
   clearRequests(): void;
   failNext(endpoint: E, kind: FailureKind, opts?: FailOptions): void;
+  /**
+   * The next request to the endpoint is served as usual (a refresh rotates, a code is used up),
+   * but its answer is sent late or never: what a client sees when a slow platform outlasts its
+   * time-out after acting.
+   */
+  answerLate(endpoint: E, opts: LateOptions): void;
   /** Fake-clock epoch ms. */
   now(): number;
   advance(seconds: number): void;
@@ -398,6 +421,7 @@ export function platformSurface<E extends string, U, X extends object>(server: F
     },
     clearRequests: () => server.clearRequests(),
     failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
+    answerLate: (endpoint, lateOpts) => server.answerLate(endpoint, lateOpts),
     now: () => server.clock.now(),
     advance: (seconds) => server.clock.advance(seconds),
     expireAccessTokens: grants.expireAccessTokens,
@@ -464,6 +488,7 @@ export interface FakeServer {
   /** A JSON POST test control at /__control/<name>; the handler's result is sent back as {ok:true,result}. */
   control<S extends z.ZodType>(name: string, schema: S, handler: (body: z.infer<S>) => unknown): void;
   failNext(endpoint: string, kind: FailureKind, opts?: FailOptions): void;
+  answerLate(endpoint: string, opts: LateOptions): void;
   /** The next consent request is decided without a page. */
   autoApprove(userId: string): void;
   autoDeny(): void;
@@ -505,6 +530,7 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
   const routes: Route[] = [];
   const controls = new Map<string, (body: unknown) => unknown>();
   const failures = new Map<string, QueuedFailure[]>();
+  const lateAnswers = new Map<string, (number | null)[]>();
   const log: RequestLogEntry[] = [];
   const pendingConsents = new Map<string, PendingConsent>();
   let autoDecision: ConsentDecision | null = null;
@@ -579,11 +605,21 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
       entry.note = `injected ${failure.kind}`;
       if (failure.kind === 'timeout') return;
       const info = { resetAt: clock.nowSec() + (failure.opts.retryAfterSec ?? 900), limit: failure.opts.limit ?? 75 };
-      return answer({ ...failureReply(failure.kind, endpoint, opts.failures, info), note: `injected ${failure.kind}` });
+      return answer({ ...failureReply(failure.kind, endpoint, opts.failures, info, failure.opts), note: `injected ${failure.kind}` });
     }
     const result = await match.route.handler(request);
     if (result === HANG) return;
-    answer(result);
+    const late = endpoint ? lateAnswers.get(endpoint)?.shift() : undefined;
+    if (late === undefined) return answer(result);
+    // Done at the platform, logged as done; the answer alone is held back.
+    entry.status = result.status;
+    entry.note = `${result.note ?? ''}${result.note ? '; ' : ''}${late === null ? 'answer withheld' : `answered ${late} ms late`}`;
+    // A client that gave up has closed the connection by then; nothing is left to answer.
+    if (late !== null) setTimeout(() => res.destroyed || send(res, result), late).unref();
+  }
+
+  function validEndpoint(endpoint: string): void {
+    if (!endpoints.has(endpoint)) throw new Error(`${opts.name} fake has no endpoint '${endpoint}' (known: ${[...endpoints].join(', ')})`);
   }
 
   function matchRoute(method: string, segments: string[]): { route: Route; params: Record<string, string> } | null {
@@ -627,11 +663,17 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
       controls.set(name, (body) => handler(schema.parse(body)));
     },
     failNext(endpoint, kind, failOpts = {}) {
-      if (!endpoints.has(endpoint)) throw new Error(`${opts.name} fake has no endpoint '${endpoint}' (known: ${[...endpoints].join(', ')})`);
+      validEndpoint(endpoint);
       if (!(ERROR_KINDS as readonly string[]).includes(kind)) throw new Error(`unknown failure kind '${kind}'`);
       const queue = failures.get(endpoint) ?? [];
       for (let i = 0; i < (failOpts.times ?? 1); i++) queue.push({ kind, opts: failOpts });
       failures.set(endpoint, queue);
+    },
+    answerLate(endpoint, lateOpts) {
+      validEndpoint(endpoint);
+      const queue = lateAnswers.get(endpoint) ?? [];
+      for (let i = 0; i < (lateOpts.times ?? 1); i++) queue.push(lateOpts.afterMs);
+      lateAnswers.set(endpoint, queue);
     },
     autoApprove(userId) {
       autoDecision = { approve: true, userId };
@@ -672,8 +714,21 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     },
   };
 
-  fake.control('fail-next', z.object({ endpoint: z.string(), kind: z.enum(ERROR_KINDS), times: z.number().int().positive().optional(), retryAfterSec: z.number().optional(), limit: z.number().int().optional() }), ({ endpoint, kind, ...rest }) =>
-    fake.failNext(endpoint, kind, rest),
+  fake.control(
+    'fail-next',
+    z.object({
+      endpoint: z.string(),
+      kind: z.enum(ERROR_KINDS),
+      times: z.number().int().positive().optional(),
+      retryAfterSec: z.number().optional(),
+      limit: z.number().int().optional(),
+      status: z.number().int().min(400).max(599).optional(),
+      wwwAuthenticate: z.string().optional(),
+    }),
+    ({ endpoint, kind, ...rest }) => fake.failNext(endpoint, kind, rest),
+  );
+  fake.control('answer-late', z.object({ endpoint: z.string(), afterMs: z.number().int().nonnegative().nullable(), times: z.number().int().positive().optional() }), ({ endpoint, ...rest }) =>
+    fake.answerLate(endpoint, rest),
   );
   fake.control('advance', z.object({ seconds: z.number() }), ({ seconds }) => {
     clock.advance(seconds);

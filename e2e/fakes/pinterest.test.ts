@@ -69,10 +69,10 @@ async function getCode(opts: { userId?: string; scope?: string } = {}): Promise<
   return location.searchParams.get('code')!;
 }
 
-function tokenRequest(form: Record<string, string>, auth: string | null = basic()) {
+function tokenRequest(form: Record<string, string>, auth: string | null = basic(), signal?: AbortSignal) {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (auth) headers.authorization = auth;
-  return fetch(`${api()}/v5/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
+  return fetch(`${api()}/v5/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form), signal });
 }
 
 async function connect(userId = STUDIO, scope = SCOPES): Promise<TokenReply> {
@@ -155,17 +155,17 @@ describe('token exchange', () => {
   it('refuses a wrong redirect_uri, a replayed, an expired and an unknown code, in Pinterest\'s error shape', async () => {
     const code = await getCode();
     const wrong = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: `${REDIRECT}x` });
-    expect(wrong.status).toBe(400);
+    expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ code: 283, message: 'The authorization grant is invalid' });
 
     const fresh = await getCode();
     expect((await tokenRequest({ grant_type: 'authorization_code', code: fresh, redirect_uri: REDIRECT })).status).toBe(200);
-    expect((await tokenRequest({ grant_type: 'authorization_code', code: fresh, redirect_uri: REDIRECT })).status).toBe(400);
+    expect((await tokenRequest({ grant_type: 'authorization_code', code: fresh, redirect_uri: REDIRECT })).status).toBe(401);
 
     const old = await getCode();
     p.advance(11 * 60);
-    expect((await tokenRequest({ grant_type: 'authorization_code', code: old, redirect_uri: REDIRECT })).status).toBe(400);
-    expect((await tokenRequest({ grant_type: 'authorization_code', code: 'made-up', redirect_uri: REDIRECT })).status).toBe(400);
+    expect((await tokenRequest({ grant_type: 'authorization_code', code: old, redirect_uri: REDIRECT })).status).toBe(401);
+    expect((await tokenRequest({ grant_type: 'authorization_code', code: 'made-up', redirect_uri: REDIRECT })).status).toBe(401);
   });
 
   it('needs HTTP Basic client authentication; body credentials are not enough', async () => {
@@ -214,18 +214,47 @@ describe('continuous refresh', () => {
     const t = await connect();
     p.registerApp({ clientId: 'other-app', clientSecret: 'other-secret', redirectUris: [REDIRECT] });
     const foreign = await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! }, basic('other-app', 'other-secret'));
-    expect(foreign.status).toBe(400);
+    expect(foreign.status).toBe(401);
     expect(await foreign.json()).toEqual({ code: 283, message: 'The authorization grant is invalid' });
 
     p.advance(PINTEREST_CONTINUOUS_REFRESH_SEC + 1);
-    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! })).status).toBe(400);
+    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! })).status).toBe(401);
 
     const u = await connect(ALICE);
     expect(p.liveGrants(ALICE)).toBe(1);
     p.revokeUser(ALICE);
     expect(p.liveGrants(ALICE)).toBe(0);
-    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: u.refresh_token! })).status).toBe(400);
+    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: u.refresh_token! })).status).toBe(401);
     expect((await me(u.access_token)).status).toBe(401);
+  });
+});
+
+describe('a refresh whose answer comes late or never', () => {
+  it('rotates at once; the answer arrives after the delay, or never', async () => {
+    const t = await connect();
+    p.answerLate('refresh', { afterMs: 300 });
+    const started = performance.now();
+    const late = await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! });
+    expect(late.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(280);
+    expect(p.requests.at(-1)).toMatchObject({ endpoint: 'refresh', status: 200, note: expect.stringMatching(/answered 300 ms late/) });
+
+    p.answerLate('refresh', { afterMs: null });
+    const never = await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! }, undefined, AbortSignal.timeout(300)).catch((e: unknown) => e);
+    expect(never).toBeInstanceOf(Error);
+    // Served all the same: the grant has a refresh token the client never saw.
+    expect(p.requests.at(-1)).toMatchObject({ endpoint: 'refresh', status: 200, note: expect.stringMatching(/answer withheld/) });
+  });
+
+  it('retireReplacedRefreshTokens: the refresh token a renewal replaced is refused with 401 and code 283', async () => {
+    await p.close();
+    await start({ retireReplacedRefreshTokens: true });
+    const t = await connect();
+    const next = (await (await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! })).json()) as TokenReply;
+    const again = await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! });
+    expect(again.status).toBe(401);
+    expect(await again.json()).toEqual({ code: 283, message: 'The authorization grant is invalid' });
+    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: next.refresh_token! })).status).toBe(200);
   });
 });
 
@@ -240,7 +269,7 @@ describe('legacy refresh model', () => {
     expect(r.refresh_token).toBeUndefined();
     expect(r.access_token).toMatch(/^pina_/);
     p.advance(266 * 86_400);
-    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! })).status).toBe(400);
+    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: t.refresh_token! })).status).toBe(401);
   });
 });
 
@@ -331,7 +360,7 @@ describe('failure injection', () => {
               expect(res.status).toBe(401);
               expect(JSON.parse(body)).toEqual({ code: 2, message: 'Authentication failed.' });
             } else {
-              expect(res.status).toBe(400);
+              expect(res.status).toBe(401);
               expect(JSON.parse(body)).toEqual({ code: 283, message: 'The authorization grant is invalid' });
             }
             break;

@@ -6,17 +6,22 @@
 // Refresh models:
 //   'continuous' (default; Pinterest's only model since 2025, per its own notice): every token reply
 //     carries a new refresh token with a fresh 60-day window (refresh_token_expires_in/_at). An older
-//     refresh token of the grant keeps working until its own expiry (Pinterest documents no retirement).
+//     refresh token of the grant keeps working until its own expiry (Pinterest documents no retirement),
+//     unless the option retireReplacedRefreshTokens makes each new one retire the one it replaced —
+//     what accounts that lost a renewal's answer were seen doing.
 //   'legacy': one refresh token per grant with a hard 365-day deadline; refresh replies carry only a
 //     new access token, and refresh_token_expires_in at the exchange counts down from there.
 //
-// Errors are Pinterest's shape, {"code": n, "message": "…"}: 283 "The authorization grant is invalid"
-// for a dead code or refresh token, 2 "Authentication failed." for a bad bearer token.
+// Errors are Pinterest's shape, {"code": n, "message": "…"}: HTTP 401 with 283 "The authorization grant
+// is invalid" for a dead code or refresh token (as Pinterest answers it: the status alone does not tell
+// it from a client refused), 401 with 2 "Authentication failed." for bad client credentials or a bad
+// bearer token.
 // Pinterest has no revoke endpoint; revokeUser() stands for removing the app in Pinterest's settings.
 //
 // Test controls for another process (the demo): POST JSON to {origin}/__control/<name>:
 //   register-app          {clientId, clientSecret, redirectUris: string[], name?}
 //   auto-approve / auto-deny / fail-next {endpoint: token|refresh|user_account, kind, …} / advance / requests / clear-requests
+//   answer-late           {endpoint, afterMs: number|null, times?}  served (a refresh rotates), answered late or never
 //   expire-access-tokens  {userId?}
 //   revoke-user           {userId}
 //   live-grants           {userId}          → number
@@ -65,6 +70,8 @@ export interface FakePinterestOptions {
   port?: number;
   refreshModel?: 'continuous' | 'legacy';
   accessTokenLifetimeSec?: number;
+  /** Continuous model: a refresh token stops working once the refresh it was used for issued a new one. */
+  retireReplacedRefreshTokens?: boolean;
   apps?: PinterestAppRegistration[];
 }
 
@@ -104,7 +111,7 @@ const SCOPES: Record<string, string> = {
 };
 
 const err = (status: number, code: number, message: string, note: string): Reply => ({ ...json(status, { code, message }), note });
-const badGrant = (note: string) => err(400, 283, 'The authorization grant is invalid', note);
+const badGrant = (note: string) => err(401, 283, 'The authorization grant is invalid', note);
 const badClient = (note: string) => err(401, 2, 'Authentication failed.', note);
 const badBearer = (note: string) => err(401, 2, 'Authentication failed.', note);
 
@@ -290,6 +297,7 @@ export async function startFakePinterest(opts: FakePinterestOptions = {}): Promi
     if (!grant || grant.revoked) return badGrant('dead refresh token');
     if (grant.clientId !== app.clientId) return badGrant('refresh token of another client');
     if (grant.refreshTokens.get(token)! <= now()) return badGrant('refresh token expired');
+    if (model === 'continuous' && opts.retireReplacedRefreshTokens) grant.refreshTokens.delete(token);
     return { ...issue(grant, 'refresh_token'), note: model === 'continuous' ? 'refreshed (new refresh token)' : 'refreshed' };
   }
 

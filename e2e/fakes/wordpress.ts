@@ -388,6 +388,7 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
     },
     clearRequests: () => server.clearRequests(),
     failNext: (endpoint, kind, failOpts) => server.failNext(endpoint, kind, failOpts),
+    answerLate: (endpoint, lateOpts) => server.answerLate(endpoint, lateOpts),
     now: () => server.clock.now(),
     advance: (seconds) => server.clock.advance(seconds),
     // Application passwords do not expire.

@@ -250,8 +250,10 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
           expect(!result.ok && result.error.kind).toBe(expectedKind(kind));
           expect(h.storedTokens(flow.accountId!)).toEqual(before);
           const [account] = await h.ok('accounts.list', {});
-          expect(account!.status).toBe(kind === 'invalid_grant' ? 'expired' : 'offline');
+          // A rate limit is no fault of the account: it stays green and says when the next try is.
+          expect(account!.status).toBe(kind === 'invalid_grant' ? 'expired' : kind === 'rate_limited' ? 'connected' : 'offline');
           expect(account!.lastError?.message).toBeTruthy();
+          if (kind === 'rate_limited') expect(account!.statusReason).toMatch(/Next try .*at \d/);
         });
 
         for (const step of ['token', 'profile'] as const) {

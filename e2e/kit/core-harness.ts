@@ -42,6 +42,8 @@ export function openKitCore(opts: {
   prefs?: ReturnType<typeof openConfPrefs>;
   extraOrigins?: Record<string, string>;
   httpTimeoutMs?: number;
+  /** Token requests' deadline (default: the same short one, so the catalogue's time-outs stay quick). */
+  httpTokenTimeoutMs?: number;
   /** Default: the browser host's (no plugboard:// handler). */
   redirectKinds?: RedirectKind[];
 }): Promise<Core> {
@@ -56,6 +58,7 @@ export function openKitCore(opts: {
     // The core shares the fake's clock, so advancing it moves both.
     clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
     httpTimeoutMs: opts.httpTimeoutMs ?? KIT_HTTP_TIMEOUT_MS,
+    httpTokenTimeoutMs: opts.httpTokenTimeoutMs ?? opts.httpTimeoutMs ?? KIT_HTTP_TIMEOUT_MS,
   });
 }
 

@@ -100,7 +100,7 @@ const appToken = (ctx: ConnectorContext): string => `${ctx.credentials.clientId}
 async function tokenGet(ctx: ConnectorContext, params: Record<string, string>, what: string): Promise<z.infer<typeof tokenSchema>> {
   const url = new URL(DECL.oauth!.tokenUrl);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  const res = await ctx.http.fetch(url, { headers: { accept: 'application/json' } });
+  const res = await ctx.http.fetch(url, { headers: { accept: 'application/json' }, tokenRequest: true });
   const body = graphErrorSchema.safeParse(await res.clone().json().catch(() => null));
   if (body.success) {
     const mapped = describeTokenError(String(body.data.error.code ?? ''), body.data.error.message, res.status);

@@ -155,6 +155,7 @@ async function exchangeCode(ctx: ConnectorContext, code: string, redirectUri: st
       redirect_uri: redirectUri,
       code,
     }),
+    tokenRequest: true,
   });
   await rejectUnusable(instagram, res);
   const body = parseJson(await res.text());
@@ -198,7 +199,7 @@ export const instagram: Connector = {
     url.searchParams.set('grant_type', 'ig_exchange_token');
     url.searchParams.set('client_secret', ctx.credentials.clientSecret ?? '');
     url.searchParams.set('access_token', short.accessToken);
-    const res = await ctx.http.fetch(url, { headers: { accept: 'application/json' } });
+    const res = await ctx.http.fetch(url, { headers: { accept: 'application/json' }, tokenRequest: true });
     const long = await readInstagramGraph(res, longLivedSchema, 'the long-lived token');
     return tokenSet(long, short.scopes, now);
   },
@@ -208,7 +209,7 @@ export const instagram: Connector = {
     const url = new URL(`${GRAPH}/refresh_access_token`);
     url.searchParams.set('grant_type', 'ig_refresh_token');
     url.searchParams.set('access_token', tokens.accessToken);
-    const res = await ctx.http.fetch(url, { headers: { accept: 'application/json' } });
+    const res = await ctx.http.fetch(url, { headers: { accept: 'application/json' }, tokenRequest: true });
     const long = await readInstagramGraph(res, longLivedSchema, 'the extended token', now);
     // The extension names no permissions; they are the ones granted at connect.
     return tokenSet(long, instagram.decl.oauth!.scopes, now);

@@ -85,6 +85,9 @@ function fail(kind: ErrorKind, message: string, status: number | null): never {
   throw new PlatformError(kind, message, { status });
 }
 
+const LINKEDIN_CLIENT_REFUSED =
+  'LinkedIn did not accept the client ID and secret. Copy the Client ID and the Primary Client Secret from the Auth tab of your app at LinkedIn Developers into the Credentials tab.';
+
 const CODE_REFUSED =
   'LinkedIn did not accept the sign-in code: it expired (codes last 30 minutes) or was already used. Click Connect to sign in again; if this keeps happening, check that the Auth tab of your LinkedIn app lists exactly the redirect URL shown on the Credentials tab.';
 
@@ -125,6 +128,7 @@ async function tokenRequest(ctx: ConnectorContext, grant: 'authorization_code' |
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams({ grant_type: grant, ...params, client_id: ctx.credentials.clientId, client_secret: ctx.credentials.clientSecret ?? '' }),
+    tokenRequest: true,
   });
   const r = readTokenReply('LinkedIn', tokenSchema, await readOAuthReply(res, grant), res.status);
   // refresh_token_expires_in: seconds left of a deadline fixed at the first sign-in; refreshing does not extend it.
@@ -288,14 +292,11 @@ export const linkedin: Connector = {
     return null;
   },
 
+  // The body's error code first; the status is the last resort (a dead refresh token answered
+  // with 401 is still the account's end, not the app's credentials).
   describeTokenError(error, description, status) {
     const text = description ?? '';
-    if (error === 'invalid_client' || status === 401) {
-      return {
-        kind: 'setup',
-        message: 'LinkedIn did not accept the client ID and secret. Copy the Client ID and the Primary Client Secret from the Auth tab of your app at LinkedIn Developers into the Credentials tab.',
-      };
-    }
+    if (error === 'invalid_client') return { kind: 'setup', message: LINKEDIN_CLIENT_REFUSED };
     if (error === 'invalid_redirect_uri' || (/redirect_uri/i.test(text) && !/does not match authorization code/i.test(text))) {
       return {
         kind: 'setup',
@@ -307,6 +308,7 @@ export const linkedin: Connector = {
       return { kind: 'auth', message: 'LinkedIn no longer accepts this account\'s refresh token (its year is over, or access was revoked). Reconnect the account.' };
     }
     if (error === 'invalid_grant') return { kind: 'denied', message: CODE_REFUSED };
+    if (status === 401) return { kind: 'setup', message: LINKEDIN_CLIENT_REFUSED };
     return null;
   },
 };

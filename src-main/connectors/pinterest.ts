@@ -18,6 +18,8 @@ const errorSchema = z.object({ code: z.number(), message: z.string() });
 
 /** Pinterest's "authorization grant is invalid": a dead, expired or foreign code or refresh token. */
 const INVALID_GRANT = 283;
+/** Pinterest's "Authentication failed.": at the token endpoint, the client ID and secret were refused. */
+const AUTHENTICATION_FAILED = 2;
 
 const tokenSchema = z.object({
   access_token: z.string().min(1),
@@ -54,6 +56,7 @@ async function tokenRequest(ctx: ConnectorContext, form: Record<string, string>,
     method: 'POST',
     headers: { authorization: basicAuth(ctx), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
+    tokenRequest: true,
   });
   await rejectUnusable(pinterest, res);
   const text = await res.text();
@@ -128,14 +131,9 @@ export const pinterest: Connector = {
   // No revoke: Pinterest's API v5 has no token revocation endpoint. The user removes the app's
   // access under Settings → Security and logins → Apps on pinterest.com.
 
+  // The body's code decides: Pinterest answers a dead grant (283) with HTTP 401, the same status as
+  // refused client credentials (2), so the status is only the last resort.
   describeTokenError(error, description, status) {
-    if (status === 401 || error === 'invalid_client' || error === 'unauthorized_client') {
-      return {
-        kind: 'setup',
-        message:
-          'Pinterest did not accept the client ID and secret. Copy the App ID and the App secret key from your app\'s Manage page at developers.pinterest.com/apps and save them again on the Credentials tab.',
-      };
-    }
     if (/redirect/i.test(description ?? '')) {
       return {
         kind: 'setup',
@@ -144,6 +142,13 @@ export const pinterest: Connector = {
     }
     if (error === String(INVALID_GRANT) || error === 'invalid_grant') {
       return { kind: 'auth', message: 'Pinterest no longer accepts this account\'s refresh token (it expired, was revoked, or the app was removed). Reconnect the account.' };
+    }
+    if (error === String(AUTHENTICATION_FAILED) || error === 'invalid_client' || error === 'unauthorized_client' || (error === '' && status === 401)) {
+      return {
+        kind: 'setup',
+        message:
+          'Pinterest did not accept the client ID and secret. Copy the App ID and the App secret key from your app\'s Manage page at developers.pinterest.com/apps and save them again on the Credentials tab.',
+      };
     }
     return null;
   },

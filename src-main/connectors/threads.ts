@@ -91,11 +91,13 @@ async function exchangeCode(ctx: ConnectorContext, p: { code: string; redirectUr
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams({ client_id: ctx.credentials.clientId, client_secret: secret, code: p.code, grant_type: 'authorization_code', redirect_uri: p.redirectUri }),
+    tokenRequest: true,
   });
   const short = await read(res, shortLivedSchema, 'the sign-in reply', { kind: 'code' });
   // A 1-hour token would leave the account to die before the first renewal: trade it now.
   const swap = await ctx.http.fetch(graphUrl('/access_token', { grant_type: 'th_exchange_token', client_secret: secret, access_token: short.access_token }), {
     headers: { accept: 'application/json' },
+    tokenRequest: true,
   });
   return longLived(await read(swap, longLivedSchema, 'the long-lived access', { kind: 'exchange' }), now);
 }
@@ -119,7 +121,7 @@ export const threads: Connector = {
 
   async renew(ctx, tokens, now) {
     if (!tokens.accessToken) throw new PlatformError('auth', 'No Threads access is stored for this account, so it cannot be extended. Reconnect the account.');
-    const res = await ctx.http.fetch(graphUrl('/refresh_access_token', { grant_type: 'th_refresh_token', access_token: tokens.accessToken }), { headers: { accept: 'application/json' } });
+    const res = await ctx.http.fetch(graphUrl('/refresh_access_token', { grant_type: 'th_refresh_token', access_token: tokens.accessToken }), { headers: { accept: 'application/json' }, tokenRequest: true });
     return longLived(await read(res, longLivedSchema, 'the extended access', { kind: 'refresh', now }), now);
   },
 

@@ -113,6 +113,7 @@ async function tokenRequest(ctx: ConnectorContext, grant: 'authorization_code' |
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-cache', accept: 'application/json' },
     body: new URLSearchParams({ client_key: ctx.credentials.clientId, client_secret: ctx.credentials.clientSecret ?? '', grant_type: grant, ...params }),
+    tokenRequest: true,
   });
   const r = readTokenReply('TikTok', tokenSchema, await readOAuthReply(res, grant), res.status);
   return tokenSetOf(decl, r, r.refresh_expires_in, now);

@@ -98,11 +98,18 @@ export class PlatformError extends Error {
   /** For rate_limited: when the platform says to come back (epoch ms). */
   readonly retryAt: number | null;
   readonly status: number | null;
-  constructor(kind: ErrorKind, message: string, opts: { status?: number | null; retryAt?: number | null; cause?: unknown } = {}) {
+  /**
+   * For network: the request may have reached the platform, which may have acted on it (rotated a
+   * refresh token, used up a code), and only the answer was lost — a time-out or a connection dropped
+   * after sending. false when it surely never left (connection refused, name not found).
+   */
+  readonly mayHaveArrived: boolean;
+  constructor(kind: ErrorKind, message: string, opts: { status?: number | null; retryAt?: number | null; cause?: unknown; mayHaveArrived?: boolean } = {}) {
     super(message, { cause: opts.cause });
     this.kind = kind;
     this.status = opts.status ?? null;
     this.retryAt = opts.retryAt ?? null;
+    this.mayHaveArrived = opts.mayHaveArrived ?? false;
   }
 }
 

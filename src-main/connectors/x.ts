@@ -5,6 +5,9 @@ import { readJson } from './api-errors.ts';
 import { revokeToken } from '../oauth/oauth-client.ts';
 import type { Connector } from './types.ts';
 
+const CLIENT_REFUSED =
+  'X did not recognise the client ID and secret ("Client Not Found" / unauthorized). Copy the OAuth 2.0 Client ID and Client Secret from the X developer portal\'s "Keys and tokens" page — not the API Key and Secret of OAuth 1.0a.';
+
 const ME_URL = 'https://api.x.com/2/users/me?user.fields=profile_image_url,username,name,subscription_type';
 
 const meSchema = z.object({
@@ -39,14 +42,9 @@ export const x: Connector = {
     else if (tokens.accessToken) await revokeToken(x, ctx.credentials, ctx.http, tokens.accessToken, 'access_token');
   },
 
+  // The body's error code first: a dead refresh token answered with 401 is still the account's end.
   describeTokenError(error, description, status) {
-    if (error === 'unauthorized_client' || error === 'invalid_client' || status === 401) {
-      return {
-        kind: 'setup',
-        message:
-          'X did not recognise the client ID and secret ("Client Not Found" / unauthorized). Copy the OAuth 2.0 Client ID and Client Secret from the X developer portal\'s "Keys and tokens" page — not the API Key and Secret of OAuth 1.0a.',
-      };
-    }
+    if (error === 'unauthorized_client' || error === 'invalid_client') return { kind: 'setup', message: CLIENT_REFUSED };
     if (error === 'invalid_request' && /token was invalid/i.test(description ?? '')) {
       return { kind: 'auth', message: 'X no longer accepts this account\'s refresh token (it was revoked, used elsewhere, or expired). Reconnect the account.' };
     }
@@ -56,6 +54,7 @@ export const x: Connector = {
     if (/redirect/i.test(description ?? '')) {
       return { kind: 'setup', message: 'X refused the callback URL. Register the exact redirect URI shown on the Credentials tab in your X app\'s "User authentication settings".' };
     }
+    if (status === 401) return { kind: 'setup', message: CLIENT_REFUSED };
     return null;
   },
 };

@@ -69,7 +69,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   const accounts = new Accounts(db, secrets, activity);
   const appCredentials = new AppCredentials(db, secrets);
   const notices = new Notices(db);
-  const http = createHttp({ origins: deps.origins && checkOriginMap(deps.origins), timeoutMs: deps.httpTimeoutMs, logger });
+  const http = createHttp({ origins: deps.origins && checkOriginMap(deps.origins), timeoutMs: deps.httpTimeoutMs, tokenTimeoutMs: deps.httpTokenTimeoutMs, logger });
   const listeners = new Set<(event: ApiEvent) => void>();
   const flowTimeoutMs = deps.flowTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS;
 

@@ -21,6 +21,7 @@ import { Secrets } from '../vault/secrets.ts';
 import { Vault } from '../vault/vault.ts';
 import type { Clock } from './clock.ts';
 import { openCore } from './core.ts';
+import { RECENT_RENEWAL_MS, nextTry } from './lifecycle.ts';
 import { silentLogger } from './logger.ts';
 import type { Core } from './types.ts';
 
@@ -175,6 +176,9 @@ interface Options {
   fakeX?: FakeXOptions;
   /** The OS's word on connectivity; absent: the core is given no isOnline. */
   isOnline?: () => boolean;
+  /** Read time-out (default 2 s) and token-request deadline (default four times that), ms. */
+  httpTimeoutMs?: number;
+  httpTokenTimeoutMs?: number;
 }
 
 interface Harness {
@@ -240,7 +244,8 @@ async function setup(opts: Options = {}): Promise<Harness> {
         origins,
         clock,
         logger: silentLogger,
-        httpTimeoutMs: 2000,
+        httpTimeoutMs: opts.httpTimeoutMs ?? 2000,
+        ...(opts.httpTokenTimeoutMs ? { httpTokenTimeoutMs: opts.httpTokenTimeoutMs } : {}),
         random: () => 0.5,
         notify: (n) => notified.push(n),
         ...(opts.isOnline ? { isOnline: opts.isOnline } : {}),
@@ -489,6 +494,36 @@ describe('one flight per account', () => {
     await h.advance(RENEW_AFTER - 2 * MINUTE);
     expect(requestsTo(h.fake, 'refresh')).toHaveLength(1);
   });
+  // Regression: a burst of clicks made 3–5 requests, because every click arriving just after the
+  // renewal finished started a new one.
+  it('a burst of 20 clicks, most arriving after the renewal finished, makes exactly 1 platform request', async () => {
+    const h = await setup();
+    const id = await h.connect();
+    await h.advance(10 * MINUTE);
+    const burst: Promise<{ ok: boolean; result?: { tokenExpiresAt?: string } }>[] = [];
+    for (let i = 0; i < 5; i++) burst.push(h.core.call('accounts.refresh', { accountId: id }) as never);
+    expect((await burst[0]!).ok).toBe(true);
+    // The rest of the burst comes after the renewal was stored, a few clicks at a time.
+    for (let i = 0; i < 15; i++) {
+      burst.push(h.core.call('accounts.refresh', { accountId: id }) as never);
+      if (i % 4 === 3) await new Promise((r) => setTimeout(r, 10));
+    }
+    const all = await ok(h.core, 'accounts.refreshAll', {});
+    const replies = await Promise.all(burst);
+    await h.settle();
+
+    expect(replies.map((r) => r.ok)).toEqual(Array(20).fill(true));
+    expect(all).toEqual({ refreshed: 1, failed: [] });
+    expect(requestsTo(h.fake, 'refresh').map((r) => r.status)).toEqual([200]);
+    // Every click was answered with that one renewal.
+    expect(new Set(replies.map((r) => r.result!.tokenExpiresAt))).toEqual(new Set([(await account(h, id)).tokenExpiresAt]));
+
+    // Once the window has passed, a click renews again.
+    await h.advance(RECENT_RENEWAL_MS + SECOND);
+    await ok(h.core, 'accounts.refresh', { accountId: id });
+    expect(requestsTo(h.fake, 'refresh').map((r) => r.status)).toEqual([200, 200]);
+  });
+
   // Regression: a click that joins a run already under way adds the account to Lifecycle.#forced
   // after that run consumed its mark; a stale mark would force the next scheduler run (here a
   // notice threshold three days later) to renew a token that is nowhere near due.
@@ -677,16 +712,31 @@ describe('network outage', () => {
 });
 
 describe('rate limits', () => {
-  it("retries after the platform's reset time, not before", async () => {
+  it("keeps the status, says when it tries next, answers clicks with the wait, and retries after the platform's reset time", async () => {
     const h = await setup();
     const id = await h.connect();
     h.fake.failNext('refresh', 'rate_limited', { retryAfterSec: 900 });
     await h.advance(RENEW_AFTER + MINUTE);
     const limited = requestsTo(h.fake, 'refresh');
     expect(limited.map((r) => r.status)).toEqual([429]);
-    expect((await account(h, id)).status).toBe('offline');
     // X's x-rate-limit-reset: epoch seconds on its clock.
     const resetAt = (Math.floor(limited[0]!.at / 1000) + 900) * 1000;
+    const when = nextTry(resetAt, h.clock.now());
+    expect(when).toMatch(/^Next try (at|\w+ at) \d{1,2}[:.]\d{2}/);
+
+    // Not grey: still green, with the wait named where the account is shown.
+    const waiting = await account(h, id);
+    expect(waiting.status).toBe('connected');
+    expect(waiting.statusReason).toContain(when);
+    expect(waiting.lastError).toMatchObject({ kind: 'rate_limited', message: expect.stringContaining(when) });
+    expect(h.core.attention()).toEqual([]);
+
+    // A click (or Refresh all) during the wait asks X nothing and answers with the wait.
+    const click = await h.core.call('accounts.refresh', { accountId: id });
+    expect(!click.ok && click.error).toMatchObject({ code: 'platform', kind: 'rate_limited', message: expect.stringContaining(when) });
+    const all = await ok(h.core, 'accounts.refreshAll', {});
+    expect(all.failed).toEqual([{ accountId: id, handle: waiting.handle, message: expect.stringContaining(when) }]);
+    expect(requestsTo(h.fake, 'refresh')).toHaveLength(1);
 
     while (h.clock.now() < resetAt - MINUTE) await h.advance(MINUTE);
     await h.advanceTo(resetAt - SECOND);
@@ -697,6 +747,50 @@ describe('rate limits', () => {
     expect(after[1]!.at).toBeGreaterThanOrEqual(resetAt);
     expect(after[1]!.at).toBeLessThan(resetAt + 5 * SECOND);
     expect((await account(h, id)).status).toBe('connected');
+  });
+});
+
+describe('a token answer that comes late or never', () => {
+  it('waits for a token answer slower than a read time-out, so the rotation is kept', { timeout: 30_000 }, async () => {
+    // Reads give up after 1 s; token requests, by default, after 4 s.
+    const h = await setup({ httpTimeoutMs: 1000 });
+    const id = await h.connect();
+    await h.advance(10 * MINUTE);
+    h.fake.answerLate('refresh', { afterMs: 2000 });
+    const renewed = await ok(h.core, 'accounts.refresh', { accountId: id });
+    expect(renewed.status).toBe('connected');
+    expect(renewed.lastError).toBeNull();
+    // The rotated refresh token was kept: the next renewal works.
+    await h.advance(RENEW_AFTER + MINUTE);
+    expect(requestsTo(h.fake, 'refresh').map((r) => r.status)).toEqual([200, 200]);
+    expect((await account(h, id)).status).toBe('connected');
+  });
+
+  it('after a rotation whose answer never came, the refusal says what happened, not "revoked"', { timeout: 30_000 }, async () => {
+    const h = await setup({ httpTokenTimeoutMs: 1000 });
+    const id = await h.connect();
+    await h.advance(10 * MINUTE);
+    // X rotates the refresh token, and its answer never arrives.
+    h.fake.answerLate('refresh', { afterMs: null });
+    const lost = await h.core.call('accounts.refresh', { accountId: id });
+    expect(!lost.ok && lost.error).toMatchObject({ code: 'platform', kind: 'network' });
+    expect((await account(h, id)).status).toBe('offline');
+
+    // The retry presents the refresh token X has already replaced.
+    await h.advance(MINUTE);
+    expect(requestsTo(h.fake, 'refresh').map((r) => r.status)).toEqual([200, 400]);
+    const red = await account(h, id);
+    expect(red.status).toBe('expired');
+    expect(red.statusReason).toMatch(/answer never arrived/);
+    expect(red.statusReason).toMatch(/Reconnect to get a new one\.$/);
+    expect(red.statusReason).not.toMatch(/revoked, used elsewhere/);
+    expect(h.notified.map((n) => n.body)).toEqual([expect.stringMatching(/answer never arrived/)]);
+
+    // Reconnected in place, a later refusal is the platform's own again.
+    expect(await h.connect(USER)).toBe(id);
+    h.fake.revokeUser(USER);
+    await h.advance(2 * HOUR);
+    expect((await account(h, id)).statusReason).toMatch(/revoked, used elsewhere/);
   });
 });
 
@@ -1007,14 +1101,20 @@ describe('verify on refresh', () => {
     const before = await account(h, id);
     expect(before.avatar).toMatch(/^data:image\/png;base64,/);
 
-    await ok(h.core, 'accounts.refresh', { accountId: id });
+    // Clicks further apart than a burst, so each one renews.
+    const click = async () => {
+      await h.advance(RECENT_RENEWAL_MS + SECOND);
+      return ok(h.core, 'accounts.refresh', { accountId: id });
+    };
+    await click();
     const pictureFetches = () => h.fake.requests.filter((r) => r.path.startsWith('/profile_images/')).length;
     const fetchesAfterFirstRefresh = pictureFetches();
-    await ok(h.core, 'accounts.refresh', { accountId: id });
+    await click();
     expect(pictureFetches()).toBe(fetchesAfterFirstRefresh);
 
     h.fake.changeProfile(USER, { name: 'Renamed Person', color: [10, 160, 60] });
-    const after = await ok(h.core, 'accounts.refresh', { accountId: id });
+    const after = await click();
+    expect(requestsTo(h.fake, 'refresh')).toHaveLength(3);
     expect(after.displayName).toBe('Renamed Person');
     expect(after.avatar).toMatch(/^data:image\/png;base64,/);
     expect(after.avatar).not.toBe(before.avatar);

@@ -2,6 +2,7 @@
 // the one scheduler, classifies failures, and sends each notice once per
 // account, threshold and deadline. The core's API and the scheduler's timer both
 // come through here, so a click, Refresh all and the timer share one flight.
+import { createHash } from 'node:crypto';
 import type { ApiEvent, Renewal } from '../api/contract.ts';
 import { providerDecl } from '../connectors/providers.ts';
 import { connectorFor } from '../connectors/registry.ts';
@@ -9,7 +10,7 @@ import { PlatformError, type ClientCredentials, type Connector, type ConnectorCo
 import type { Http } from '../http/http.ts';
 import { refreshTokens } from '../oauth/oauth-client.ts';
 import { RefreshScheduler, type RunOutcome } from '../scheduler/refresh-scheduler.ts';
-import { renewAt } from '../scheduler/timing.ts';
+import { RATE_LIMIT_DEFAULT_MS, renewAt } from '../scheduler/timing.ts';
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { UNREADABLE_TOKEN_MESSAGE, type AccountRow, type Accounts, type StoredTokens } from '../store/accounts.ts';
 import { VaultCorruptError } from '../vault/vault.ts';
@@ -39,6 +40,28 @@ export interface LifecycleDeps {
 
 const TRANSIENT_KINDS = new Set(['network', 'server', 'rate_limited', 'malformed']);
 const DEADLINE_DRIFT_MS = 10 * 60_000;
+/**
+ * A manual refresh (click, Refresh all) this soon after the account was renewed returns that
+ * renewal: a burst of clicks is one request, while a click a few seconds later still renews.
+ */
+export const RECENT_RENEWAL_MS = 5_000;
+
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
+
+/** "Next try at 14:05." (local time), with the weekday when that is not today. */
+export function nextTry(at: number, now: number): string {
+  const day = new Date(at).toDateString() === new Date(now).toDateString() ? '' : `${weekday.format(at)} `;
+  return `Next try ${day}at ${clockTime.format(at)}.`;
+}
+
+const answerLostSentence = (name: string) =>
+  `${name} most likely renewed this account's token during an earlier attempt whose answer never arrived (the request timed out or the connection dropped), so it now refuses the old one. Reconnect to get a new one.`;
+
+/** Which stored credential a renewal presented, without keeping the credential itself around. */
+function fingerprint(stored: StoredTokens): string {
+  return createHash('sha256').update(stored.refreshToken ?? stored.accessToken ?? stored.appPassword ?? '').digest('base64url');
+}
 
 /**
  * The account's current profile. Where one login has several identities (YouTube channels,
@@ -99,6 +122,16 @@ export class Lifecycle {
   readonly #forced = new Set<string>();
   /** The last platform call failed for want of network (shown as "offline"). */
   #networkDown = false;
+  /** When each account was last renewed (clock ms), so a burst of clicks shares that renewal. */
+  readonly #renewedAt = new Map<string, number>();
+  /** Until when the platform asked to be left alone (a rate limit's reset), by account. */
+  readonly #waitUntil = new Map<string, number>();
+  /**
+   * Accounts whose last renewal got no answer although the request may have reached the platform,
+   * by the fingerprint of what it presented: the platform may have rotated that token unseen. Kept
+   * in memory only: after a restart a refusal is reported as the platform's own.
+   */
+  readonly #answerLost = new Map<string, string>();
 
   constructor(deps: LifecycleDeps) {
     this.#d = deps;
@@ -157,6 +190,9 @@ export class Lifecycle {
 
   forget(id: string): void {
     this.scheduler.remove(id);
+    this.#renewedAt.delete(id);
+    this.#waitUntil.delete(id);
+    this.#answerLost.delete(id);
     this.#d.notices.forgetAccount(id);
   }
 
@@ -192,10 +228,18 @@ export class Lifecycle {
     const row = this.#d.accounts.get(id);
     if (!row) return { ok: true, nextDueAt: null };
     const decl = providerDecl(row.platform);
+    const waitUntil = this.#waiting(id);
+    if (waitUntil !== null) {
+      // The platform said when to come back (its message, stored, says so); asking earlier would only be refused.
+      this.checkNotices(row);
+      return { ok: false, kind: 'rate_limited', retryAt: waitUntil };
+    }
+    // A burst of clicks: the renewal that has just finished is the answer to the ones after it too.
+    const asked = force && !this.#renewedRecently(id);
     try {
       // A retry after a transient failure renews even before the token is due: that is what failed.
       const retrying = row.last_error_kind !== null && TRANSIENT_KINDS.has(row.last_error_kind);
-      if (canRenew(row, decl) && !this.#connectionEnded(row) && (force || retrying || this.#renewalDue(row))) await this.#refresh(id);
+      if (canRenew(row, decl) && !this.#connectionEnded(row) && (asked || retrying || this.#renewalDue(row))) await this.#refresh(id);
     } catch (e) {
       const after = this.#d.accounts.get(id);
       if (after) this.checkNotices(after);
@@ -207,6 +251,21 @@ export class Lifecycle {
     if (!after) return { ok: true, nextDueAt: null };
     this.checkNotices(after);
     return { ok: true, nextDueAt: this.#nextDue(after, this.#d.random) };
+  }
+
+  /** The end of the platform's requested wait for this account, or null when none is running. */
+  #waiting(id: string): number | null {
+    const until = this.#waitUntil.get(id);
+    if (until === undefined) return null;
+    if (until > this.#d.clock.now()) return until;
+    this.#waitUntil.delete(id);
+    return null;
+  }
+
+  #renewedRecently(id: string): boolean {
+    const at = this.#renewedAt.get(id);
+    const since = at === undefined ? Infinity : this.#d.clock.now() - at;
+    return since >= 0 && since < RECENT_RENEWAL_MS;
   }
 
   /** Past its own deadline a connection cannot renew; asking the platform would only add a second red notice. */
@@ -269,19 +328,45 @@ export class Lifecycle {
         return;
       }
       if (e.kind === 'network') this.#networkDown = true;
-      accounts.recordError(id, e.kind, e.message, clock.now());
+      const failure = this.#explain(id, connector, stored, e);
+      accounts.recordError(id, failure.kind, failure.message, clock.now());
       logger.warn('refresh failed', { platform: row.platform, account: id, kind: e.kind });
       this.#d.emit({ type: 'app.changed' });
-      throw e;
+      throw failure;
     }
     // Committed before anything else happens: the rotated refresh token must not be lost.
     accounts.saveRefreshed(id, tokens, connectionDeadline(renewalOf(row, connector.decl), tokens, row.connection_expires_at), clock.now());
+    this.#renewedAt.set(id, clock.now());
+    this.#waitUntil.delete(id);
+    this.#answerLost.delete(id);
     if (this.#networkDown) {
       this.#networkDown = false;
       this.#d.emit({ type: 'app.changed' });
     }
     logger.info('account refreshed', { platform: row.platform, account: id, rotated: Boolean(tokens.refreshToken) });
     await this.syncProfile(id, connector, ctx, tokens.accessToken);
+  }
+
+  /**
+   * The failure as the account should show it: a rate limit names its next try (and is remembered,
+   * so nothing asks the platform before then); a refusal right after a renewal whose answer was lost
+   * says that is the likely cause, instead of the platform's "revoked or expired".
+   */
+  #explain(id: string, connector: Connector, stored: StoredTokens, e: PlatformError): PlatformError {
+    const now = this.#d.clock.now();
+    if (e.kind === 'rate_limited') {
+      // The scheduler's own rule, so the sentence names the time it will really try again.
+      const retryAt = e.retryAt !== null && e.retryAt > now ? e.retryAt : now + RATE_LIMIT_DEFAULT_MS;
+      this.#waitUntil.set(id, retryAt);
+      return new PlatformError(e.kind, `${e.message} ${nextTry(retryAt, now)}`, { status: e.status, retryAt, cause: e });
+    }
+    if (e.kind === 'network' && e.mayHaveArrived) this.#answerLost.set(id, fingerprint(stored));
+    if (e.kind === 'auth') {
+      const lost = this.#answerLost.get(id) === fingerprint(stored);
+      this.#answerLost.delete(id);
+      if (lost) return new PlatformError('auth', answerLostSentence(connector.decl.name), { status: e.status, cause: e });
+    }
+    return e;
   }
 
   /**

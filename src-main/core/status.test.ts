@@ -75,7 +75,17 @@ describe('deriveStatus', () => {
     });
   });
 
-  for (const kind of ['network', 'server', 'rate_limited'] as const) {
+  it('keeps the status under a rate limit, with the wait (its next try) as the reason on a green account', () => {
+    const message = 'X (Twitter) is rate-limiting requests; Plugboard will try again later. Next try at 14:05.';
+    expect(deriveStatus(failed('rate_limited', message), x, NOW)).toEqual({ status: 'connected', reason: message });
+    expect(deriveStatus(failed('rate_limited', message, { token_expires_at: NOW - DAY }), x, NOW)).toEqual({ status: 'connected', reason: message });
+    // A yellow account stays yellow and says what it needs from the user; the wait is its last error.
+    const expiring = deriveStatus(failed('rate_limited', message, { connection_expires_at: NOW + 2 * DAY }), x, NOW);
+    expect(expiring.status).toBe('expiring');
+    expect(expiring.reason).toMatch(/^Needs you by/);
+  });
+
+  for (const kind of ['network', 'server', 'malformed'] as const) {
     it(`is offline, never expired, after a ${kind} failure`, () => {
       const message = `a ${kind} sentence`;
       expect(deriveStatus(failed(kind, message), x, NOW)).toEqual({ status: 'offline', reason: message });

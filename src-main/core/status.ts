@@ -7,7 +7,8 @@ import type { AccountRow } from '../store/accounts.ts';
 
 export const DEFAULT_WARNING_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-const TRANSIENT = new Set(['network', 'server', 'rate_limited', 'malformed']);
+/** Failures that say nothing about the account: it waits for the network or the platform. */
+const OFFLINE_KINDS = new Set(['network', 'server', 'malformed']);
 
 /**
  * When the connection will need the user: the refresh token's or long-lived
@@ -40,12 +41,15 @@ export function deriveStatus(
   const tokenExpired = row.token_expires_at !== null && row.token_expires_at <= now;
   if (tokenExpired && !canRenew) return { status: 'expired', reason: `The ${decl.name} token expired and cannot renew itself. Reconnect.` };
   // A network failure never turns an account red: it waits for the network.
-  if (row.last_error_kind && TRANSIENT.has(row.last_error_kind)) {
+  if (row.last_error_kind && OFFLINE_KINDS.has(row.last_error_kind)) {
     return { status: 'offline', reason: row.last_error_message ?? 'Could not reach the platform; will retry.' };
   }
   const deadline = userDeadline(row, decl);
   if (deadline !== null && deadline - now <= window) {
     return { status: 'expiring', reason: `Needs you by ${new Date(deadline).toISOString().slice(0, 10)}: ${decl.name} cannot renew this connection by itself. Reconnect before then.` };
   }
+  // A rate limit is the platform asking for patience, not a fault: the account stays as it was, and
+  // its stored sentence says when the next try is.
+  if (row.last_error_kind === 'rate_limited') return { status: 'connected', reason: row.last_error_message };
   return { status: 'connected', reason: null };
 }

@@ -30,6 +30,8 @@ export interface CoreDeps {
   logger?: Logger;
   /** Per-request timeout for platform calls, ms. */
   httpTimeoutMs?: number;
+  /** Timeout for token requests (exchange, refresh), ms; default four times httpTimeoutMs (60 s). */
+  httpTokenTimeoutMs?: number;
   /** How long a Connect waits for the browser, ms. */
   flowTimeoutMs?: number;
   /** The OS's word on connectivity (Electron's net.isOnline); absent: assume online and learn from failures. */

@@ -116,6 +116,41 @@ describe('createHttp', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('gives a token request four times the read time-out: a slow rotation is kept, not given up on', async () => {
+    // Answers after 600 ms: too slow for a 300 ms read, in time for a token request (1.2 s).
+    const { origin } = await serve((_req, res) => void setTimeout(() => res.end('{"access_token":"a"}'), 600));
+    const http = createHttp({ origins: { 'https://api.example.test': origin }, timeoutMs: 300, logger: recordingLogger().logger });
+    const read = await platformError(http.fetch('https://api.example.test/2/users/me'));
+    expect(read.message).toMatch(/did not answer within 300 ms/);
+    const token = await http.fetch('https://api.example.test/2/oauth2/token', { method: 'POST', tokenRequest: true });
+    expect(await token.text()).toBe('{"access_token":"a"}');
+  });
+
+  it('waits the token deadline before giving up on a token request, and says so', async () => {
+    const { origin } = await serve(() => {});
+    const http = createHttp({ origins: { 'https://api.example.test': origin }, timeoutMs: 250, logger: recordingLogger().logger });
+    const started = performance.now();
+    const e = await platformError(http.fetch('https://api.example.test/2/oauth2/token', { method: 'POST', tokenRequest: true }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(e.message).toBe('api.example.test did not answer within 1 s.');
+    // Given explicitly, the token deadline is that.
+    const explicit = createHttp({ origins: { 'https://api.example.test': origin }, timeoutMs: 250, tokenTimeoutMs: 400, logger: recordingLogger().logger });
+    expect((await platformError(explicit.fetch('https://api.example.test/2/oauth2/token', { tokenRequest: true }))).message).toBe('api.example.test did not answer within 400 ms.');
+  });
+
+  it('says whether a failed request may have reached the platform', async () => {
+    const http = (origin: string) => createHttp({ origins: { 'https://api.example.test': origin }, timeoutMs: 300, logger: recordingLogger().logger });
+    // Nothing listens: the request never left.
+    const refused = await platformError(http(`http://127.0.0.1:${await freePort()}`).fetch('https://api.example.test/t', { method: 'POST' }));
+    expect(refused.mayHaveArrived).toBe(false);
+    // Received, then the connection dropped before an answer: the platform may have acted.
+    const dropped = await serve((req) => req.on('end', () => req.socket.destroy()).resume());
+    expect((await platformError(http(dropped.origin).fetch('https://api.example.test/t', { method: 'POST', body: 'x=1' }))).mayHaveArrived).toBe(true);
+    // No answer in time: the same.
+    const silent = await serve(() => {});
+    expect((await platformError(http(silent.origin).fetch('https://api.example.test/t', { method: 'POST' }))).mayHaveArrived).toBe(true);
+  });
+
   it('turns a refused connection into a network error that says it could not reach the host', async () => {
     const port = await freePort();
     const http = createHttp({ origins: { 'https://api.example.test': `http://127.0.0.1:${port}` }, timeoutMs: 5_000, logger: recordingLogger().logger });

@@ -8,7 +8,22 @@ import { rewriteUrl, type OriginMap } from './origins.ts';
 export interface HttpInit extends RequestInit {
   /** Overrides the default time-out for this request, ms. */
   timeoutMs?: number;
+  /**
+   * The answer carries new tokens (a code exchange, a refresh, an extension): the request gets the
+   * token deadline. Giving up early does not undo what the platform did — a rotated refresh token or
+   * a used-up code — it only loses the answer, and the account then needs Reconnect.
+   */
+  tokenRequest?: boolean;
 }
+
+/** API reads: past this a platform is treated as unreachable and the request is retried later. */
+export const READ_TIMEOUT_MS = 15_000;
+/**
+ * Token requests wait this many times longer (60 s by default). A slow answer costs a background
+ * renewal nothing, while one given up on may be a rotation lost for good; 60 s is also where
+ * common proxies and load balancers give up on an idle request anyway.
+ */
+export const TOKEN_TIMEOUT_FACTOR = 4;
 
 export interface Http {
   /** fetch with the origin map applied; network failures and time-outs become PlatformError('network'). */
@@ -19,9 +34,10 @@ export interface Http {
   isRewritten(url: string): boolean;
 }
 
-export function createHttp(opts: { origins?: OriginMap; timeoutMs?: number; logger: Logger; fetchImpl?: typeof fetch }): Http {
+export function createHttp(opts: { origins?: OriginMap; timeoutMs?: number; tokenTimeoutMs?: number; logger: Logger; fetchImpl?: typeof fetch }): Http {
   const origins = opts.origins ?? {};
-  const defaultTimeout = opts.timeoutMs ?? 15_000;
+  const defaultTimeout = opts.timeoutMs ?? READ_TIMEOUT_MS;
+  const tokenTimeout = opts.tokenTimeoutMs ?? defaultTimeout * TOKEN_TIMEOUT_FACTOR;
   const doFetch = opts.fetchImpl ?? fetch;
   return {
     rewrite: (url) => rewriteUrl(origins, url),
@@ -29,7 +45,7 @@ export function createHttp(opts: { origins?: OriginMap; timeoutMs?: number; logg
     async fetch(input, init = {}) {
       const original = new URL(String(input));
       const target = new URL(rewriteUrl(origins, original.href));
-      const { timeoutMs = defaultTimeout, signal, ...rest } = init;
+      const { tokenRequest = false, timeoutMs = tokenRequest ? tokenTimeout : defaultTimeout, signal, ...rest } = init;
       const timeout = AbortSignal.timeout(timeoutMs);
       const started = performance.now();
       const method = (rest.method ?? 'GET').toUpperCase();
@@ -48,10 +64,24 @@ export function createHttp(opts: { origins?: OriginMap; timeoutMs?: number; logg
         const message = timedOut
           ? `${original.host} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`
           : `Could not reach ${original.host}. Check your internet connection.`;
-        throw new PlatformError('network', message, { cause: e });
+        throw new PlatformError('network', message, { cause: e, mayHaveArrived: timedOut || !neverSent(e) });
       }
     },
   };
+}
+
+/** Failures that happen before a single byte of the request is sent. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** True when fetch failed before connecting (its cause chain names such a code); anything else may have arrived. */
+function neverSent(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+    // Happy eyeballs: every address refused.
+    if (cause instanceof AggregateError && cause.errors.length > 0 && cause.errors.every((inner) => neverSent(inner))) return true;
+  }
+  return false;
 }
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);

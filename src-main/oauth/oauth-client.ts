@@ -20,8 +20,9 @@ function clientAuth(decl: OAuthDecl, creds: ClientCredentials): oauth.ClientAuth
   return decl.clientAuth === 'client_secret_basic' ? oauth.ClientSecretBasic(creds.clientSecret) : oauth.ClientSecretPost(creds.clientSecret);
 }
 
-function requestOptions(http: Http): oauth.TokenEndpointRequestOptions {
-  return { [oauth.customFetch]: (url: string, init: RequestInit) => http.fetch(url, init) } as oauth.TokenEndpointRequestOptions;
+/** `tokenRequest`: the answer carries new tokens, so it gets the longer deadline (see HttpInit). */
+function requestOptions(http: Http, tokenRequest: boolean): oauth.TokenEndpointRequestOptions {
+  return { [oauth.customFetch]: (url: string, init: RequestInit) => http.fetch(url, { ...init, tokenRequest }) } as oauth.TokenEndpointRequestOptions;
 }
 
 export function buildAuthorizeUrl(decl: OAuthDecl, creds: ClientCredentials, p: { redirectUri: string; state: string; codeChallenge: string | null }): string {
@@ -59,7 +60,7 @@ export async function exchangeCode(
   const client: oauth.Client = { client_id: creds.clientId };
   const run = async () => {
     const callback = oauth.validateAuthResponse(as, client, p.params, p.state);
-    const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(decl, creds), callback, p.redirectUri, p.verifier ?? oauth.nopkce, requestOptions(http));
+    const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(decl, creds), callback, p.redirectUri, p.verifier ?? oauth.nopkce, requestOptions(http, true));
     await rejectUnusable(connector, res);
     return oauth.processAuthorizationCodeResponse(as, client, res);
   };
@@ -71,7 +72,7 @@ export async function refreshTokens(connector: Connector, creds: ClientCredentia
   const as = server(decl);
   const client: oauth.Client = { client_id: creds.clientId };
   const run = async () => {
-    const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(decl, creds), refreshToken, requestOptions(http));
+    const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth(decl, creds), refreshToken, requestOptions(http, true));
     await rejectUnusable(connector, res);
     return oauth.processRefreshTokenResponse(as, client, res);
   };
@@ -84,7 +85,7 @@ export async function revokeToken(connector: Connector, creds: ClientCredentials
   const client: oauth.Client = { client_id: creds.clientId };
   await classify(connector, async () => {
     const res = await oauth.revocationRequest(as, client, clientAuth(decl, creds), token, {
-      ...requestOptions(http),
+      ...requestOptions(http, false),
       additionalParameters: { token_type_hint: hint },
     });
     await rejectUnusable(connector, res);
@@ -137,19 +138,36 @@ async function classify<T>(connector: Connector, run: () => Promise<T>): Promise
     if (e instanceof oauth.AuthorizationResponseError) {
       throw new PlatformError('denied', describeAuthorizationError(name, e.error, e.error_description));
     }
-    if (e instanceof oauth.ResponseBodyError) {
-      const mapped = connector.describeTokenError?.(e.error, e.error_description, e.status);
-      if (mapped) throw new PlatformError(mapped.kind, mapped.message, { status: e.status, cause: e });
-      if (e.error === 'invalid_client' || e.error === 'unauthorized_client') {
-        throw new PlatformError('setup', `${name} did not accept the client ID and secret. Check them on the Credentials tab.`, { status: e.status, cause: e });
-      }
-      throw new PlatformError('auth', `${name} refused the request (${e.error}${e.error_description ? `: ${e.error_description}` : ''}). Reconnect the account.`, { status: e.status, cause: e });
+    if (e instanceof oauth.ResponseBodyError) throw refusal(connector, e.error, e.error_description, e.status, e);
+    // oauth4webapi stops at a WWW-Authenticate challenge before it reads the body; the body's error
+    // code still decides (a dead refresh token answered 401 with a challenge is not a client refused).
+    if (e instanceof oauth.WWWAuthenticateChallengeError) {
+      const body = await e.response.json().catch(() => null);
+      if (isOAuthError(body)) throw refusal(connector, body.error, body.error_description, e.status, e);
+      throw refusal(connector, 'invalid_client', undefined, e.status, e);
     }
     if (e instanceof oauth.OperationProcessingError || e instanceof oauth.UnsupportedOperationError || e instanceof TypeError) {
       throw new PlatformError('malformed', `${name} sent a reply Plugboard could not use (${e.message}). Nothing was changed; try again later.`, { cause: e });
     }
     throw e;
   }
+}
+
+function isOAuthError(body: unknown): body is { error: string; error_description?: string } {
+  if (typeof body !== 'object' || body === null) return false;
+  const { error, error_description: description } = body as Record<string, unknown>;
+  return typeof error === 'string' && error !== '' && (description === undefined || typeof description === 'string');
+}
+
+/** A token endpoint's OAuth error reply, read by its code: the connector's sentence first. */
+function refusal(connector: Connector, error: string, description: string | undefined, status: number, cause: unknown): PlatformError {
+  const name = connector.decl.name;
+  const mapped = connector.describeTokenError?.(error, description, status);
+  if (mapped) return new PlatformError(mapped.kind, mapped.message, { status, cause });
+  if (error === 'invalid_client' || error === 'unauthorized_client') {
+    return new PlatformError('setup', `${name} did not accept the client ID and secret. Check them on the Credentials tab.`, { status, cause });
+  }
+  return new PlatformError('auth', `${name} refused the request (${error}${description ? `: ${description}` : ''}). Reconnect the account.`, { status, cause });
 }
 
 export function describeAuthorizationError(platformName: string, error: string, description?: string): string {

@@ -144,7 +144,8 @@ export function AccountDetails({ id, account, platformName, connectBusy, offline
           <X size={16} aria-hidden="true" />
         </button>
       </header>
-      {account.status !== 'connected' && account.statusReason && (
+      {/* A green account has a reason only while a rate limit makes it wait: it says when the next try is. */}
+      {account.statusReason && (
         <div className="details-reason" data-status={account.status}>
           <p>{account.statusReason}</p>
           {needsUser && (

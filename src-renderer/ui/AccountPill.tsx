@@ -54,6 +54,8 @@ export const AccountPill = memo(function AccountPill(props: Props) {
   const tooltip = [account.displayName, STATUS_LABELS[shownStatus], account.statusReason].filter(Boolean).join(' · ');
   const needsUser = account.status === 'expired' || account.status === 'expiring';
   const reconnectBlocked = connectBusy ? 'Another connection is waiting for your browser' : offline ? OFFLINE_REASON : null;
+  // While the platform makes it wait, a click is answered with the wait; the button says so up front.
+  const refreshTitle = offline ? `${OFFLINE_REASON} You can still try now.` : account.lastError?.kind === 'rate_limited' ? account.lastError.message : 'Renew now';
 
   const ref = useRef<HTMLLIElement>(null);
   const reconnectRef = useRef<HTMLButtonElement>(null);
@@ -140,7 +142,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
             type="button"
             className="icon-button"
             aria-label={`Refresh ${handle}`}
-            title={offline ? `${OFFLINE_REASON} You can still try now.` : 'Renew now'}
+            title={refreshTitle}
             disabled={refreshing}
             onClick={() => props.onRefresh(account)}
           >
