@@ -168,6 +168,53 @@ describe('deleteSession, getSession, profile', () => {
   });
 });
 
+describe('account states, as @atproto/pds answers them', () => {
+  it('a privileged app password (direct messages) opens a com.atproto.appPassPrivileged session', async () => {
+    const s = await session(ALICE().handle, ALICE().privilegedAppPasswords[0]!);
+    expect(claims(s.accessJwt).scope).toBe('com.atproto.appPassPrivileged');
+  });
+
+  it('taken down: refreshSession is AccountTakedown, an app password fails like a wrong one, getRepoStatus says takendown', async () => {
+    const s = await session();
+    bsky.takedown(ALICE().did, true);
+    const refresh = await bearerPost('com.atproto.server.refreshSession', s.refreshJwt);
+    expect(refresh.status).toBe(401);
+    expect(await refresh.json()).toEqual({ error: 'AccountTakedown', message: 'Account has been taken down' });
+    const app = await login(ALICE().handle, ALICE().appPasswords[0]!);
+    expect(app.status).toBe(401);
+    expect(await app.json()).toEqual({ error: 'AuthenticationRequired', message: 'Invalid identifier or password' });
+    expect(await (await login(ALICE().handle, ALICE().mainPassword)).json()).toMatchObject({ error: 'AccountTakedown' });
+    expect((await bearerGet('com.atproto.server.getSession', s.accessJwt)).status).toBe(400);
+    const status = await fetch(`${xrpc('com.atproto.sync.getRepoStatus')}?did=${encodeURIComponent(ALICE().did)}`);
+    expect(await status.json()).toEqual({ did: ALICE().did, active: false, status: 'takendown' });
+    // deleteSession still ends the session.
+    expect((await bearerPost('com.atproto.server.deleteSession', s.refreshJwt)).status).toBe(200);
+    expect(bsky.liveGrants(ALICE().did)).toBe(0);
+  });
+
+  it('lifting a takedown leaves earlier sessions revoked; the app password signs in again', async () => {
+    const s = await session();
+    bsky.takedown(ALICE().did, true);
+    bsky.takedown(ALICE().did, false);
+    expect(bsky.refreshTokenWorks(s.refreshJwt)).toBe(false);
+    expect((await session()).did).toBe(ALICE().did);
+  });
+
+  it('deactivated: sessions open and refresh but say active: false, status: deactivated; records are not served', async () => {
+    bsky.deactivate(ALICE().did, true);
+    const s = (await session()) as SessionReply & { active: boolean; status?: string };
+    expect([s.active, s.status]).toEqual([false, 'deactivated']);
+    const refreshed = (await (await bearerPost('com.atproto.server.refreshSession', s.refreshJwt)).json()) as SessionReply & { active: boolean; status?: string };
+    expect([refreshed.active, refreshed.status]).toEqual([false, 'deactivated']);
+    expect(await (await bearerGet('com.atproto.server.getSession', refreshed.accessJwt)).json()).toMatchObject({ active: false, status: 'deactivated' });
+    const record = await fetch(`${xrpc('com.atproto.repo.getRecord')}?repo=${s.did}&collection=app.bsky.actor.profile&rkey=self`);
+    expect(record.status).toBe(400);
+    bsky.deactivate(ALICE().did, false);
+    const active = (await session()) as SessionReply & { active: boolean; status?: string };
+    expect([active.active, active.status]).toEqual([true, undefined]);
+  });
+});
+
 describe('failure catalogue', () => {
   for (const kind of ERROR_KINDS) {
     it(`refreshSession answers ${kind}`, async () => {

@@ -9,6 +9,18 @@
 // on the fake clock. Refresh rotates: the previous refresh JWT is refused at once
 // (the reference PDS's 2-hour grace window is deliberately not emulated).
 //
+// Account states answer as @atproto/pds 0.5.35 does (checked against it by
+// e2e/real/bluesky.real.test.ts):
+//   - taken down (admin updateSubjectStatus): refreshSession → 401 AccountTakedown; an app
+//     password's createSession → 401 AuthenticationRequired "Invalid identifier or password"
+//     (app passwords cannot sign in to a taken-down account, and the PDS does not say why);
+//     the main password's → 401 AccountTakedown; getSession → 400 InvalidRequest; the public
+//     com.atproto.sync.getRepoStatus → {active: false, status: 'takendown'}. Lifting the
+//     takedown leaves every earlier session revoked ("Token has been revoked").
+//   - deactivated (deactivateAccount): createSession, refreshSession and getSession succeed
+//     with {active: false, status: 'deactivated'}; records are not served.
+//   - a privileged app password (direct-message access) gives scope com.atproto.appPassPrivileged.
+//
 // Test controls for another process: POST JSON to {origin}/__control/<name>.
 //   fail-next          {endpoint, kind, times?, retryAfterSec?, limit?}
 //   advance            {seconds}
@@ -16,13 +28,15 @@
 //   revoke-app-passwords {did}          every app password of the user stops working (and its sessions)
 //   expire-refresh-tokens {did}          every refresh JWT of the user is refused as expired
 //   live-grants        {did}             → number of live sessions
+//   takedown           {did, on}         the PDS's admin takes the account down (on: false lifts it)
+//   deactivate         {did, on}         the user deactivates the account (on: false reactivates it)
 //   users              {}                → the test users (without passwords)
 //   requests / clear-requests
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { createFakeServer, json, platformSurface, png, randomToken, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
 
-export const BLUESKY_ENDPOINTS = ['createSession', 'refreshSession', 'deleteSession', 'getSession', 'getProfile', 'getRecord'] as const;
+export const BLUESKY_ENDPOINTS = ['createSession', 'refreshSession', 'deleteSession', 'getSession', 'getProfile', 'getRecord', 'getRepoStatus'] as const;
 export type BlueskyEndpoint = (typeof BLUESKY_ENDPOINTS)[number];
 
 export interface BlueskyUser {
@@ -34,6 +48,8 @@ export interface BlueskyUser {
   mainPassword: string;
   /** App passwords (scope com.atproto.appPass); the first is the one tests use. */
   appPasswords: string[];
+  /** App passwords with direct-message access (scope com.atproto.appPassPrivileged). */
+  privilegedAppPasswords: string[];
   /** Email two-factor sign-in: a main-password login without a code answers AuthFactorTokenRequired. */
   emailAuthFactor: boolean;
   /** null: no profile picture. */
@@ -58,6 +74,10 @@ export interface FakeBluesky extends FakePlatform<BlueskyEndpoint> {
   expireRefreshTokens(did: string): void;
   /** Whether the PDS still accepts this refresh JWT (it is signed, known, unexpired and not rotated away). */
   refreshTokenWorks(refreshJwt: string): boolean;
+  /** The PDS's admin takes the account down (on: false lifts it, and its earlier sessions stay revoked). */
+  takedown(did: string, on: boolean): void;
+  /** The user deactivates the account in Bluesky (on: false reactivates it). */
+  deactivate(did: string, on: boolean): void;
 }
 
 export const BLUESKY_USERS: readonly BlueskyUser[] = [
@@ -69,6 +89,7 @@ export const BLUESKY_USERS: readonly BlueskyUser[] = [
     // Shaped like an app password on purpose: only the session's scope tells them apart.
     mainPassword: 'main-pass-word-0001',
     appPasswords: ['abcd-efgh-ijkl-mnop'],
+    privilegedAppPasswords: ['dmdm-abcd-efgh-ijkl'],
     emailAuthFactor: false,
     avatarColor: [40, 120, 220],
   },
@@ -79,6 +100,7 @@ export const BLUESKY_USERS: readonly BlueskyUser[] = [
     displayName: '',
     mainPassword: 'bobs-main-password',
     appPasswords: ['bbbb-cccc-dddd-eeee'],
+    privilegedAppPasswords: [],
     emailAuthFactor: false,
     avatarColor: null,
   },
@@ -89,6 +111,7 @@ export const BLUESKY_USERS: readonly BlueskyUser[] = [
     displayName: 'Carol Two-Factor',
     mainPassword: 'carol-2fa-main-password',
     appPasswords: ['qrst-uvwx-yzab-cdef'],
+    privilegedAppPasswords: [],
     emailAuthFactor: true,
     avatarColor: [200, 60, 90],
   },
@@ -100,7 +123,7 @@ const DAY = 86_400;
 
 interface Session {
   did: string;
-  scope: 'com.atproto.appPass' | 'com.atproto.access';
+  scope: 'com.atproto.appPass' | 'com.atproto.appPassPrivileged' | 'com.atproto.access';
   /** The app password it came from (null for a main-password session). */
   appPassword: string | null;
   /** jti of the one live refresh JWT. */
@@ -159,7 +182,7 @@ const invalidToken = (note = 'invalid token') => xrpcError(400, 'InvalidToken', 
 export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<FakeBluesky> {
   const accessLife = opts.accessTokenLifetimeSec ?? 2 * 3600;
   const refreshLife = opts.refreshTokenLifetimeSec ?? 90 * DAY;
-  const users: BlueskyUser[] = BLUESKY_USERS.map((u) => ({ ...u, appPasswords: [...u.appPasswords] }));
+  const users: BlueskyUser[] = BLUESKY_USERS.map((u) => ({ ...u, appPasswords: [...u.appPasswords], privilegedAppPasswords: [...u.privilegedAppPasswords] }));
   const avatars = new Map<string, Buffer>();
   const avatarCids = new Map<string, string>();
   for (const u of users) {
@@ -175,6 +198,11 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   /** Refresh JWT jtis refused as expired before their exp (the expire-refresh-tokens control). */
   const expiredRefresh = new Set<string>();
   let appView = true;
+  const takenDown = new Set<string>();
+  const deactivated = new Set<string>();
+  /** What the PDS says of an account that is not active, as in its session and repo-status replies. */
+  const accountStatus = (did: string) =>
+    takenDown.has(did) ? { active: false, status: 'takendown' } : deactivated.has(did) ? { active: false, status: 'deactivated' } : { active: true };
 
   const sample = (did: string) => ({ did, handle: 'alice.bsky.social', accessJwt: 'a.b.c', refreshJwt: 'a.b.c', active: true });
   const server = await createFakeServer({
@@ -225,7 +253,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
       emailConfirmed: true,
       emailAuthFactor: u.emailAuthFactor,
       didDoc: didDoc(u),
-      active: true,
+      ...accountStatus(u.did),
       accessJwt: sign({ scope: s.scope, sub: u.did, aud: PDS_DID, iat, exp: iat + accessLife, jti: accessJti }, 'at+jwt'),
       refreshJwt: sign({ scope: 'com.atproto.refresh', sub: u.did, aud: PDS_DID, iat, exp: iat + refreshLife, jti: refreshJti }, 'refresh+jwt'),
     };
@@ -244,10 +272,14 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
     if (!u) return wrong();
     let scope: Session['scope'];
     let appPassword: string | null = null;
-    if (u.appPasswords.includes(body.data.password)) {
-      scope = 'com.atproto.appPass';
+    const isAppPassword = u.appPasswords.includes(body.data.password) || u.privilegedAppPasswords.includes(body.data.password);
+    // A taken-down account: app passwords fail like wrong ones; the main password is told why.
+    if (takenDown.has(u.did) && isAppPassword) return wrong();
+    if (isAppPassword) {
+      scope = u.privilegedAppPasswords.includes(body.data.password) ? 'com.atproto.appPassPrivileged' : 'com.atproto.appPass';
       appPassword = body.data.password;
     } else if (body.data.password === u.mainPassword) {
+      if (takenDown.has(u.did)) return { ...xrpcError(401, 'AccountTakedown', 'Account has been taken down'), note: 'taken down' };
       // App passwords skip email two-factor; the main password does not.
       if (u.emailAuthFactor && !body.data.authFactorToken) return xrpcError(401, 'AuthFactorTokenRequired', 'A sign in code has been sent to your email address', 'needs email code');
       scope = 'com.atproto.access';
@@ -255,7 +287,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
     const id = randomToken(8);
     const s: Session = { did: u.did, scope, appPassword, refreshJti: null, accessJtis: new Set(), revoked: false };
     sessions.set(id, s);
-    return { ...json(200, issue(id, s, u)), note: scope === 'com.atproto.appPass' ? 'app-password session' : 'main-password session' };
+    return { ...json(200, issue(id, s, u)), note: appPassword ? 'app-password session' : 'main-password session' };
   }
 
   type Auth = { ok: true; sessionId: string; session: Session; user: BlueskyUser } | { ok: false; reply: Reply };
@@ -289,6 +321,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   function refreshSession(req: FakeRequest): Reply {
     const auth = authenticate(req, 'refresh');
     if (!auth.ok) return auth.reply;
+    if (takenDown.has(auth.user.did)) return xrpcError(401, 'AccountTakedown', 'Account has been taken down', 'taken down');
     return { ...json(200, issue(auth.sessionId, auth.session, auth.user)), note: 'refreshed (rotated)' };
   }
 
@@ -303,7 +336,8 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
     const auth = authenticate(req, 'access');
     if (!auth.ok) return auth.reply;
     const u = auth.user;
-    return { ...json(200, { did: u.did, handle: u.handle, email: u.email, emailConfirmed: true, emailAuthFactor: u.emailAuthFactor, didDoc: didDoc(u), active: true }), note: 'ok' };
+    if (takenDown.has(u.did)) return xrpcError(400, 'InvalidRequest', `Could not find user info for account: ${u.did}`, 'taken down');
+    return { ...json(200, { did: u.did, handle: u.handle, email: u.email, emailConfirmed: true, emailAuthFactor: u.emailAuthFactor, didDoc: didDoc(u), ...accountStatus(u.did) }), note: 'ok' };
   }
 
   function getProfile(req: FakeRequest): Reply {
@@ -322,6 +356,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   function getRecord(req: FakeRequest): Reply {
     const repo = findUser(req.query.get('repo') ?? '');
     if (!repo) return xrpcError(400, 'InvalidRequest', `Could not find repo: ${req.query.get('repo') ?? ''}`, 'unknown repo');
+    if (!accountStatus(repo.did).active) return xrpcError(400, 'InvalidRequest', 'Could not locate record', 'account not active');
     if (req.query.get('collection') !== 'app.bsky.actor.profile' || req.query.get('rkey') !== 'self') {
       return xrpcError(400, 'RecordNotFound', 'Could not locate record', 'no such record');
     }
@@ -337,6 +372,24 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
     return image ? png(image) : { ...text(404, 'Not Found'), note: 'no such blob' };
   }
 
+  function getRepoStatus(req: FakeRequest): Reply {
+    const did = req.query.get('did') ?? '';
+    if (!users.some((u) => u.did === did)) return xrpcError(400, 'RepoNotFound', `Could not find repo for DID: ${did}`, 'unknown repo');
+    return { ...json(200, { did, ...accountStatus(did) }), note: accountStatus(did).status ?? 'active' };
+  }
+
+  function takedown(did: string, on: boolean): void {
+    if (!users.some((u) => u.did === did)) throw new Error(`fake Bluesky has no user ${did}`);
+    if (on) takenDown.add(did);
+    else if (takenDown.delete(did)) for (const [id, s] of sessions) if (s.did === did) endSession(id);
+  }
+
+  function deactivate(did: string, on: boolean): void {
+    if (!users.some((u) => u.did === did)) throw new Error(`fake Bluesky has no user ${did}`);
+    if (on) deactivated.add(did);
+    else deactivated.delete(did);
+  }
+
   function liveGrants(did: string): number {
     return [...sessions.values()].filter((s) => s.did === did && !s.revoked).length;
   }
@@ -345,6 +398,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
     const u = users.find((x) => x.did === did);
     if (!u) throw new Error(`fake Bluesky has no user ${did}`);
     u.appPasswords = [];
+    u.privilegedAppPasswords = [];
     for (const [id, s] of sessions) if (s.did === did && s.appPassword !== null) endSession(id);
   }
 
@@ -366,6 +420,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   server.route('GET', '/xrpc/com.atproto.server.getSession', getSession, { endpoint: 'getSession' });
   server.route('GET', '/xrpc/app.bsky.actor.getProfile', getProfile, { endpoint: 'getProfile' });
   server.route('GET', '/xrpc/com.atproto.repo.getRecord', getRecord, { endpoint: 'getRecord' });
+  server.route('GET', '/xrpc/com.atproto.sync.getRepoStatus', getRepoStatus, { endpoint: 'getRepoStatus' });
   server.route('GET', '/xrpc/com.atproto.sync.getBlob', (req) => blob(req.query.get('cid')));
   server.route('GET', '/img/avatar/plain/:did/:file', (req) => blob(/^([a-z2-7]+)@(png|jpeg)$/.exec(req.params.file ?? '')?.[1] ?? null));
 
@@ -375,6 +430,8 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   server.control('revoke-app-passwords', z.object({ did: z.string() }), ({ did }) => revokeAppPasswords(did));
   server.control('expire-refresh-tokens', z.object({ did: z.string() }), ({ did }) => expireRefreshTokens(did));
   server.control('live-grants', z.object({ did: z.string() }), ({ did }) => liveGrants(did));
+  server.control('takedown', z.object({ did: z.string(), on: z.boolean() }), ({ did, on }) => takedown(did, on));
+  server.control('deactivate', z.object({ did: z.string(), on: z.boolean() }), ({ did, on }) => deactivate(did, on));
   server.control('users', z.object({}), () => users.map((u) => ({ did: u.did, handle: u.handle, displayName: u.displayName, emailAuthFactor: u.emailAuthFactor })));
 
   return platformSurface(
@@ -398,6 +455,8 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
       revokeAppPasswords,
       expireRefreshTokens,
       refreshTokenWorks,
+      takedown,
+      deactivate,
     },
   );
 }

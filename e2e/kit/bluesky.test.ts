@@ -26,6 +26,10 @@ class Harness extends CoreHarness<FakeBluesky> {
   count(endpoint: string): number {
     return this.fake.requests.filter((r) => r.endpoint === endpoint).length;
   }
+
+  async activity(accountId: string) {
+    return (await this.ok('accounts.activity', { accountId })).map((a) => ({ kind: a.kind, detail: a.detail })).reverse();
+  }
 }
 
 const harnesses = harnessPool<Harness>();
@@ -187,6 +191,11 @@ describe('Bluesky through the core', () => {
     const stored = await h.stored(account.id);
     expect(h.fake.refreshTokenWorks(stored.refreshToken!)).toBe(true);
     expect(stored.appPassword).toBe(user.appPasswords[0]);
+    // The history says what happened and why, not just "refreshed".
+    expect((await h.activity(account.id)).at(-1)).toEqual({
+      kind: 'refreshed',
+      detail: 'signed in again with the app password: Bluesky no longer accepted the session (ExpiredToken: Token has expired)',
+    });
   });
 
   it('a refresh JWT past its own exp is not sent: the app password logs in at once', async () => {
@@ -198,6 +207,7 @@ describe('Bluesky through the core', () => {
     expect(after.status).toBe('connected');
     expect(h.count('refreshSession')).toBe(0);
     expect(h.count('createSession')).toBe(1);
+    expect((await h.activity(account.id)).at(-1)).toEqual({ kind: 'refreshed', detail: 'signed in again with the app password: the session had expired' });
   });
 
   it('a deleted app password is the end: auth, expired, tokens untouched', async () => {
@@ -254,6 +264,124 @@ describe('Bluesky through the core', () => {
     expect(await h.activityKinds(first.id)).toEqual(['connected', 'reconnected']);
   });
 
+  it('a second save closes the session it replaces at the PDS, after the new one is stored', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const first = await h.save();
+    const before = await h.stored(first.id);
+    h.fake.clearRequests();
+    const again = await h.save();
+    expect(again.id).toBe(first.id);
+    const stored = await h.stored(first.id);
+    expect(h.fake.refreshTokenWorks(before.refreshToken!)).toBe(false);
+    expect(h.fake.refreshTokenWorks(stored.refreshToken!)).toBe(true);
+    expect(h.fake.liveGrants(user.did)).toBe(1);
+    const endpoints = h.fake.requests.map((r) => r.endpoint);
+    expect(endpoints.filter((e) => e === 'deleteSession')).toHaveLength(1);
+    expect(endpoints.at(-1)).toBe('deleteSession');
+  });
+
+  it('a PDS that fails to close the replaced session does not fail the save', async () => {
+    const h = await setup();
+    const first = await h.save();
+    h.fake.failNext('deleteSession', 'server_error');
+    const again = await h.save();
+    expect(again).toMatchObject({ id: first.id, status: 'connected' });
+    expect(h.fake.refreshTokenWorks((await h.stored(first.id)).refreshToken!)).toBe(true);
+  });
+
+  it("a taken-down account says so with the platform's error name, and does not blame the app password", async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const account = await h.save();
+    const before = await h.stored(account.id);
+    h.fake.takedown(user.did, true);
+    h.fake.clearRequests();
+    const error = await h.error('accounts.refresh', { accountId: account.id });
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/taken down by its server, bsky\.social \(AccountTakedown\)/);
+    expect(error.message).toMatch(/Reconnecting will not help/);
+    expect(error.message).toMatch(/moderat/);
+    expect(error.message).not.toMatch(/app password/);
+    // The app password is not tried: it would only fail like a wrong one.
+    expect(h.count('createSession')).toBe(0);
+    expect(await h.stored(account.id)).toEqual(before);
+    const [view] = await h.ok('accounts.list', {});
+    expect(view!.status).toBe('expired');
+    expect(view!.lastError?.message).toBe(error.message);
+  });
+
+  it('a taken-down account whose session had expired: the failed sign-in is checked against the repo status', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    h.fake.setAppView(false);
+    const account = await h.ok('appPassword.save', { platform: 'bluesky', values: h.values(undefined, { pds: 'pds.example.com' }) });
+    h.fake.takedown(user.did, true);
+    h.fake.advance(91 * 86400);
+    h.fake.clearRequests();
+    const error = await h.error('accounts.refresh', { accountId: account.id });
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/taken down by its server, pds\.example\.com \(AccountTakedown\)/);
+    expect(error.message).toMatch(/operator of pds\.example\.com/);
+    expect(h.fake.requests.map((r) => r.endpoint)).toEqual(['createSession', 'getRepoStatus']);
+  });
+
+  it('a deleted app password is still told as one when the repo status cannot be read', async () => {
+    const h = await setup();
+    const account = await h.save();
+    h.fake.revokeAppPasswords(h.fake.users[0]!.did);
+    h.fake.failNext('getRepoStatus', 'server_error');
+    const error = await h.error('accounts.refresh', { accountId: account.id });
+    expect(error.message).toMatch(/no longer accepts the app password/);
+  });
+
+  it('a deactivated account is refused at Test and Connect with how to reactivate it, and nothing is kept', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    h.fake.deactivate(user.did, true);
+    for (const method of ['appPassword.test', 'appPassword.save'] as const) {
+      const error = await h.error(method, { platform: 'bluesky', values: h.values() });
+      expect(error.kind).toBe('auth');
+      expect(error.message).toMatch(/deactivated/);
+      expect(error.message).toMatch(/sign in to Bluesky and reactivate it/i);
+    }
+    expect(await h.accountRows()).toBe(0);
+    expect(h.fake.liveGrants(user.did)).toBe(0);
+  });
+
+  it('an account deactivated after connecting turns red at renewal with how to reactivate it, and heals once reactivated', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const account = await h.save();
+    h.fake.deactivate(user.did, true);
+    const error = await h.error('accounts.refresh', { accountId: account.id });
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/deactivated/);
+    expect(error.message).toMatch(/sign in to Bluesky and reactivate it/i);
+    const [red] = await h.ok('accounts.list', {});
+    expect(red!.status).toBe('expired');
+    // The session the refresh produced is useless while deactivated: closed, not left open.
+    expect(h.fake.liveGrants(user.did)).toBe(0);
+    h.fake.deactivate(user.did, false);
+    const healed = await h.ok('accounts.refresh', { accountId: account.id });
+    expect(healed.status).toBe('connected');
+    expect(h.fake.liveGrants(user.did)).toBe(1);
+    expect((await h.activity(account.id)).at(-1)).toMatchObject({ kind: 'recovered', detail: expect.stringMatching(/^signed in again with the app password: /) });
+  });
+
+  it('an app password with direct-message access works, with a note that Plugboard does not need it', async () => {
+    const h = await setup();
+    const user = h.fake.users[0]!;
+    const values = h.values(undefined, { appPassword: user.privilegedAppPasswords[0]! });
+    const tested = await h.ok('appPassword.test', { platform: 'bluesky', values });
+    expect(tested.notes.join(' ')).toMatch(/direct messages/);
+    expect(tested.notes.join(' ')).toMatch(/Plugboard does not need/);
+    const plain = await h.ok('appPassword.test', { platform: 'bluesky', values: h.values() });
+    expect(plain.notes.join(' ')).not.toMatch(/direct messages/);
+    const account = await h.ok('appPassword.save', { platform: 'bluesky', values });
+    expect(account.scopes).toEqual(['com.atproto.appPassPrivileged']);
+  });
+
   describe('every catalogue entry at refreshSession leaves the stored tokens untouched', () => {
     for (const kind of ERROR_KINDS) {
       it(`refreshSession answered with ${kind}`, async () => {
@@ -268,7 +396,8 @@ describe('Bluesky through the core', () => {
         expect(error.kind).toBe(expectedKind(kind));
         expect(await h.stored(account.id)).toEqual(before);
         const [view] = await h.ok('accounts.list', {});
-        expect(view!.status).toBe(kind === 'invalid_grant' ? 'expired' : 'offline');
+        // A rate limit is patience, not a fault (status.ts): the account stays connected, with the sentence.
+        expect(view!.status).toBe(kind === 'invalid_grant' ? 'expired' : kind === 'rate_limited' ? 'connected' : 'offline');
         expect(view!.lastError?.message).toBeTruthy();
         if (kind === 'rate_limited') expect(h.count('createSession')).toBe(1);
       });

@@ -12,6 +12,8 @@ const NAME = 'Bluesky';
 export const DEFAULT_PDS = 'https://bsky.social';
 const APP_PASSWORDS_WHERE = 'Create one in Bluesky under Settings → Privacy and security → App passwords';
 const APP_PASS_SCOPE = 'com.atproto.appPass';
+/** An app password created with "Allow access to your direct messages". */
+const PRIVILEGED_APP_PASS_SCOPE = 'com.atproto.appPassPrivileged';
 const MAIN_PASSWORD_SCOPE = 'com.atproto.access';
 const HOUR_MS = 3600_000;
 /** When a JWT carries no readable `exp`: the reference PDS's lifetimes. */
@@ -119,6 +121,47 @@ function classify(e: unknown, what: string): PlatformError {
   return new PlatformError('malformed', `${NAME} sent ${what} that Plugboard could not use: ${(e as Error).message ?? String(e)}.`, { cause: e });
 }
 
+/** The platform's own words for a refusal: its error name, and its message where that adds something. */
+function platformWords(e: XRPCError): string {
+  const name = e.error ?? `HTTP ${e.status}`;
+  return e.message && e.message !== e.error ? `${name}: ${e.message}` : name;
+}
+
+const isTakedown = (e: unknown) => e instanceof XRPCError && e.error === 'AccountTakedown';
+
+/**
+ * The PDS's moderators took the account down. Its app passwords then fail like wrong ones, so this
+ * must be told apart from a deleted app password: a new one cannot sign in either.
+ */
+function takedownError(pds: string, cause?: unknown): PlatformError {
+  const host = hostOf(pds);
+  const who = pds === DEFAULT_PDS ? 'contact Bluesky’s moderators to appeal' : `contact the operator of ${host}`;
+  return new PlatformError(
+    'auth',
+    `${NAME} says this account was taken down by its server, ${host} (AccountTakedown), so it can neither post nor renew. Reconnecting will not help: ${who}, and once they restore the account, refresh it here.`,
+    { status: 401, cause },
+  );
+}
+
+/**
+ * A session of an account that is not active (deactivated by its owner) opens and refreshes, but
+ * nothing can be posted with it. `then`: what to do after reactivating.
+ */
+function inactiveError(pds: string, status: string | undefined, then: string): PlatformError {
+  if (status === 'takendown' || status === 'suspended') return takedownError(pds);
+  if (status === 'deactivated') {
+    return new PlatformError('auth', `This ${NAME} account is deactivated (status: deactivated), so nothing can be posted with it. Sign in to Bluesky and reactivate it, then ${then}.`);
+  }
+  return new PlatformError('auth', `${NAME} says this account is not active (status: ${status ?? 'not given'}), so nothing can be posted with it. Sign in to Bluesky to see why, then ${then}.`);
+}
+
+/** Closes a session of an inactive account (it is of no use) and says what the user must do. */
+async function refuseInactive(ctx: ConnectorContext, pds: string, data: { refreshJwt: string; active?: boolean; status?: string }, then: string): Promise<void> {
+  if (data.active !== false) return;
+  await discardSession(ctx, pds, data.refreshJwt);
+  throw inactiveError(pds, data.status, then);
+}
+
 /** Bluesky's ratelimit-reset is epoch seconds; the IETF draft's is seconds from now. */
 function rateLimitReset(headers: Record<string, string | undefined> | undefined): number | null {
   const reset = headers?.['ratelimit-reset'] ?? headers?.['retry-after'];
@@ -163,6 +206,8 @@ async function createSession(ctx: ConnectorContext, pds: string, identifier: str
         { status: e.status, cause: e },
       );
     }
+    // Only the main password is told this; an app password of a taken-down account fails like a wrong one.
+    if (isTakedown(e)) throw takedownError(pds, e);
     if (e instanceof XRPCError && (e.error === 'AuthenticationRequired' || e.status === 401)) {
       throw new PlatformError(
         'auth',
@@ -182,6 +227,20 @@ async function createSession(ctx: ConnectorContext, pds: string, identifier: str
 async function deleteSession(ctx: ConnectorContext, pds: string, refreshJwt: string): Promise<void> {
   const agent = new Agent(new CredentialSession(new URL(pds), viaHttp(ctx.http)));
   await agent.com.atproto.server.deleteSession(undefined, { headers: { authorization: `Bearer ${refreshJwt}` } });
+}
+
+/**
+ * Whether the PDS says the account was taken down: its public repo status is the only place that
+ * tells, since the sign-in answers a taken-down account's app password like a wrong one. Any
+ * failure to ask is a no (a PDS or entryway that does not serve it).
+ */
+async function repoTakenDown(ctx: ConnectorContext, pds: string, did: string): Promise<boolean> {
+  try {
+    const { data } = await new Agent(new CredentialSession(new URL(pds), viaHttp(ctx.http))).com.atproto.sync.getRepoStatus({ did });
+    return data.active === false && (data.status === 'takendown' || data.status === 'suspended');
+  } catch {
+    return false;
+  }
 }
 
 /** Best effort: a session Plugboard will not keep should not stay open at the PDS. */
@@ -240,6 +299,18 @@ async function loginWithAppPassword(ctx: ConnectorContext, pds: string, identifi
   return data;
 }
 
+/** Ends the session these tokens belong to; one the PDS no longer knows is already ended. */
+async function endSession(ctx: ConnectorContext, tokens: { refreshToken: string | null }): Promise<void> {
+  if (!tokens.refreshToken) return;
+  try {
+    await deleteSession(ctx, pdsOf(ctx), tokens.refreshToken);
+  } catch (e) {
+    const p = classify(e, 'the sign-out');
+    if (p.kind === 'auth') return;
+    throw p;
+  }
+}
+
 export const bluesky: Connector = {
   decl: providerDecl('bluesky'),
 
@@ -262,6 +333,7 @@ export const bluesky: Connector = {
       if (!parsed.success) throw new PlatformError('setup', parsed.error.issues.map((i) => i.message).join(' '));
       const { identifier, appPassword, pds } = parsed.data;
       const data = await loginWithAppPassword(ctx, pds, identifier, appPassword);
+      await refuseInactive(ctx, pds, data, 'try again');
       let profile: Profile;
       try {
         profile = await readProfile(ctx, pds, data.did, data.accessJwt);
@@ -274,8 +346,13 @@ export const bluesky: Connector = {
       const notes: string[] = [];
       if (pds !== DEFAULT_PDS) notes.push(`Signed in on your own server, ${hostOf(pds)}.`);
       if (identifier.includes('@')) notes.push(`Signed in with the email address; Plugboard shows the account as @${profile.handle}.`);
+      if (jwtClaims(data.accessJwt).scope === PRIVILEGED_APP_PASS_SCOPE) {
+        notes.push('This app password can also read and send your direct messages, which Plugboard does not need: consider creating one without “Allow access to your direct messages” and connecting with that instead.');
+      }
       return { profile, tokens: toTokenSet(data, now), secret: appPassword, notes };
     },
+
+    closeReplaced: endSession,
   },
 
   async fetchProfile(ctx, accessToken) {
@@ -290,16 +367,25 @@ export const bluesky: Connector = {
     const { refreshToken, appPassword } = tokens;
     const refreshExp = refreshToken ? jwtClaims(refreshToken).exp : undefined;
     const refreshUsable = Boolean(refreshToken && did) && (refreshExp === undefined || refreshExp * 1000 > now + REFRESH_MARGIN_MS);
+    /** Why the app password has to sign in again, for the account's history. */
+    let why = refreshToken ? 'the session had expired' : 'no session was stored';
     if (refreshUsable) {
       const session = new CredentialSession(new URL(pds), viaHttp(ctx.http));
+      let refreshed: Awaited<ReturnType<CredentialSession['resumeSession']>>['data'] | null = null;
       try {
         // resumeSession = refreshSession with this refresh JWT; it rotates, so the new pair is what gets stored.
-        const res = await session.resumeSession({ did: did!, handle: '', accessJwt: tokens.accessToken ?? '', refreshJwt: refreshToken!, active: true });
-        return toTokenSet(res.data, now);
+        refreshed = (await session.resumeSession({ did: did!, handle: '', accessJwt: tokens.accessToken ?? '', refreshJwt: refreshToken!, active: true })).data;
       } catch (e) {
+        // The app password cannot sign in to a taken-down account either: trying would only blame it.
+        if (isTakedown(e)) throw takedownError(pds, e);
         const p = classify(e, 'the renewed session');
         // Only a refused refresh JWT falls through to the app password; anything else is retried later as it is.
         if (p.kind !== 'auth' || !appPassword) throw p;
+        why = `${NAME} no longer accepted the session (${e instanceof XRPCError ? platformWords(e) : p.message})`;
+      }
+      if (refreshed) {
+        await refuseInactive(ctx, pds, refreshed, 'refresh it here');
+        return toTokenSet(refreshed, now);
       }
     }
     if (!appPassword || !did) {
@@ -307,15 +393,12 @@ export const bluesky: Connector = {
     }
     // Self-healing: the refresh JWT expired (a machine left off for months) or was refused, but the stored
     // app password still opens a new session. Only when the app password itself is refused is the account dead.
+    let data: Awaited<ReturnType<typeof loginWithAppPassword>>;
     try {
-      const data = await loginWithAppPassword(ctx, pds, did, appPassword);
-      if (data.did !== did) {
-        await discardSession(ctx, pds, data.refreshJwt);
-        throw new PlatformError('auth', `The stored app password now signs in to a different ${NAME} account. Reconnect the account.`);
-      }
-      return toTokenSet(data, now);
+      data = await loginWithAppPassword(ctx, pds, did, appPassword);
     } catch (e) {
       if (e instanceof PlatformError && (e.kind === 'auth' || e.kind === 'setup')) {
+        if (isTakedown(e.cause) || (await repoTakenDown(ctx, pds, did))) throw takedownError(pds, e);
         throw new PlatformError(
           'auth',
           `${NAME} no longer accepts the app password saved for this account (it may have been deleted in Settings → Privacy and security → App passwords). Create a new app password and reconnect the account.`,
@@ -324,20 +407,15 @@ export const bluesky: Connector = {
       }
       throw e;
     }
+    if (data.did !== did) {
+      await discardSession(ctx, pds, data.refreshJwt);
+      throw new PlatformError('auth', `The stored app password now signs in to a different ${NAME} account. Reconnect the account.`);
+    }
+    await refuseInactive(ctx, pds, data, 'refresh it here');
+    return { ...toTokenSet(data, now), note: `signed in again with the app password: ${why}` };
   },
 
-  async revoke(ctx, tokens) {
-    // Ends Plugboard's session at the PDS. The app password itself stays valid until it is deleted in
-    // Bluesky's settings; Plugboard has already forgotten it.
-    if (!tokens.refreshToken) return;
-    const pds = pdsOf(ctx);
-    try {
-      await deleteSession(ctx, pds, tokens.refreshToken);
-    } catch (e) {
-      const p = classify(e, 'the sign-out');
-      // A session the PDS no longer knows is already ended.
-      if (p.kind === 'auth') return;
-      throw p;
-    }
-  },
+  // Ends Plugboard's session at the PDS. The app password itself stays valid until it is deleted in
+  // Bluesky's settings; Plugboard has already forgotten it.
+  revoke: endSession,
 };

@@ -83,6 +83,11 @@ export interface TokenSet {
   accessTokenExpiresAt: number | null;
   refreshTokenExpiresAt?: number | null;
   scopes: string[];
+  /**
+   * A renewal that did more than renew says what and why, in words for the account's history
+   * (e.g. "signed in again with the app password: the session had expired"). Never stored with the tokens.
+   */
+  note?: string;
 }
 
 export interface ClientCredentials {
@@ -159,6 +164,12 @@ export interface Connector {
     fields: FormField[];
     /** `test`: nothing will be kept, so a session opened to check must be closed again. */
     verify(ctx: ConnectorContext, values: Record<string, string>, now: number, purpose: 'test' | 'save'): Promise<AppPasswordConnection>;
+    /**
+     * A save renewed this account in place: ends at the platform what the replaced credentials held
+     * open (Bluesky's old session). Called after the new ones are stored; a failure is only logged.
+     * `ctx.account` is the account as it was before the save.
+     */
+    closeReplaced?(ctx: ConnectorContext, replaced: { accessToken: string | null; refreshToken: string | null; appPassword: string | null }): Promise<void>;
   };
   /**
    * Connect in the browser for an app-password platform whose site can hand a new app password

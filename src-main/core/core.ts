@@ -389,9 +389,27 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     const { connector, connection } = await verifyAppPassword(target.platform, values, 'save');
     // A platform where the password itself is the credential (WordPress) has no tokens to keep.
     const tokens: TokenSet = connection.tokens ?? { accessToken: '', accessTokenExpiresAt: null, scopes: [] };
-    const result = storeIdentity({ ...target, via: null }, connector, connection.profile, tokens, await fetchAvatar(http, connection.profile.avatarUrl), connection.secret);
+    const avatar = await fetchAvatar(http, connection.profile.avatarUrl);
+    // Read after the last await: a renewal in place replaces what is stored right now.
+    const previous = accounts.list(target.workspaceId).find((a) => a.platform === target.platform && a.platform_user_id === connection.profile.platformUserId);
+    const replaced = previous ? accounts.readTokens(previous.id) : null;
+    const result = storeIdentity({ ...target, via: null }, connector, connection.profile, tokens, avatar, connection.secret);
     emit({ type: 'accounts.changed' });
+    if (previous && replaced) await closeReplaced(connector, previous, replaced);
     return { result, handle: connection.profile.handle };
+  }
+
+  /**
+   * A save that renewed an account in place leaves its old session open at the platform (Bluesky keeps
+   * one ~90 days) unless it is ended. Best effort, after the new credentials are stored: never fails the save.
+   */
+  async function closeReplaced(connector: Connector, row: AccountRow, tokens: ReturnType<Accounts['readTokens']>) {
+    if (!connector.appPassword?.closeReplaced) return;
+    try {
+      await connector.appPassword.closeReplaced({ http, credentials: clientCredentialsFor(connector.decl, appCredentials)!, account: accountContext(row) }, tokens);
+    } catch (e) {
+      logger.warn('could not close the replaced session', { platform: row.platform, account: row.id, error: (e as Error).message });
+    }
   }
 
   /** The application password WordPress sent back: tested exactly as a typed one, then sealed. */

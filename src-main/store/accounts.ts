@@ -149,8 +149,9 @@ export class Accounts {
            last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = ? WHERE id = ?`,
         )
         .run(tokens.accessTokenExpiresAt, connectionExpiresAt, tokens.scopes.length ? tokens.scopes.join(' ') : row.scopes, now, now, now, id);
-      // A failing account that renews again says so: the user saw it go grey or red.
-      this.#activity.add(row, row.last_error_kind ? 'recovered' : 'refreshed', null, now);
+      // A failing account that renews again says so: the user saw it go grey or red. A renewal that
+      // did more than renew (signed in again) says what and why.
+      this.#activity.add(row, row.last_error_kind ? 'recovered' : 'refreshed', tokens.note ?? null, now);
     })();
   }
 

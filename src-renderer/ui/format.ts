@@ -92,9 +92,9 @@ export function activityPhrase(entry: ActivityView): string {
     case 'reconnected':
       return 'Reconnected';
     case 'refreshed':
-      return 'Refreshed';
+      return entry.detail ? `Refreshed: ${entry.detail}` : 'Refreshed';
     case 'recovered':
-      return 'Recovered';
+      return entry.detail ? `Recovered: ${entry.detail}` : 'Recovered';
     case 'refresh_failed':
       return entry.detail ? `Refresh failed: ${entry.detail}` : 'Refresh failed';
     case 'disconnected':
