@@ -159,15 +159,16 @@ export async function seed(opts: { count: number; dir?: string; passphrase?: str
     let kind: 'ok' | 'expiring' | 'ended' | 'refused' = 'ok';
     if (roll < EXPIRING_SHARE && hasDeadline && lifetime !== null) {
       kind = 'expiring';
-      const soon = now + (1 + random() * 5) * DAY;
+      // Whole milliseconds, as every time the app stores is (an export refuses anything else).
+      const soon = now + Math.floor((1 + random() * 5) * DAY);
       if (tokenIsDeadline) accessExpiresAt = soon;
       else deadline = soon;
     } else if (roll < EXPIRING_SHARE + EXPIRED_SHARE) {
       // Half past their own deadline (nothing can renew them), half refused by the platform.
       kind = hasDeadline && lifetime !== null && random() < 0.5 ? 'ended' : 'refused';
       if (kind === 'ended') {
-        if (tokenIsDeadline) accessExpiresAt = now - (1 + random() * 10) * DAY;
-        else deadline = now - (1 + random() * 10) * DAY;
+        if (tokenIsDeadline) accessExpiresAt = now - Math.floor((1 + random() * 10) * DAY);
+        else deadline = now - Math.floor((1 + random() * 10) * DAY);
       }
     }
     const tokens: TokenSet = {

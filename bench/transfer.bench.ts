@@ -34,9 +34,9 @@ async function machine(passphrase: string) {
   return { db, accounts, appCredentials, notices: new Notices(db), deps: { db, secrets, accounts, appCredentials } };
 }
 
-function time<T>(fn: () => T): { result: T; ms: number } {
+async function time<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const start = performance.now();
-  const result = fn();
+  const result = await fn();
   return { result, ms: performance.now() - start };
 }
 
@@ -59,11 +59,11 @@ a.db.transaction(() => {
   for (const p of PLATFORMS) a.appCredentials.save(p, `client-${p}`, `secret-${p}`, false, T0);
 })();
 
-const scrypt = time(() => openExport(sealExport(new Uint8Array(0), 'passphrase'), 'passphrase'));
-const exported = time(() => exportData(a.deps, 'moving day', T0));
+const scrypt = await time(async () => openExport(await sealExport(new Uint8Array(0), 'passphrase'), 'passphrase'));
+const exported = await time(async () => (await exportData(a.deps, 'moving day', T0)).file);
 const b = await machine('new');
-const fresh = time(() => importData(b.deps, exported.result, 'moving day', T0));
-const again = time(() => importData(b.deps, exported.result, 'moving day', T0));
+const fresh = await time(() => importData(b.deps, exported.result, 'moving day', T0));
+const again = await time(() => importData(b.deps, exported.result, 'moving day', T0));
 
 console.log(`scrypt at the default cost (N=2^17, r=8, p=1), seal + open of an empty payload: ${scrypt.ms.toFixed(0)} ms (two derivations)`);
 console.log(`export of ${ACCOUNTS} accounts: ${exported.ms.toFixed(0)} ms, file ${(exported.result.length / 1024 / 1024).toFixed(2)} MiB`);

@@ -46,7 +46,7 @@ class Harness extends CoreHarness<FakeLinkedIn> {
   }
 
   async notices(): Promise<NoticeView[]> {
-    return this.ok('notices.list', {});
+    return (await this.ok('notices.list', {})).filter((n): n is NoticeView => n.accountId !== null);
   }
 }
 

@@ -127,6 +127,18 @@ export interface NoticeView {
   read: boolean;
 }
 
+/** A notice about the whole installation, not one account (every account was exported): nothing to open. */
+export interface AppNoticeView {
+  id: string;
+  accountId: null;
+  workspaceId: null;
+  platform: null;
+  title: string;
+  body: string;
+  sentAt: string;
+  read: boolean;
+}
+
 export interface AppStatus {
   /** The core's clock (the demo's dev-only time travel shifts it): relative times are measured from it. */
   now: string;
@@ -158,6 +170,12 @@ export interface LockState {
   protection: 'keychain' | 'passphrase';
   /** Linux offered only safeStorage's basic_text (a hard-coded key): Plugboard says so and uses a passphrase. */
   weakKeychain: boolean;
+}
+
+/** What an export (F16) could not take: each account with why, and platforms whose app credentials it left behind. */
+export interface ExportLeftOut {
+  accounts: { platform: PlatformId; handle: string; workspace: string; reason: string }[];
+  appCredentials: PlatformId[];
 }
 
 /** What an import (F16) did, account by account. */
@@ -216,18 +234,26 @@ export interface FlowView {
 
 const platform = z.enum(PLATFORM_IDS);
 const id = z.string().min(1).max(100);
+const platformUserId = z.string().min(1).max(200);
+const clientId = z.string().trim().min(1, 'Client ID is empty').max(512);
+const clientSecret = z.string().trim().max(1024);
+
+export const MAX_WORKSPACE_NAME = 60;
 
 const workspaceName = z
   .string()
   .trim()
   .min(1, 'Give the workspace a name')
-  .max(60, 'Keep the name under 60 characters')
+  .max(MAX_WORKSPACE_NAME, `Keep the name under ${MAX_WORKSPACE_NAME} characters`)
   .refine((s) => !/[\u0000-\u001f]/.test(s), 'The name cannot contain control characters');
 
 const newPassphrase = z
   .string()
   .min(10, 'Use at least 10 characters: the passphrase is what protects your tokens')
   .max(1024);
+
+/** The largest export file an import takes, as base64 characters (~150 MB of file: 1,000 accounts with avatars are ~5 MB). */
+export const MAX_IMPORT_BASE64 = 200 * 1024 * 1024;
 
 const exportPassphrase = z
   .string()
@@ -238,9 +264,9 @@ export const requestSchemas = {
   'platforms.list': z.strictObject({}),
   'credentials.save': z.strictObject({
     platform,
-    clientId: z.string().trim().min(1, 'Client ID is empty').max(512),
+    clientId,
     /** Omitted or empty: keep the stored secret (or none, for a first save). */
-    clientSecret: z.string().trim().max(1024).optional(),
+    clientSecret: clientSecret.optional(),
     /** A public client (e.g. X "Native App") sends no secret: any stored one is deleted. */
     publicClient: z.boolean().optional(),
   }),
@@ -273,7 +299,7 @@ export const requestSchemas = {
   'connect.status': z.strictObject({ flowId: id }),
   'connect.cancel': z.strictObject({ flowId: id }),
   'connect.complete': z.strictObject({ flowId: id, url: z.string().trim().min(1).max(8192) }),
-  'connect.choose': z.strictObject({ flowId: id, platformUserIds: z.array(z.string().min(1).max(200)).min(1, 'Choose at least one').max(100) }),
+  'connect.choose': z.strictObject({ flowId: id, platformUserIds: z.array(platformUserId).min(1, 'Choose at least one').max(100) }),
   'appPassword.test': z.strictObject({ platform, values: z.record(z.string().max(64), z.string().max(2048)) }),
   'appPassword.save': z.strictObject({ platform, values: z.record(z.string().max(64), z.string().max(2048)) }),
   /** The active workspace's accounts: nothing of one workspace shows in another. */
@@ -289,10 +315,14 @@ export const requestSchemas = {
   'app.unlock': z.strictObject({ passphrase: z.string().min(1, 'Enter your passphrase').max(1024) }),
   'app.setPassphrase': z.strictObject({ passphrase: newPassphrase }),
   'app.changePassphrase': z.strictObject({ current: z.string().min(1, 'Enter the current passphrase').max(1024), next: newPassphrase }),
-  /** F16: everything, sealed under this passphrase (the file is ciphertext: nothing readable leaves the main process). */
-  'data.export': z.strictObject({ passphrase: exportPassphrase }),
+  /**
+   * F16: everything, sealed under `passphrase` (the file is ciphertext: nothing readable leaves the main process).
+   * The user must agree in a way no API caller can fake: `vaultPassphrase`, the one that unlocks Plugboard, where a
+   * passphrase protects the data key (app.lockState's `protection`); a confirmation window of the OS's own otherwise.
+   */
+  'data.export': z.strictObject({ passphrase: exportPassphrase, vaultPassphrase: z.string().min(1, 'Enter the passphrase that unlocks Plugboard').max(1024).optional() }),
   /** F16: a file made by data.export, as base64; merged by each account's unique key. */
-  'data.import': z.strictObject({ content: z.string().min(1).max(200 * 1024 * 1024), passphrase: z.string().min(1).max(1024) }),
+  'data.import': z.strictObject({ content: z.string().min(1).max(MAX_IMPORT_BASE64), passphrase: z.string().min(1).max(1024) }),
   'accounts.activity': z.strictObject({ accountId: id }),
   'accounts.refreshAll': z.strictObject({}),
   'accounts.syncProfile': z.strictObject({ accountId: id }),
@@ -311,6 +341,27 @@ export const requestSchemas = {
 
 export type MethodName = keyof typeof requestSchemas;
 export const METHOD_NAMES = Object.keys(requestSchemas) as MethodName[];
+
+/**
+ * Rules an imported file's contents share with the API (F16): a file cannot bring in what no call could.
+ * The names say which field of which method each one checks.
+ */
+export { id as idSchema, platformUserId as platformUserIdSchema, workspaceName as workspaceNameSchema, clientId as clientIdSchema, clientSecret as clientSecretSchema };
+
+/** The largest request body, in bytes of JSON, the browser host reads for a method; every other method gets DEFAULT_BODY_LIMIT. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+/**
+ * One row per method whose schema allows more than DEFAULT_BODY_LIMIT. data.import: its `content` at the
+ * schema's max is that many bytes of JSON (base64 needs no escaping), plus a passphrase of 1,024 characters
+ * escaped at worst as \uXXXX (6 KiB) and the keys.
+ */
+export const BODY_LIMITS: Partial<Record<MethodName, number>> = {
+  'data.import': MAX_IMPORT_BASE64 + 16 * 1024,
+};
+
+export function bodyLimit(method: string): number {
+  return Object.hasOwn(BODY_LIMITS, method) ? BODY_LIMITS[method as MethodName]! : DEFAULT_BODY_LIMIT;
+}
 export type Params<M extends MethodName> = z.input<(typeof requestSchemas)[M]>;
 
 export interface Results {
@@ -339,13 +390,14 @@ export interface Results {
   'app.unlock': LockState;
   'app.setPassphrase': LockState;
   'app.changePassphrase': LockState;
-  'data.export': { fileName: string; contentBase64: string; accounts: number };
+  /** `accounts`: how many the file holds; `leftOut`: what could not be exported (a damaged secret), and why. */
+  'data.export': { fileName: string; contentBase64: string; accounts: number; leftOut: ExportLeftOut };
   'data.import': ImportSummaryView;
   'accounts.activity': ActivityView[];
   'accounts.refreshAll': { refreshed: number; failed: { accountId: string; handle: string; message: string }[] };
   'accounts.syncProfile': AccountView;
-  'notices.list': NoticeView[];
-  'notices.markRead': NoticeView[];
+  'notices.list': (NoticeView | AppNoticeView)[];
+  'notices.markRead': (NoticeView | AppNoticeView)[];
   'app.status': AppStatus;
   'settings.update': AppStatus;
   'accounts.refresh': AccountView;

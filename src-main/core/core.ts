@@ -8,6 +8,7 @@ import {
   type AccountView,
   type AppStatus,
   type NoticeView,
+  type AppNoticeView,
   type ApiEvent,
   type Envelope,
   type MethodName,
@@ -34,6 +35,7 @@ import { AppCredentials, type AppCredentialsRow } from '../store/app-credentials
 import { Notices, type NoticeRow } from '../store/notices.ts';
 import { Workspaces, type WorkspaceRow } from '../store/workspaces.ts';
 import { TransferError } from '../transfer/export-file.ts';
+import { wrapperOpensVault } from '../vault/passphrase-check.ts';
 import { exportData, importData, type ImportSummary } from '../transfer/transfer.ts';
 import { openDatabase } from '../store/db.ts';
 import { Secrets } from '../vault/secrets.ts';
@@ -41,6 +43,7 @@ import { VaultLockedError } from '../vault/key-wrapper.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { Vault, VaultCorruptError } from '../vault/vault.ts';
 import { ApiFailure, toApiError } from './api-failure.ts';
+import { exportNotice, requireExportConsent } from './export-guard.ts';
 import { PassphraseAttempts } from './passphrase-attempts.ts';
 import { systemClock } from './clock.ts';
 import { createFileLogger } from './file-logger.ts';
@@ -473,6 +476,23 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     };
   }
 
+  /** Account notices and the app's own (an export), newest first. */
+  function noticeList(limit = 50): (NoticeView | AppNoticeView)[] {
+    const app = notices.recentApp(limit).map(
+      (row): AppNoticeView => ({
+        id: `app|${row.id}`,
+        accountId: null,
+        workspaceId: null,
+        platform: null,
+        title: row.title,
+        body: row.body,
+        sentAt: new Date(row.sent_at).toISOString(),
+        read: row.read_at !== null,
+      }),
+    );
+    return [...notices.recent(limit).map(noticeView), ...app].sort((a, b) => b.sentAt.localeCompare(a.sentAt)).slice(0, limit);
+  }
+
   function appStatus(): AppStatus {
     const stats = lifecycle.scheduler.stats();
     return {
@@ -726,16 +746,49 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return lockState();
     },
 
-    'data.export': async ({ passphrase }) => {
-      const file = exportData({ db, secrets, accounts, appCredentials }, passphrase, clock.now());
-      logger.info('data exported', { accounts: accounts.all().length, bytes: file.length });
-      return { fileName: `plugboard-${new Date(clock.now()).toISOString().slice(0, 10)}.plugboard`, contentBase64: file.toString('base64'), accounts: accounts.all().length };
+    'data.export': async ({ passphrase, vaultPassphrase }) => {
+      const { protection } = lockState();
+      let agreed: Awaited<ReturnType<typeof requireExportConsent>>;
+      try {
+        agreed = await requireExportConsent({
+          protection,
+          vaultPassphrase,
+          // Judged with unlock and change: a wrong guess here slows the next one there too.
+          opensVault: (p) =>
+            passphraseAttempts
+              .judge(
+                async () => {
+                  if (!(await wrapperOpensVault(db, vault, passphraseWrapper(p)))) throw new VaultLockedError('That does not open this data folder’s key.');
+                },
+                (e) => e instanceof VaultLockedError,
+              )
+              .then(
+                () => true,
+                (e: unknown) => {
+                  if (e instanceof VaultLockedError) return false;
+                  throw e;
+                },
+              ),
+          confirm: deps.confirmExport,
+          summary: () => ({ accounts: accounts.all().length, workspaces: workspaces.list().length }),
+        });
+      } catch (e) {
+        logger.warn('export refused', { protection, reason: (e as Error).message });
+        throw e;
+      }
+      const now = clock.now();
+      const { file, exported, leftOut } = await exportData({ db, secrets, accounts, appCredentials }, passphrase, now);
+      const fileName = `plugboard-${new Date(now).toISOString().slice(0, 10)}.plugboard`;
+      notices.recordApp(exportNotice({ at: now, exported, leftOut, fileName, protection }));
+      logger.info('data exported', { accounts: exported, accountsLeftOut: leftOut.accounts.length, appCredentialsLeftOut: leftOut.appCredentials.length, bytes: file.length, agreed });
+      emit({ type: 'notices.changed' });
+      return { fileName, contentBase64: file.toString('base64'), accounts: exported, leftOut };
     },
 
     'data.import': async ({ content, passphrase }) => {
       let summary: ImportSummary;
       try {
-        summary = importData({ db, secrets, accounts, appCredentials }, Buffer.from(content, 'base64'), passphrase, clock.now());
+        summary = await importData({ db, secrets, accounts, appCredentials }, Buffer.from(content, 'base64'), passphrase, clock.now());
       } catch (e) {
         if (e instanceof TransferError) throw new ApiFailure('bad_request', e.message);
         throw e;
@@ -817,12 +870,12 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       return activity.recent(accountId, 50).map((a) => ({ kind: a.kind, detail: a.detail, at: new Date(a.at).toISOString() }));
     },
 
-    'notices.list': async () => notices.recent().map(noticeView),
+    'notices.list': async () => noticeList(),
 
     'notices.markRead': async () => {
       notices.markAllRead(clock.now());
       emit({ type: 'notices.changed' });
-      return notices.recent().map(noticeView);
+      return noticeList();
     },
 
     'app.status': async () => appStatus(),

@@ -42,6 +42,18 @@ export interface CoreDeps {
   loginItem?: { get(): boolean; set(enabled: boolean): void };
   /** Jitter source for the scheduler (tests pass a seeded one). */
   random?: () => number;
+  /**
+   * Asks the user whether to export every account, in a window of the OS's own that no API caller can
+   * answer (Electron's dialog over the main window). Asked where the keychain protects the data key, so
+   * there is no passphrase to ask for instead; absent there, data.export refuses.
+   */
+  confirmExport?: (summary: ExportSummary) => Promise<boolean>;
+}
+
+/** What an export is about to take, for its confirmation. */
+export interface ExportSummary {
+  accounts: number;
+  workspaces: number;
 }
 
 /** An account that needs the user, for the tray menu. */

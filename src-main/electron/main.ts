@@ -6,14 +6,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Notification, app, dialog, net, powerMonitor, session, shell, type BrowserWindow } from 'electron';
+import { Notification, app, dialog, net, powerMonitor, session, shell, type BrowserWindow, type MessageBoxOptions } from 'electron';
 import type { RedirectKind } from '../api/contract.ts';
 import { openCore } from '../core/core.ts';
 import { openGate } from '../core/gate.ts';
 import { createFileLogger } from '../core/file-logger.ts';
 import type { Logger } from '../core/logger.ts';
 import { watchTray } from '../core/tray-model.ts';
-import type { Core, CoreDeps } from '../core/types.ts';
+import type { Core, CoreDeps, ExportSummary } from '../core/types.ts';
 import { ignoredSentence, launchEnv } from '../core/launch-env.ts';
 import { registerAppScheme, serveRenderer } from './app-scheme.ts';
 import { HIDDEN_FLAG, linuxLaunchCommand, xdgAutostart } from './autostart.ts';
@@ -173,6 +173,7 @@ async function start(passphrase: string | undefined): Promise<void> {
         isOnline: () => net.isOnline(),
         notify,
         loginItem: loginItem(),
+        confirmExport,
       }),
   });
   connectIpc(core, () => win);
@@ -312,6 +313,29 @@ function showWindow(): BrowserWindow | null {
   if (process.platform === 'darwin') app.focus({ steal: true });
   w.focus();
   return w;
+}
+
+/**
+ * F16: the user's own yes to exporting every token, where the keychain protects the data key and there is
+ * no passphrase to ask for. A native box drawn by the main process: nothing in the page can click it.
+ */
+async function confirmExport(summary: ExportSummary): Promise<boolean> {
+  const accounts = `${summary.accounts} ${summary.accounts === 1 ? 'account' : 'accounts'}`;
+  const workspaces = summary.workspaces > 1 ? ` of ${summary.workspaces} workspaces` : '';
+  const options: MessageBoxOptions = {
+    type: 'warning',
+    title: 'Export from Plugboard',
+    message: `Export all ${accounts}${workspaces}, with their tokens?`,
+    detail:
+      'The file will hold every token and app secret, sealed under the passphrase you typed for it. Anyone with the file and that passphrase can use your accounts. Export only if you started this yourself.',
+    buttons: ['Export', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  };
+  const parent = win && !win.isDestroyed() ? win : null;
+  const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+  return response === 0;
 }
 
 /** The core hands over only authorization URLs it built; this still refuses anything but https or local http. */

@@ -33,8 +33,24 @@ class FakeEvent {
   }
 }
 
-function fakeElectron(opts: { wasOpenedAtLogin?: boolean } = {}) {
+/** The stand-in keychain's wrapping, shared by the seeding below and the stand-in safeStorage. */
+const KEYCHAIN_PREFIX = 'stand-in keychain:';
+const keychainWrapper = {
+  kind: 'safeStorage',
+  wrap: async (key: Buffer) => Buffer.from(KEYCHAIN_PREFIX + key.toString('base64')),
+  unwrap: async (blob: Buffer) => Buffer.from(blob.toString().slice(KEYCHAIN_PREFIX.length), 'base64'),
+};
+
+interface MessageBox {
+  parent: unknown;
+  options: { type?: string; buttons: string[]; cancelId?: number; defaultId?: number; title?: string; message: string; detail?: string };
+}
+
+function fakeElectron(opts: { wasOpenedAtLogin?: boolean; keychain?: boolean } = {}) {
   const log: string[] = [];
+  const messageBoxes: MessageBox[] = [];
+  /** What the user clicks in the next message boxes, by button index. */
+  const messageBoxAnswers: number[] = [];
   const windows: FakeWindow[] = [];
   const trays: FakeTray[] = [];
   const notifications: FakeNotification[] = [];
@@ -220,8 +236,21 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean } = {}) {
     },
     protocol: { registerSchemesAsPrivileged() {}, handle() {} },
     session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } },
-    safeStorage: { getSelectedStorageBackend: () => 'gnome_libsecret', isAsyncEncryptionAvailable: async () => false },
-    dialog: { showErrorBox: (title: string, message: string) => log.push(`error box: ${title}: ${message}`) },
+    safeStorage: {
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      isAsyncEncryptionAvailable: async () => opts.keychain === true,
+      encryptStringAsync: async (text: string) => Buffer.from(KEYCHAIN_PREFIX + text),
+      decryptStringAsync: async (blob: Buffer) => ({ result: blob.toString().slice(KEYCHAIN_PREFIX.length), shouldReEncrypt: false }),
+    },
+    dialog: {
+      showErrorBox: (title: string, message: string) => log.push(`error box: ${title}: ${message}`),
+      // Electron's overloads: (window, options) or (options).
+      showMessageBox: async (...args: unknown[]) => {
+        const [parent, options] = args.length === 2 ? args : [null, args[0]];
+        messageBoxes.push({ parent, options: options as MessageBox['options'] });
+        return { response: messageBoxAnswers.shift() ?? (options as MessageBox['options']).cancelId ?? 0, checkboxChecked: false };
+      },
+    },
     shell: { openExternal: async () => {} },
     ipcMain: {
       handle: (channel: string, fn: (...args: unknown[]) => Promise<Envelope<unknown>>) => ipcHandlers.set(channel, fn),
@@ -233,6 +262,8 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean } = {}) {
     module,
     app,
     log,
+    messageBoxes,
+    messageBoxAnswers,
     windows,
     notifications,
     netState,
@@ -250,10 +281,10 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean } = {}) {
 }
 
 /** Three X accounts: one past its connection deadline, one within the warning window, one fine. */
-async function seed(dataDir: string): Promise<Record<string, string>> {
+async function seed(dataDir: string, keychain = false): Promise<Record<string, string>> {
   const db = openDatabase(dataDir);
   const now = Date.now();
-  const vault = await Vault.open(db, new PassphraseKeyWrapper(PASSPHRASE), now);
+  const vault = await Vault.open(db, keychain ? keychainWrapper : new PassphraseKeyWrapper(PASSPHRASE), now);
   const accounts = new Accounts(db, new Secrets(db, vault), new Activity(db));
   const ids: Record<string, string> = {};
   for (const [handle, deadline] of [
@@ -279,11 +310,12 @@ async function seed(dataDir: string): Promise<Record<string, string>> {
 async function launch(argv: string[], fakeOpts: Parameters<typeof fakeElectron>[0] = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-wiring-'));
   const home = mkdtempSync(join(tmpdir(), 'plugboard-wiring-home-'));
-  const ids = await seed(dataDir);
+  const ids = await seed(dataDir, fakeOpts.keychain);
   const fake = fakeElectron(fakeOpts);
   const saved = { argv: process.argv, env: { ...process.env } };
   process.env.PLUGBOARD_DATA_DIR = dataDir;
-  process.env.PLUGBOARD_PASSPHRASE = PASSPHRASE;
+  if (fakeOpts.keychain) delete process.env.PLUGBOARD_PASSPHRASE;
+  else process.env.PLUGBOARD_PASSPHRASE = PASSPHRASE;
   process.env.HOME = home;
   delete process.env.XDG_CONFIG_HOME;
   delete process.env.APPIMAGE;
@@ -443,6 +475,39 @@ describe('main.ts started at login (stand-in electron)', () => {
     fake.notifications.find((n) => n.options.title.includes('@gone'))!.emit('click', {});
     expect(win.visible).toBe(true);
     expect(win.webContents.sent.at(-1)).toEqual({ type: 'ui.openAccount', accountId: ids.gone, reconnect: true });
+    fake.menuItem('Quit').click!();
+    await vi.waitFor(() => expect(fake.app.exited).toBe(0), { timeout: 5000 });
+  });
+});
+
+describe('main.ts with a trusted system keychain (stand-in electron)', () => {
+  let run: Awaited<ReturnType<typeof launch>>;
+  beforeAll(async () => {
+    run = await launch([], { keychain: true });
+  }, 30_000);
+  afterAll(() => run?.cleanup());
+
+  it('an export asks in a native message box over the window, which the page cannot click; Cancel exports nothing', async () => {
+    const { fake } = run;
+    expect(await fake.invoke('app.lockState', {})).toMatchObject({ ok: true, result: { state: 'open', protection: 'keychain' } });
+    fake.messageBoxAnswers.push(1);
+    expect(await fake.invoke('data.export', { passphrase: 'a passphrase for the file' })).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: 'The export was cancelled in the confirmation window, so nothing was exported.' },
+    });
+    fake.messageBoxAnswers.push(0);
+    expect(await fake.invoke('data.export', { passphrase: 'a passphrase for the file' })).toMatchObject({ ok: true, result: { accounts: 3 } });
+    expect(fake.messageBoxes).toHaveLength(2);
+    const [box] = fake.messageBoxes;
+    expect(box!.parent).toBe(fake.windows[0]);
+    expect(box!.options).toMatchObject({
+      type: 'warning',
+      buttons: ['Export', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Export all 3 accounts, with their tokens?',
+    });
+    expect(box!.options.detail).toMatch(/only if you started this yourself/);
     fake.menuItem('Quit').click!();
     await vi.waitFor(() => expect(fake.app.exited).toBe(0), { timeout: 5000 });
   });

@@ -102,7 +102,9 @@ const fakeLocalWordPress = await startFakeWordPress({ https: false, environmentT
 const passwordFakes = [fakeBluesky, fakeWordPress, fakeLocalWordPress];
 const origins = Object.assign({}, ...[...demoPlatforms.map((p) => p.fake), ...passwordFakes].map((f) => f.originMap())) as Record<string, string>;
 
-const host = await startHost({ dataDir, passphrase: randomBytes(16).toString('hex'), port, origins, clock });
+// Export asks for the passphrase that unlocks Plugboard, so the demo prints it (or takes PLUGBOARD_PASSPHRASE).
+const passphrase = process.env.PLUGBOARD_PASSPHRASE || randomBytes(16).toString('hex');
+const host = await startHost({ dataDir, passphrase, port, origins, clock });
 for (const p of demoPlatforms) {
   const saved = await host.core.call('credentials.save', { platform: p.id, ...demoCredentials(p.id) });
   if (!saved.ok) throw new Error(saved.error.message);
@@ -130,6 +132,7 @@ console.log(`${'  fake WordPress:'.padEnd(18)}${fakeWordPress.siteUrl} — ${fak
 console.log(`${''.padEnd(18)}${fakeLocalWordPress.siteUrl} — a local site: try Connect in browser (you are signed in as admin)`);
 console.log('  Facebook, Instagram, Threads: after approving, the browser stops at an address that does not exist here; paste it into Plugboard.');
 console.log(`  data folder:   ${dataDir} (deleted on exit)`);
+console.log(`  passphrase:    ${passphrase} (Export asks for it)`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
 console.log(`\nOpen ${host.url}`);
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import type { ApiErrorCode, ApiEvent, Envelope } from '../api/contract.ts';
+import { bodyLimit, DEFAULT_BODY_LIMIT, MAX_IMPORT_BASE64, type ApiErrorCode, type ApiEvent, type Envelope } from '../api/contract.ts';
 import type { Core } from '../core/types.ts';
 import type { Logger } from '../core/logger.ts';
 import { startHostServer, type HostServer } from './server.ts';
@@ -232,6 +232,33 @@ describe('startHostServer', () => {
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(core.calls).toHaveLength(1);
+  });
+
+  it('reads each method up to its limit in the contract’s table: an import file far over 64 KiB reaches the core, other methods still stop at 64 KiB', async () => {
+    const core = testCore();
+    const h = await start(core);
+    const content = 'A'.repeat(2 * 1024 * 1024);
+    expect((await api(h.port, 'data.import', JSON.stringify({ content, passphrase: 'pw' }))).status).toBe(200);
+    expect(core.calls).toEqual([{ method: 'data.import', params: { content, passphrase: 'pw' } }]);
+    const refused = await api(h.port, 'platforms.list', JSON.stringify({ content }));
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.body)).toEqual({ ok: false, error: { code: 'bad_request', message: 'The request body is larger than 64 KiB.' } });
+    // Past data.import's own limit it is refused from the announced length, before a byte of the body is read.
+    const tooBig = await send(h.port, {
+      method: 'POST',
+      path: '/api/data.import',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Content-Length': String(bodyLimit('data.import') + 1) },
+    });
+    expect(tooBig.status).toBe(413);
+    expect(JSON.parse(tooBig.body).error.message).toBe('The request body is larger than 200 MiB.');
+    expect(core.calls).toHaveLength(1);
+  });
+
+  it('gives data.import room for the largest content its schema takes, with the longest passphrase escaped at worst', () => {
+    const envelope = JSON.stringify({ content: '', passphrase: '\u0001'.repeat(1024) }).length;
+    expect(envelope + MAX_IMPORT_BASE64).toBeLessThanOrEqual(bodyLimit('data.import'));
+    expect(bodyLimit('platforms.list')).toBe(DEFAULT_BODY_LIMIT);
+    expect(bodyLimit('no.such.method')).toBe(DEFAULT_BODY_LIMIT);
   });
 
   it('refuses an oversized chunked body (no Content-Length) with 413', async () => {

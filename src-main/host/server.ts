@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
-import { METHOD_NAMES, type ApiErrorCode, type Envelope } from '../api/contract.ts';
+import { bodyLimit, METHOD_NAMES, type ApiErrorCode, type Envelope } from '../api/contract.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Core } from '../core/types.ts';
 
@@ -31,7 +31,6 @@ export interface HostServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
 const PING_MS = 15_000;
 // A tab that stops reading its event stream must not make us buffer events forever.
 const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
@@ -106,14 +105,16 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     if (mediaType(req.headers['content-type']) !== 'application/json') {
       return reply(415, transportError('The request body must be sent as Content-Type: application/json.'));
     }
+    // The contract's table, so what its schemas accept (an import file of megabytes) also gets through here.
+    const limit = bodyLimit(method);
     let body: Buffer | null;
     try {
-      body = await readBody(req, MAX_BODY_BYTES);
+      body = await readBody(req, limit);
     } catch {
       return;
     }
     if (body === null) {
-      return reply(413, transportError(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`), { Connection: 'close' });
+      return reply(413, transportError(`The request body is larger than ${sizeInWords(limit)}.`), { Connection: 'close' });
     }
     let params: unknown;
     try {
@@ -253,6 +254,10 @@ function transportError(message: string): Envelope<never> {
 // The method comes from the request path; only known names reach the log verbatim.
 function loggableMethod(method: string): string {
   return (METHOD_NAMES as string[]).includes(method) || method === 'events' ? method : '(unknown)';
+}
+
+function sizeInWords(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MiB` : `${Math.floor(bytes / 1024)} KiB`;
 }
 
 function mediaType(header: string | undefined): string {

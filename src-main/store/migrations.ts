@@ -94,4 +94,17 @@ export const migrations: readonly string[] = [
   ALTER TABLE accounts ADD COLUMN via TEXT;
   ALTER TABLE accounts ADD COLUMN renewal TEXT;
   `,
+  // 5: notices about the whole installation rather than one account (every account was exported). The
+  // account notices' key is (account, threshold, deadline) and each fires once; these have none of that.
+  `
+  CREATE TABLE app_notices (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    read_at INTEGER
+  );
+  CREATE INDEX app_notices_by_time ON app_notices (sent_at);
+  `,
 ];

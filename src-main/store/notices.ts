@@ -17,6 +17,16 @@ export interface NoticeRow {
   read_at: number | null;
 }
 
+/** A notice about the whole installation (an export of every account), kept apart from account notices. */
+export interface AppNoticeRow {
+  id: number;
+  kind: 'export';
+  title: string;
+  body: string;
+  sent_at: number;
+  read_at: number | null;
+}
+
 export class Notices {
   readonly #db: Database.Database;
 
@@ -36,9 +46,18 @@ export class Notices {
     return r.changes === 1;
   }
 
-  /** Unread notices a user can see (superseded thresholds have no text and do not count). */
+  /** Every call is a new notice: each export is its own event. */
+  recordApp(n: Omit<AppNoticeRow, 'id' | 'read_at'>): void {
+    this.#db.prepare('INSERT INTO app_notices (kind, title, body, sent_at) VALUES (@kind, @title, @body, @sent_at)').run(n);
+  }
+
+  /** Unread notices a user can see (superseded thresholds have no text and do not count), the app's too. */
   unreadCount(): number {
-    return (this.#db.prepare("SELECT count(*) AS n FROM notices WHERE read_at IS NULL AND title <> ''").get() as { n: number }).n;
+    return (
+      this.#db.prepare("SELECT (SELECT count(*) FROM notices WHERE read_at IS NULL AND title <> '') + (SELECT count(*) FROM app_notices WHERE read_at IS NULL) AS n").get() as {
+        n: number;
+      }
+    ).n;
   }
 
   recent(limit = 50): NoticeRow[] {
@@ -46,8 +65,15 @@ export class Notices {
     return this.#db.prepare("SELECT * FROM notices WHERE title <> '' ORDER BY sent_at DESC LIMIT ?").all(limit) as NoticeRow[];
   }
 
+  recentApp(limit = 50): AppNoticeRow[] {
+    return this.#db.prepare('SELECT * FROM app_notices ORDER BY sent_at DESC, id DESC LIMIT ?').all(limit) as AppNoticeRow[];
+  }
+
   markAllRead(now: number): void {
-    this.#db.prepare('UPDATE notices SET read_at = ? WHERE read_at IS NULL').run(now);
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE notices SET read_at = ? WHERE read_at IS NULL').run(now);
+      this.#db.prepare('UPDATE app_notices SET read_at = ? WHERE read_at IS NULL').run(now);
+    })();
   }
 
   forgetAccount(accountId: string): void {

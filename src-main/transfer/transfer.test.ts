@@ -88,6 +88,13 @@ async function oldMachine() {
 const byKey = (m: Machine, workspaceId: string, platform: PlatformId, userId: string) =>
   m.db.prepare('SELECT * FROM accounts WHERE workspace_id = ? AND platform = ? AND platform_user_id = ?').get(workspaceId, platform, userId) as AccountRow | undefined;
 
+/** Flips one bit of a sealed secret in the SQLite file, as a bad sector or a stray write would. */
+function damageSecret(db: Database.Database, owner: string, field: string): void {
+  const { sealed } = db.prepare('SELECT sealed FROM secrets WHERE owner = ? AND field = ?').get(owner, field) as { sealed: Buffer };
+  sealed[sealed.length - 1]! ^= 0x01;
+  db.prepare('UPDATE secrets SET sealed = ? WHERE owner = ? AND field = ?').run(sealed, owner, field);
+}
+
 const labels = (list: ImportSummary['accounts']['added']) => list.map((l) => `${l.workspace}/${l.platform}/${l.handle}`).sort();
 
 function dump(db: Database.Database): Record<string, unknown[]> {
@@ -97,9 +104,14 @@ function dump(db: Database.Database): Record<string, unknown[]> {
   );
 }
 
-function transferCode(run: () => unknown): string {
+/** The sealed file of an export (what these tests move between machines). */
+async function exportFile(deps: Machine['deps'], passphrase: string, now: number, opts: { scryptLogN?: number }): Promise<Buffer> {
+  return (await exportData(deps, passphrase, now, opts)).file;
+}
+
+async function transferCode(run: () => Promise<unknown>): Promise<string> {
   try {
-    run();
+    await run();
     return 'imported';
   } catch (e) {
     if (e instanceof TransferError) return e.code;
@@ -116,11 +128,11 @@ describe('transfer', () => {
 
   it('moves everything to a new machine with another vault passphrase, re-sealed under that vault', async () => {
     const { a, ids } = await oldMachine();
-    const file = exportData(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST);
+    const file = await exportFile(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST);
     for (const planted of ['access-a-x2', 'refresh-a-yt2', 'abcd-efgh-ijkl-mnop', 'x-secret-a', 'plugboard_x']) expect(file.includes(planted)).toBe(false);
 
     const b = await machine('vault on the new desktop');
-    const summary = importData(b.deps, file, EXPORT_PASS, T0 + 7 * HOUR);
+    const summary = await importData(b.deps, file, EXPORT_PASS, T0 + 7 * HOUR);
     expect(summary.exportedAt).toBe(T0 + 6 * HOUR);
     expect(labels(summary.accounts.added)).toEqual(['My workspace/bluesky/plug.bsky.social', 'My workspace/instagram/plug.gram', 'My workspace/x/plugboard_x', 'Studio/youtube/PlugTube']);
     expect(summary.accounts.renewed).toEqual([]);
@@ -169,7 +181,7 @@ describe('transfer', () => {
     const onlyBefore = { row: b.accounts.get(only), tokens: b.accounts.readTokens(only) };
     const keptBefore = b.accounts.get(byt);
 
-    const summary = importData(b.deps, exportData(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST), EXPORT_PASS, T0 + 12 * HOUR);
+    const summary = await importData(b.deps, await exportFile(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST), EXPORT_PASS, T0 + 12 * HOUR);
     expect(labels(summary.accounts.added)).toEqual(['Home/bluesky/plug.bsky.social', 'Home/instagram/plug.gram']);
     expect(labels(summary.accounts.renewed)).toEqual(['Home/x/plugboard_x']);
     expect(labels(summary.accounts.kept)).toEqual(['Studio B/youtube/PlugTube']);
@@ -194,7 +206,7 @@ describe('transfer', () => {
   it('imports its own export as all kept, with nothing duplicated', async () => {
     const { a } = await oldMachine();
     const before = dump(a.db);
-    const summary = importData(a.deps, exportData(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST), EXPORT_PASS, T0 + 7 * HOUR);
+    const summary = await importData(a.deps, await exportFile(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST), EXPORT_PASS, T0 + 7 * HOUR);
     expect(summary.accounts.added).toEqual([]);
     expect(summary.accounts.renewed).toEqual([]);
     expect(summary.accounts.kept).toHaveLength(4);
@@ -207,7 +219,7 @@ describe('transfer', () => {
     const { a } = await oldMachine();
     const b = await machine('pw');
     b.db.prepare("INSERT INTO workspaces (id, name, created_at) VALUES ('studio-b', ' studio ', ?)").run(T0);
-    const summary = importData(b.deps, exportData(a.deps, EXPORT_PASS, T0, FAST), EXPORT_PASS, T0);
+    const summary = await importData(b.deps, await exportFile(a.deps, EXPORT_PASS, T0, FAST), EXPORT_PASS, T0);
     expect(summary.workspacesAdded).toEqual([{ id: 'studio-1', name: 'Studio (imported)' }]);
     expect(labels(summary.accounts.added)).toContain('Studio (imported)/youtube/PlugTube');
   });
@@ -217,36 +229,36 @@ describe('transfer', () => {
     const b = await machine('other vault');
     connect(b, { platform: 'x', userId: 'x-1', handle: 'old_handle', tag: 'b-x', at: T0 + HOUR });
     b.appCredentials.save('x', 'x-client-b', 'x-secret-b', false, T0);
-    const file = exportData(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST);
+    const file = await exportFile(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST);
     const before = dump(b.db);
 
-    expect(transferCode(() => importData(b.deps, file, 'not the export passphrase', T0 + 7 * HOUR))).toBe('wrong_passphrase');
+    expect(await transferCode(() => importData(b.deps, file, 'not the export passphrase', T0 + 7 * HOUR))).toBe('wrong_passphrase');
     const damaged = Buffer.from(file);
     damaged[damaged.length - 40]! ^= 0x80;
-    expect(transferCode(() => importData(b.deps, damaged, EXPORT_PASS, T0 + 7 * HOUR))).toBe('damaged');
-    expect(transferCode(() => importData(b.deps, file.subarray(0, file.length - 1), EXPORT_PASS, T0 + 7 * HOUR))).toBe('damaged');
+    expect(await transferCode(() => importData(b.deps, damaged, EXPORT_PASS, T0 + 7 * HOUR))).toBe('damaged');
+    expect(await transferCode(() => importData(b.deps, file.subarray(0, file.length - 1), EXPORT_PASS, T0 + 7 * HOUR))).toBe('damaged');
     expect(dump(b.db)).toEqual(before);
 
     // A write that fails after accounts, secrets, workspaces and credentials were written (notices come last).
     b.db.exec("CREATE TRIGGER fail_notices BEFORE INSERT ON notices BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    expect(() => importData(b.deps, file, EXPORT_PASS, T0 + 7 * HOUR)).toThrow(/disk full/);
+    await expect(importData(b.deps, file, EXPORT_PASS, T0 + 7 * HOUR)).rejects.toThrow(/disk full/);
     expect(dump(b.db)).toEqual(before);
 
     b.db.exec('DROP TRIGGER fail_notices');
-    expect(importData(b.deps, file, EXPORT_PASS, T0 + 7 * HOUR).accounts.added).toHaveLength(3);
+    expect((await importData(b.deps, file, EXPORT_PASS, T0 + 7 * HOUR)).accounts.added).toHaveLength(3);
     expect(dump(b.db)).not.toEqual(before);
   });
 
   it('names contents from a newer Plugboard, and refuses contents it cannot place, changing nothing', async () => {
     const { a } = await oldMachine();
     const b = await machine('pw');
-    const payload = JSON.parse(Buffer.from(openExport(exportData(a.deps, EXPORT_PASS, T0, FAST), EXPORT_PASS)).toString('utf8'));
+    const payload = JSON.parse(Buffer.from(await openExport(await exportFile(a.deps, EXPORT_PASS, T0, FAST), EXPORT_PASS)).toString('utf8'));
     const reseal = (p: unknown) => sealExport(Buffer.from(JSON.stringify(p)), EXPORT_PASS, FAST);
     const before = dump(b.db);
 
     let message = '';
     try {
-      importData(b.deps, reseal({ ...payload, payloadVersion: 2, accounts: 'a shape this version does not know' }), EXPORT_PASS, T0);
+      await importData(b.deps, await reseal({ ...payload, payloadVersion: 2, accounts: 'a shape this version does not know' }), EXPORT_PASS, T0);
     } catch (e) {
       expect((e as TransferError).code).toBe('newer_version');
       message = (e as Error).message;
@@ -254,12 +266,96 @@ describe('transfer', () => {
     expect(message).toMatch(/newer Plugboard.*Update Plugboard/);
 
     const orphan = { ...payload, workspaces: payload.workspaces.filter((w: { id: string }) => w.id !== 'studio-1') };
-    expect(transferCode(() => importData(b.deps, reseal(orphan), EXPORT_PASS, T0))).toBe('damaged');
+    expect(await transferCode(async () => importData(b.deps, await reseal(orphan), EXPORT_PASS, T0))).toBe('damaged');
     const twice = { ...payload, accounts: [...payload.accounts, { ...payload.accounts[0], id: 'another-id' }] };
-    expect(transferCode(() => importData(b.deps, reseal(twice), EXPORT_PASS, T0))).toBe('damaged');
-    expect(transferCode(() => importData(b.deps, reseal({ ...payload, accounts: [{ ...payload.accounts[0], platform: 'myspace' }] }), EXPORT_PASS, T0))).toBe('damaged');
-    expect(transferCode(() => importData(b.deps, sealExport(Buffer.from('not json'), EXPORT_PASS, FAST), EXPORT_PASS, T0))).toBe('damaged');
-    expect(transferCode(() => importData(b.deps, reseal(payload), EXPORT_PASS, T0))).toBe('imported');
+    expect(await transferCode(async () => importData(b.deps, await reseal(twice), EXPORT_PASS, T0))).toBe('damaged');
+    expect(await transferCode(async () => importData(b.deps, await reseal({ ...payload, accounts: [{ ...payload.accounts[0], platform: 'myspace' }] }), EXPORT_PASS, T0))).toBe('damaged');
+    expect(await transferCode(async () => importData(b.deps, await sealExport(Buffer.from('not json'), EXPORT_PASS, FAST), EXPORT_PASS, T0))).toBe('damaged');
+    expect(await transferCode(async () => importData(b.deps, await reseal(payload), EXPORT_PASS, T0))).toBe('imported');
     expect(dump(b.db)).not.toEqual(before);
+  });
+
+  it('leaves out an account or app credential whose sealed secret is damaged, exports everything else, and names what it left out', async () => {
+    const { a, ids } = await oldMachine();
+    damageSecret(a.db, accountOwner(ids.instagram), 'access_token');
+    damageSecret(a.db, 'app:youtube', 'client_secret');
+    const result = await exportData(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST);
+    expect(result.exported).toBe(3);
+    expect(result.leftOut).toEqual({
+      accounts: [{ platform: 'instagram', handle: 'plug.gram', workspace: 'My workspace', reason: 'its stored tokens are damaged' }],
+      appCredentials: ['youtube'],
+    });
+
+    const b = await machine('vault on the new desktop');
+    const summary = await importData(b.deps, result.file, EXPORT_PASS, T0 + 7 * HOUR);
+    expect(labels(summary.accounts.added)).toEqual(['My workspace/bluesky/plug.bsky.social', 'My workspace/x/plugboard_x', 'Studio/youtube/PlugTube']);
+    expect(summary.appCredentials.added.sort()).toEqual(['tiktok', 'x']);
+    // The left-out account's notices stay behind with it; the others' travel.
+    expect(summary.noticesAdded).toBe(1);
+    expect(b.accounts.readTokens(byKey(b, 'default', 'x', 'x-1')!.id)).toEqual(a.accounts.readTokens(ids.x));
+  });
+
+  it('refuses, whole and with a sentence, a file holding what the API would refuse, and changes nothing', async () => {
+    const { a } = await oldMachine();
+    const b = await machine('pw');
+    connect(b, { platform: 'x', userId: 'x-9', handle: 'already_here', tag: 'b-x', at: T0 });
+    const payload = JSON.parse(Buffer.from(await openExport(await exportFile(a.deps, EXPORT_PASS, T0, FAST), EXPORT_PASS)).toString('utf8'));
+    const reseal = (p: unknown) => sealExport(Buffer.from(JSON.stringify(p)), EXPORT_PASS, FAST);
+    const withAccount = (change: Record<string, unknown>) => ({ ...payload, accounts: [{ ...payload.accounts[0], ...change }, ...payload.accounts.slice(1)] });
+    const before = dump(b.db);
+    const cases: [unknown, RegExp][] = [
+      [{ ...payload, workspaces: [payload.workspaces[0], { ...payload.workspaces[1], name: `Studio${'\u0000'.repeat(4994)}` }] }, /workspace 2's name: Keep the name under 60 characters/],
+      [{ ...payload, workspaces: [payload.workspaces[0], { ...payload.workspaces[1], name: 'Stu\u0000dio' }] }, /workspace 2's name: The name cannot contain control characters/],
+      [withAccount({ details: 'not json' }), /account 1's details: must be a JSON object of strings/],
+      [withAccount({ details: '{"tier": 3}' }), /account 1's details: must be a JSON object of strings/],
+      [withAccount({ details: '["a"]' }), /account 1's details/],
+      [withAccount({ handle: 'h'.repeat(5000) }), /account 1's handle/],
+      [withAccount({ handle: 'plug\u0000x' }), /account 1's handle/],
+      [withAccount({ platform_user_id: 'u'.repeat(201) }), /account 1's platform_user_id/],
+      [withAccount({ id: 'i'.repeat(101) }), /account 1's id/],
+      [withAccount({ avatar: 'javascript:alert(1)' }), /account 1's avatar/],
+      [withAccount({ token_expires_at: 9e15 }), /account 1's token_expires_at/],
+      [withAccount({ secrets: { accessToken: 'a'.repeat(20_000), refreshToken: null, appPassword: null } }), /account 1's secrets/],
+      [{ ...payload, appCredentials: [{ platform: 'x', clientId: 'c'.repeat(513), clientSecret: null }] }, /app credentials 1's clientId/],
+      [{ ...payload, notices: [{ ...payload.notices[0], title: 't'.repeat(5000) }, ...payload.notices.slice(1)] }, /notice 1's title/],
+    ];
+    for (const [contents, said] of cases) {
+      const error = await importData(b.deps, await reseal(contents), EXPORT_PASS, T0).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TransferError);
+      expect((error as Error).message).toMatch(said);
+      expect((error as Error).message).toMatch(/^This export holds something Plugboard does not accept \(.*\), so nothing was imported\. /);
+    }
+    expect(dump(b.db)).toEqual(before);
+    expect(await transferCode(async () => importData(b.deps, await reseal(payload), EXPORT_PASS, T0))).toBe('imported');
+  });
+
+  it('keeps a workspace name that had to be told apart within the 60 characters a name may have', async () => {
+    const long = 'L'.repeat(60);
+    const a = await machine('pw');
+    a.db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run('long-a', long, T0);
+    const b = await machine('pw');
+    b.db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run('long-b', long, T0);
+    const summary = await importData(b.deps, await exportFile(a.deps, EXPORT_PASS, T0, FAST), EXPORT_PASS, T0);
+    expect(summary.workspacesAdded).toEqual([{ id: 'long-a', name: `${'L'.repeat(49)} (imported)` }]);
+  });
+
+  it('keeps the event loop free while it derives keys: a timer fires during a real export and import at the real cost', async () => {
+    const { a } = await oldMachine();
+    const b = await machine('pw');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    try {
+      const { file } = await exportData(a.deps, EXPORT_PASS, T0);
+      const whileExporting = ticks;
+      expect((await importData(b.deps, file, EXPORT_PASS, T0)).accounts.added).toHaveLength(4);
+      // One scrypt at N=2^17 each (~300 ms or more here): a blocked loop ticks 0 times, a free one dozens.
+      expect(whileExporting).toBeGreaterThanOrEqual(3);
+      expect(ticks - whileExporting).toBeGreaterThanOrEqual(3);
+    } finally {
+      clearInterval(timer);
+    }
   });
 });

@@ -5,12 +5,25 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { PLATFORM_IDS, type ErrorKind, type PlatformId, type Renewal } from '../api/contract.ts';
+import {
+  clientIdSchema,
+  clientSecretSchema,
+  idSchema,
+  MAX_WORKSPACE_NAME,
+  PLATFORM_IDS,
+  platformUserIdSchema,
+  workspaceNameSchema,
+  type ErrorKind,
+  type ExportLeftOut,
+  type PlatformId,
+  type Renewal,
+} from '../api/contract.ts';
 import { accountOwner, type Accounts, type AccountRow } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
 import type { NoticeRow, Threshold } from '../store/notices.ts';
 import type { Secrets } from '../vault/secrets.ts';
+import { VaultCorruptError } from '../vault/vault.ts';
 import { damagedMessage, openExport, sealExport, TransferError } from './export-file.ts';
 
 export const PAYLOAD_VERSION = 1;
@@ -40,9 +53,39 @@ export interface ImportSummary {
   exportedAt: number;
 }
 
+export interface ExportResult {
+  file: Buffer;
+  /** Accounts in the file. */
+  exported: number;
+  leftOut: ExportLeftOut;
+}
+
+// The contents an import accepts: the API's own rules where the API takes the same value (ids, workspace
+// names, app credentials), and bounds on what only platforms write, so no file can store what would break
+// the window afterwards (a details column that is not JSON made accounts.list fail for good).
 const platformId = z.enum(PLATFORM_IDS);
-const ms = z.number().int();
-const secret = z.string().min(1).nullable();
+/** Date's range: a time past it makes every date shown of that account throw. */
+const ms = z.number().int().min(0).max(8.64e15);
+const noNul = (s: string) => !s.includes('\0');
+/** Text a platform gave (a display name, an error sentence): bounded, and without NUL, which SQLite and C strings cut at. */
+const text = (max: number) => z.string().max(max).refine(noNul, 'must not contain NUL characters');
+const secret = z.string().min(1).max(16 * 1024).nullable();
+const detailsJson = z
+  .string()
+  .max(16 * 1024)
+  .refine((s) => {
+    try {
+      const v: unknown = JSON.parse(s);
+      return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+    } catch {
+      return false;
+    }
+  }, 'must be a JSON object of strings');
+/** What fetchAvatar stores: a data: URI of a picture of at most 256 KiB (base64 adds a third). */
+const avatarUri = z
+  .string()
+  .max(360_000)
+  .regex(/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/, 'must be a data: URI of a PNG, JPEG, GIF or WebP picture');
 
 // The columns of `accounts` that travel: every one but the local id (a transfer test checks this
 // list against the table, so a new column is not silently left behind).
@@ -71,24 +114,27 @@ export const ACCOUNT_COLUMNS = [
 
 const accountSchema = z.object({
   /** The exporting machine's id: links its notices, never reused here. */
-  id: z.string().min(1),
-  workspace_id: z.string().min(1),
+  id: idSchema,
+  workspace_id: idSchema,
   platform: platformId,
-  platform_user_id: z.string().min(1),
-  handle: z.string(),
-  display_name: z.string(),
-  avatar: z.string().nullable(),
-  avatar_url: z.string().nullable(),
+  platform_user_id: platformUserIdSchema,
+  handle: z
+    .string()
+    .max(200)
+    .refine((s) => !/[\u0000-\u001f]/.test(s), 'must not contain control characters'),
+  display_name: text(1000),
+  avatar: avatarUri.nullable(),
+  avatar_url: text(2048).nullable(),
   via: platformId.nullable(),
   renewal: z.enum(['rotating-refresh', 'refresh', 'long-lived-extension', 'none'] satisfies Renewal[]).nullable(),
-  scopes: z.string(),
-  details: z.string(),
+  scopes: text(8 * 1024),
+  details: detailsJson,
   token_expires_at: ms.nullable(),
   connection_expires_at: ms.nullable(),
   last_synced_at: ms.nullable(),
   token_obtained_at: ms.nullable(),
   last_error_kind: z.enum(['auth', 'rate_limited', 'network', 'server', 'malformed', 'setup', 'denied'] satisfies ErrorKind[]).nullable(),
-  last_error_message: z.string().nullable(),
+  last_error_message: text(2000).nullable(),
   last_error_at: ms.nullable(),
   created_at: ms,
   updated_at: ms,
@@ -96,13 +142,13 @@ const accountSchema = z.object({
 });
 
 const noticeSchema = z.object({
-  account_id: z.string().min(1),
+  account_id: idSchema,
   threshold: z.enum(['warn_window', 'warn_1d', 'expired', 'refused'] satisfies Threshold[]),
   deadline: ms,
-  workspace_id: z.string().min(1),
+  workspace_id: idSchema,
   platform: platformId,
-  title: z.string(),
-  body: z.string(),
+  title: text(500),
+  body: text(2000),
   sent_at: ms,
   read_at: ms.nullable(),
 });
@@ -111,9 +157,9 @@ const payloadSchema = z
   .object({
     payloadVersion: z.literal(PAYLOAD_VERSION),
     exportedAt: ms,
-    workspaces: z.array(z.object({ id: z.string().min(1), name: z.string(), created_at: ms })),
+    workspaces: z.array(z.object({ id: idSchema, name: workspaceNameSchema, created_at: ms })),
     accounts: z.array(accountSchema),
-    appCredentials: z.array(z.object({ platform: platformId, clientId: z.string().min(1), clientSecret: secret })),
+    appCredentials: z.array(z.object({ platform: platformId, clientId: clientIdSchema, clientSecret: clientSecretSchema.min(1).nullable() })),
     notices: z.array(noticeSchema),
   })
   .superRefine((p, ctx) => {
@@ -133,40 +179,66 @@ type ExportedAccount = z.output<typeof accountSchema>;
 
 const accountKey = (a: { workspace_id: string; platform: string; platform_user_id: string }) => JSON.stringify([a.workspace_id, a.platform, a.platform_user_id]);
 
-export function exportData(deps: TransferDeps, passphrase: string, now: number, opts: { scryptLogN?: number } = {}): Buffer {
+export async function exportData(deps: TransferDeps, passphrase: string, now: number, opts: { scryptLogN?: number } = {}): Promise<ExportResult> {
   const { db, accounts, appCredentials } = deps;
+  const leftOut: ExportLeftOut = { accounts: [], appCredentials: [] };
   // One read transaction: a refresh landing mid-export cannot pair one account's row with another moment's tokens.
-  const payload = db.transaction(
-    (): Payload => ({
+  const payload = db.transaction((): Payload => {
+    const workspaces = db.prepare('SELECT id, name, created_at FROM workspaces ORDER BY created_at, id').all() as Payload['workspaces'];
+    const workspaceName = new Map(workspaces.map((w) => [w.id, w.name]));
+    // One damaged account (a sealed secret that no longer opens) must not keep every other one from moving.
+    const exported: ExportedAccount[] = [];
+    for (const row of accounts.all()) {
+      const leave = (reason: string) => leftOut.accounts.push({ platform: row.platform, handle: row.handle, workspace: workspaceName.get(row.workspace_id) ?? '', reason });
+      let tokens: ReturnType<Accounts['readTokens']>;
+      try {
+        tokens = accounts.readTokens(row.id);
+      } catch (e) {
+        if (!(e instanceof VaultCorruptError)) throw e;
+        leave('its stored tokens are damaged');
+        continue;
+      }
+      const account = accountSchema.safeParse({
+        id: row.id,
+        ...Object.fromEntries(ACCOUNT_COLUMNS.map((c) => [c, row[c]])),
+        secrets: { accessToken: tokens.accessToken || null, refreshToken: tokens.refreshToken || null, appPassword: tokens.appPassword || null },
+      });
+      // Written here by an older build or an earlier import: no machine of this version could read it back.
+      if (!account.success) leave(`its stored data is not valid (${describeIssue(account.error.issues[0])})`);
+      else exported.push(account.data);
+    }
+    const credentials: Payload['appCredentials'] = [];
+    for (const row of appCredentials.all()) {
+      try {
+        const creds = appCredentials.read(row.platform)!;
+        credentials.push({ platform: row.platform, clientId: creds.clientId, clientSecret: creds.clientSecret || null });
+      } catch (e) {
+        if (!(e instanceof VaultCorruptError)) throw e;
+        leftOut.appCredentials.push(row.platform);
+      }
+    }
+    const ids = new Set(exported.map((a) => a.id));
+    return {
       payloadVersion: PAYLOAD_VERSION,
       exportedAt: now,
-      workspaces: db.prepare('SELECT id, name, created_at FROM workspaces ORDER BY created_at, id').all() as Payload['workspaces'],
-      accounts: accounts.all().map((row) => {
-        const tokens = accounts.readTokens(row.id);
-        return {
-          id: row.id,
-          ...Object.fromEntries(ACCOUNT_COLUMNS.map((c) => [c, row[c]])),
-          secrets: { accessToken: tokens.accessToken || null, refreshToken: tokens.refreshToken || null, appPassword: tokens.appPassword || null },
-        } as ExportedAccount;
-      }),
-      appCredentials: appCredentials.all().map((row) => {
-        const creds = appCredentials.read(row.platform)!;
-        return { platform: row.platform, clientId: creds.clientId, clientSecret: creds.clientSecret || null };
-      }),
-      // Every row, the blank "superseded" ones too: they are what stops a notice firing twice.
-      notices: db.prepare('SELECT * FROM notices ORDER BY sent_at').all() as NoticeRow[],
-    }),
-  )();
+      workspaces,
+      accounts: exported,
+      appCredentials: credentials,
+      // Every row, the blank "superseded" ones too: they are what stops a notice firing twice. A left-out account's stay here.
+      notices: (db.prepare('SELECT * FROM notices ORDER BY sent_at').all() as NoticeRow[]).filter((n) => ids.has(n.account_id)),
+    };
+  })();
   // Checked here too, so a file this machine writes is one every machine of this version can read back.
   const checked = payloadSchema.safeParse(payload);
   if (!checked.success) {
-    throw new Error(`The data folder holds something this version cannot export (${checked.error.issues[0]?.message ?? 'invalid data'}). Nothing was written.`);
+    throw new Error(`The data folder holds something this version cannot export (${describeIssue(checked.error.issues[0])}). Nothing was written.`);
   }
-  return sealExport(Buffer.from(JSON.stringify(checked.data), 'utf8'), passphrase, opts);
+  const file = await sealExport(Buffer.from(JSON.stringify(checked.data), 'utf8'), passphrase, opts);
+  return { file, exported: checked.data.accounts.length, leftOut };
 }
 
-export function importData(deps: TransferDeps, file: Buffer, passphrase: string, now: number): ImportSummary {
-  const payload = readPayload(openExport(file, passphrase));
+export async function importData(deps: TransferDeps, file: Buffer, passphrase: string, now: number): Promise<ImportSummary> {
+  const payload = readPayload(await openExport(file, passphrase));
   return deps.db.transaction(() => apply(deps, payload, now))();
 }
 
@@ -185,11 +257,31 @@ function readPayload(bytes: Uint8Array): Payload {
     );
   }
   const parsed = payloadSchema.safeParse(json);
-  // The file opened, so it is authentic: contents this version cannot place come from another build, not from damage in transit.
+  // The file opened, so it is authentic to its passphrase, which is not the same as being made by Plugboard:
+  // whoever knows the passphrase can seal anything. Checked whole before a single row is written.
   if (!parsed.success) {
-    throw new TransferError('damaged', `The export opened, but its contents are not what this version of Plugboard expects (${parsed.error.issues[0]?.message ?? 'invalid data'}). Nothing was imported.`);
+    throw new TransferError(
+      'damaged',
+      `This export holds something Plugboard does not accept (${describeIssue(parsed.error.issues[0])}), so nothing was imported. Export again with Plugboard on the other computer.`,
+    );
   }
   return parsed.data;
+}
+
+const SINGULAR: Record<string, string> = { workspaces: 'workspace', accounts: 'account', appCredentials: 'app credentials', notices: 'notice' };
+
+/** ['accounts', 3, 'details'] → "account 4's details": where in the file, in words. */
+function describePath(path: readonly PropertyKey[]): string {
+  const [list, index, ...rest] = path.map(String);
+  if (list === undefined) return 'contents';
+  if (index === undefined || !/^\d+$/.test(index)) return path.map(String).join('.');
+  const item = `${SINGULAR[list] ?? list} ${Number(index) + 1}`;
+  return rest.length ? `${item}'s ${rest.join('.')}` : item;
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid data';
+  return issue.path.length ? `${describePath(issue.path)}: ${issue.message}` : issue.message;
 }
 
 function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary {
@@ -271,7 +363,9 @@ function freeWorkspaceName(db: Database.Database, name: string): string {
   const taken = (candidate: string) => names.has(key(candidate));
   if (!taken(name)) return name;
   for (let n = 1; ; n++) {
-    const candidate = n === 1 ? `${name} (imported)` : `${name} (imported ${n})`;
+    const suffix = n === 1 ? ' (imported)' : ` (imported ${n})`;
+    // Within the length the API allows a name, so it can still be renamed, exported and imported again.
+    const candidate = `${name.slice(0, MAX_WORKSPACE_NAME - suffix.length).trimEnd()}${suffix}`;
     if (!taken(candidate)) return candidate;
   }
 }

@@ -9,7 +9,7 @@ import type {
   FlowState,
   FlowView,
   MethodName,
-  NoticeView,
+  ExportLeftOut,
   Params,
   PlatformId,
   PlatformView,
@@ -54,7 +54,8 @@ interface PlugboardState {
   bulk: 'refreshAll' | 'syncX' | null;
   /** The main process's state (online, warning window, unread notices); null until loaded. */
   app: AppStatus | null;
-  notices: NoticeView[];
+  /** Account notices and the app's own (an export), newest first. */
+  notices: Results['notices.list'];
   /** Recent activity of accounts whose details were opened; 'error' when it could not be loaded. */
   activity: Partial<Record<string, ActivityView[] | 'error'>>;
   /** The account whose details each platform card shows. */
@@ -161,7 +162,7 @@ function setAccounts(accounts: AccountView[]): void {
   set({ accounts });
 }
 
-function setNotices(notices: NoticeView[]): void {
+function setNotices(notices: Results['notices.list']): void {
   set({ notices });
 }
 
@@ -335,10 +336,14 @@ export async function changePassphrase(current: string, next: string): Promise<s
 
 // ---- moving machines (F16)
 
-/** Seals everything under the passphrase and saves the file; returns the error to show, or null. */
-export async function exportData(passphrase: string): Promise<string | null> {
-  const r = await call('data.export', { passphrase });
-  if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;
+/**
+ * Seals everything under the passphrase and saves the file. `vaultPassphrase`: the one that unlocks
+ * Plugboard, where a passphrase protects the data key (elsewhere the main process asks in a window of its own).
+ * Returns the error to show, or what the export left out (a damaged account) for the dialog to say.
+ */
+export async function exportData(passphrase: string, vaultPassphrase?: string): Promise<{ error: string } | { leftOut: ExportLeftOut; fileName: string }> {
+  const r = await call('data.export', { passphrase, ...(vaultPassphrase ? { vaultPassphrase } : {}) });
+  if (!r.ok) return { error: r.error.issues?.[0]?.message ?? r.error.message };
   const bytes = Uint8Array.from(atob(r.result.contentBase64), (c) => c.charCodeAt(0));
   const href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const a = document.createElement('a');
@@ -347,7 +352,9 @@ export async function exportData(passphrase: string): Promise<string | null> {
   a.click();
   setTimeout(() => URL.revokeObjectURL(href), 1000);
   toast('success', `Exported ${plural(r.result.accounts, 'account')} to ${r.result.fileName}`);
-  return null;
+  // The export's own notice is in the list now (the event brings it too).
+  void reloadNotices();
+  return { leftOut: r.result.leftOut, fileName: r.result.fileName };
 }
 
 /** The import's summary, or the sentence saying why nothing changed. */

@@ -1,7 +1,7 @@
 import { Download, HardDriveDownload, Upload } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
-import type { ImportSummaryView } from '../../src-main/api/contract.ts';
-import { exportData, importData } from '../state/store.ts';
+import type { ExportLeftOut, ImportSummaryView, PlatformId } from '../../src-main/api/contract.ts';
+import { exportData, importData, useStore } from '../state/store.ts';
 import { Dialog, FormDialog } from './Dialog.tsx';
 import { NewPassphrase } from './NewPassphrase.tsx';
 import { plural } from './format.ts';
@@ -42,12 +42,20 @@ export function MoveData() {
 }
 
 function ExportDialog({ onClose }: { onClose: () => void }) {
+  // Where a passphrase protects the data key, it is asked here; where the keychain does, the main process
+  // asks in a window of its own, which nothing in this page can answer.
+  const protection = useStore((s) => s.lock?.protection ?? 'passphrase');
+  const platforms = useStore((s) => s.platforms);
+  const [vaultPassphrase, setVaultPassphrase] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [partial, setPartial] = useState<{ leftOut: ExportLeftOut; fileName: string } | null>(null);
   const id = useId();
   const mismatch = again !== '' && again !== passphrase;
+  const needsVault = protection === 'passphrase';
+  const nameOf = (platform: PlatformId) => platforms.find((p) => p.id === platform)?.name ?? platform;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (passphrase !== again) {
@@ -55,20 +63,85 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     setBusy(true);
-    const failed = await exportData(passphrase);
+    const result = await exportData(passphrase, needsVault ? vaultPassphrase : undefined);
     setBusy(false);
-    if (failed) setError(failed);
+    if ('error' in result) setError(result.error);
+    else if (result.leftOut.accounts.length > 0 || result.leftOut.appCredentials.length > 0) setPartial(result);
     else onClose();
   };
+  if (partial) {
+    const { accounts, appCredentials } = partial.leftOut;
+    return (
+      <Dialog
+        title="Exported, with some left out"
+        onClose={onClose}
+        actions={
+          <button type="button" className="btn btn-primary" onClick={onClose} data-autofocus>
+            Done
+          </button>
+        }
+      >
+        <p>
+          {partial.fileName} holds everything else. Plugboard could not read what is below on this computer, so the file does not have it:
+        </p>
+        <ul className="import-summary">
+          {accounts.map((a) => (
+            <li key={`${a.platform}/${a.workspace}/${a.handle}`}>
+              <strong>
+                {nameOf(a.platform)} @{a.handle}
+              </strong>{' '}
+              ({a.workspace}): {a.reason}. Reconnect it, then export again.
+            </li>
+          ))}
+          {appCredentials.length > 0 && (
+            <li>
+              <strong>App credentials for {appCredentials.map(nameOf).join(', ')}</strong>: the stored secret is damaged. Save them again on the
+              Credentials tab, then export again.
+            </li>
+          )}
+        </ul>
+      </Dialog>
+    );
+  }
   return (
-    <FormDialog title="Export everything" formId={`${id}-form`} submitLabel={busy ? 'Sealing…' : 'Export'} submitDisabled={!passphrase || mismatch} busy={busy} onClose={onClose}>
+    <FormDialog
+      title="Export everything"
+      formId={`${id}-form`}
+      submitLabel={busy ? (needsVault ? 'Sealing…' : 'Confirm in the window Plugboard opened…') : 'Export'}
+      submitDisabled={!passphrase || mismatch || (needsVault && !vaultPassphrase)}
+      busy={busy}
+      onClose={onClose}
+    >
       <form id={`${id}-form`} className="dialog-form" onSubmit={submit} noValidate>
         <p>
-          The file holds your tokens, sealed under this passphrase (scrypt and AES-256-GCM). Anyone with the file and the passphrase can use your
-          accounts: choose a long one, and keep the file somewhere private.
+          The file holds your tokens, sealed under the passphrase you choose below (scrypt and AES-256-GCM). Anyone with the file and that
+          passphrase can use your accounts: choose a long one, and keep the file somewhere private.
         </p>
+        {needsVault ? (
+          <div className="field">
+            <label htmlFor={`${id}-vault`}>Plugboard passphrase</label>
+            <input
+              id={`${id}-vault`}
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              data-autofocus
+              value={vaultPassphrase}
+              aria-describedby={`${id}-vault-hint`}
+              onChange={(e) => {
+                setVaultPassphrase(e.target.value);
+                setError(null);
+              }}
+            />
+            <p id={`${id}-vault-hint`} className="hint">
+              The one that unlocks Plugboard: it shows the export is yours.
+            </p>
+          </div>
+        ) : (
+          <p className="hint">Plugboard will then ask you to confirm in a window of its own.</p>
+        )}
         <NewPassphrase
-          label="Passphrase"
+          label="Passphrase for the file"
           hint="At least 10 characters. Plugboard cannot recover it."
           value={passphrase}
           again={again}

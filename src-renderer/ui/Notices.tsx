@@ -1,30 +1,50 @@
-import { Bell, BellOff, X } from 'lucide-react';
+import { Bell, BellOff, HardDriveDownload, X } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
-import type { NoticeView } from '../../src-main/api/contract.ts';
+import type { NoticeView, Results } from '../../src-main/api/contract.ts';
 import { markNoticesRead, showAccount, useStore } from '../state/store.ts';
 import { formatWhen } from './format.ts';
 import { PlatformBadge } from './PlatformBadge.tsx';
 
-function NoticeItem({ notice, unread, onOpen }: { notice: NoticeView; unread: boolean; onOpen: () => void }) {
+type ListedNotice = Results['notices.list'][number];
+
+/** An account's notice opens that account; the app's own (an export) has nothing to open, so it is no button. */
+function NoticeItem({ notice, unread, onOpen }: { notice: ListedNotice; unread: boolean; onOpen: (notice: NoticeView) => void }) {
   const when = formatWhen(notice.sentAt);
+  const content = (
+    <>
+      {notice.accountId === null ? (
+        <span className="platform-badge platform-badge--sm" data-platform="app" aria-hidden="true">
+          <HardDriveDownload size={14} />
+        </span>
+      ) : (
+        <PlatformBadge platform={notice.platform} size="sm" />
+      )}
+      <span className="notice-text">
+        <span className="notice-title">
+          {notice.title}
+          {unread && <span className="sr-only"> (unread)</span>}
+        </span>
+        <span className="notice-body">{notice.body}</span>
+        {when && (
+          <time className="notice-when" dateTime={notice.sentAt} title={when.absolute}>
+            {when.relative}
+          </time>
+        )}
+      </span>
+      {unread && <span className="notice-unread" aria-hidden="true" />}
+    </>
+  );
   return (
     <li>
-      <button type="button" className="notice" data-unread={unread || undefined} onClick={onOpen}>
-        <PlatformBadge platform={notice.platform} size="sm" />
-        <span className="notice-text">
-          <span className="notice-title">
-            {notice.title}
-            {unread && <span className="sr-only"> (unread)</span>}
-          </span>
-          <span className="notice-body">{notice.body}</span>
-          {when && (
-            <time className="notice-when" dateTime={notice.sentAt} title={when.absolute}>
-              {when.relative}
-            </time>
-          )}
-        </span>
-        {unread && <span className="notice-unread" aria-hidden="true" />}
-      </button>
+      {notice.accountId === null ? (
+        <div className="notice notice--app" data-unread={unread || undefined}>
+          {content}
+        </div>
+      ) : (
+        <button type="button" className="notice" data-unread={unread || undefined} onClick={() => onOpen(notice)}>
+          {content}
+        </button>
+      )}
     </li>
   );
 }
@@ -143,7 +163,7 @@ export function NoticesButton() {
           ) : (
             <ul className="notices-list">
               {notices.map((n) => (
-                <NoticeItem key={n.id} notice={n} unread={unreadAtOpen.has(n.id)} onOpen={() => openNotice(n)} />
+                <NoticeItem key={n.id} notice={n} unread={unreadAtOpen.has(n.id)} onOpen={openNotice} />
               ))}
             </ul>
           )}
