@@ -28,23 +28,28 @@ const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
 const wpCard = (page: Page) => page.getByRole('region', { name: 'WordPress' });
 const bell = (page: Page) => page.getByRole('button', { name: 'Notifications', exact: true });
 
-/** Serious and critical violations, one line per offending element, so a failure says what and where. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
-  // Dark mode changes colours and nothing else, so there only contrast is checked again; the
-  // full rule set in both schemes cost a minute of CI for the same structure twice.
-  const dark = (await page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")) === true;
-  const { violations } = await (dark ? axe.withRules(['color-contrast']) : axe).analyze();
+/** Serious and critical violations under the given rules, one line per offending element, so a failure says what and where. */
+async function seriousViolations(page: Page, axe: AxeBuilder): Promise<string[]> {
+  const { violations } = await axe.analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}): ${n.target.join(' ')}`));
 }
 
-/** Checks the page as it is now; soft, so every state of a test is reported, not only the first that fails. */
+/**
+ * Checks the page as it is now, in both colour schemes: every rule in light mode, then contrast in
+ * dark mode (dark mode swaps every colour variable and nothing else, so the other rules would only
+ * see the same structure twice). Soft, so every state of a test is reported, not only the first that fails.
+ */
 async function checkState(page: Page, state: string): Promise<void> {
-  const found = await seriousViolations(page);
-  if (found.length) console.log(`axe, ${state}:\n  ${found.join('\n  ')}`);
-  expect.soft(found, `axe violations (serious or critical) with ${state}`).toEqual([]);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+    const found = await seriousViolations(page, colorScheme === 'dark' ? axe.withRules(['color-contrast']) : axe);
+    if (found.length) console.log(`axe, ${state}, ${colorScheme} mode:\n  ${found.join('\n  ')}`);
+    expect.soft(found, `axe violations (serious or critical) with ${state}, ${colorScheme} mode`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 async function openApp(page: Page): Promise<void> {
@@ -67,90 +72,82 @@ async function connectAlice(page: Page): Promise<Locator> {
   return pill;
 }
 
-// Both colour schemes: dark mode swaps every colour variable, so contrast is checked twice (the
-// other rules once, in light mode).
-for (const colorScheme of ['light', 'dark'] as const) {
-  test.describe(`${colorScheme} mode`, () => {
-    test.use({ colorScheme });
+test('axe: first load and a card’s Credentials tab', async ({ page }) => {
+  await openApp(page);
+  await checkState(page, 'the Connections page on first load');
 
-    test('axe: first load and a card’s Credentials tab', async ({ page }) => {
-      await openApp(page);
-      await checkState(page, 'the Connections page on first load');
+  await xCard(page).getByRole('tab', { name: 'Credentials' }).click();
+  await expect(xCard(page).getByLabel('Client ID')).toBeVisible();
+  await checkState(page, 'X’s Credentials tab open');
+});
 
-      await xCard(page).getByRole('tab', { name: 'Credentials' }).click();
-      await expect(xCard(page).getByLabel('Client ID')).toBeVisible();
-      await checkState(page, 'X’s Credentials tab open');
-    });
+test('axe: a connected account — details, disconnect confirmation, notices panel', async ({ page }) => {
+  await openApp(page);
+  const pill = await connectAlice(page);
+  // Four days on the pill is yellow with a Reconnect link, and a notice has arrived: more to check.
+  await demo!.travel('+4d');
+  await expect(pill).toHaveAttribute('data-status', 'expiring');
 
-    test('axe: a connected account — details, disconnect confirmation, notices panel', async ({ page }) => {
-      await openApp(page);
-      const pill = await connectAlice(page);
-      // Four days on the pill is yellow with a Reconnect link, and a notice has arrived: more to check.
-      await demo!.travel('+4d');
-      await expect(pill).toHaveAttribute('data-status', 'expiring');
+  await pill.getByRole('button', { name: 'Details for @alice_creates' }).click();
+  await expect(page.getByRole('region', { name: 'Details for @alice_creates' })).toBeVisible();
+  await checkState(page, 'an expiring account’s details expanded');
 
-      await pill.getByRole('button', { name: 'Details for @alice_creates' }).click();
-      await expect(page.getByRole('region', { name: 'Details for @alice_creates' })).toBeVisible();
-      await checkState(page, 'an expiring account’s details expanded');
+  await pill.getByRole('button', { name: 'Disconnect @alice_creates' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Disconnect @alice_creates?' });
+  await expect(dialog).toBeVisible();
+  await checkState(page, 'the disconnect confirmation open');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
 
-      await pill.getByRole('button', { name: 'Disconnect @alice_creates' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Disconnect @alice_creates?' });
-      await expect(dialog).toBeVisible();
-      await checkState(page, 'the disconnect confirmation open');
-      await dialog.getByRole('button', { name: 'Cancel' }).click();
-      await expect(dialog).toHaveCount(0);
+  await bell(page).click();
+  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem')).toHaveCount(1);
+  await checkState(page, 'the notices panel open');
+});
 
-      await bell(page).click();
-      await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem')).toHaveCount(1);
-      await checkState(page, 'the notices panel open');
-    });
+test('axe: WordPress “Add account” form, empty and with an error', async ({ page }) => {
+  await openApp(page);
+  const wp = wpCard(page);
+  await expect(wp.getByRole('tab', { name: 'Add account' })).toHaveAttribute('aria-selected', 'true');
+  await checkState(page, 'WordPress’s Add account form');
 
-    test('axe: WordPress “Add account” form, empty and with an error', async ({ page }) => {
-      await openApp(page);
-      const wp = wpCard(page);
-      await expect(wp.getByRole('tab', { name: 'Add account' })).toHaveAttribute('aria-selected', 'true');
-      await checkState(page, 'WordPress’s Add account form');
+  await wp.getByLabel('Site address').fill('blog.example.com');
+  await wp.getByLabel('Username').fill('sam');
+  await wp.getByLabel('Application password').fill('subs crib erpa sswo rd00 0001');
+  await wp.getByRole('button', { name: 'Test connection' }).click();
+  await expect(wp.getByRole('alert')).toContainText(/cannot publish posts/);
+  await checkState(page, 'WordPress’s Add account form showing a refusal');
+});
 
-      await wp.getByLabel('Site address').fill('blog.example.com');
-      await wp.getByLabel('Username').fill('sam');
-      await wp.getByLabel('Application password').fill('subs crib erpa sswo rd00 0001');
-      await wp.getByRole('button', { name: 'Test connection' }).click();
-      await expect(wp.getByRole('alert')).toContainText(/cannot publish posts/);
-      await checkState(page, 'WordPress’s Add account form showing a refusal');
-    });
-
-    test('axe: the lock screen (choosing a first passphrase, then unlocking with a wrong one), workspaces and the move dialogs', async ({ page }) => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-a11y-'));
-      let host: HostProcess | null = await startHostProcess({ dataDir, origins: {} });
-      try {
-        await page.goto(host.url);
-        await page.getByLabel('New passphrase').fill('an accessible passphrase');
-        await checkState(page, 'the lock screen asking for a first passphrase');
-        await page.getByLabel('The same passphrase again').fill('an accessible passphrase');
-        await page.getByRole('button', { name: 'Protect and continue' }).click();
-        await page.getByRole('button', { name: /^Workspace: / }).click();
-        await expect(page.getByRole('menu', { name: 'Workspaces' })).toBeVisible();
-        await checkState(page, 'the workspace menu open');
-        await page.keyboard.press('Escape');
-        await page.getByRole('button', { name: 'Export…' }).click();
-        await checkState(page, 'the export dialog');
-        await page.getByRole('button', { name: 'Cancel' }).click();
-        await page.getByRole('button', { name: 'Import…' }).click();
-        await checkState(page, 'the import dialog');
-        await host.stop();
-        host = await startHostProcess({ dataDir, origins: {} });
-        await page.goto(host.url);
-        await page.getByLabel('Passphrase').fill('not it');
-        await page.getByRole('button', { name: 'Unlock' }).click();
-        await expect(page.getByRole('alert')).toBeVisible();
-        await checkState(page, 'the unlock screen refusing a passphrase');
-      } finally {
-        await host?.stop();
-        rmSync(dataDir, { recursive: true, force: true });
-      }
-    });
-  });
-}
+test('axe: the lock screen (choosing a first passphrase, then unlocking with a wrong one), workspaces and the move dialogs', async ({ page }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-a11y-'));
+  let host: HostProcess | null = await startHostProcess({ dataDir, origins: {} });
+  try {
+    await page.goto(host.url);
+    await page.getByLabel('New passphrase').fill('an accessible passphrase');
+    await checkState(page, 'the lock screen asking for a first passphrase');
+    await page.getByLabel('The same passphrase again').fill('an accessible passphrase');
+    await page.getByRole('button', { name: 'Protect and continue' }).click();
+    await page.getByRole('button', { name: /^Workspace: / }).click();
+    await expect(page.getByRole('menu', { name: 'Workspaces' })).toBeVisible();
+    await checkState(page, 'the workspace menu open');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await checkState(page, 'the export dialog');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await checkState(page, 'the import dialog');
+    await host.stop();
+    host = await startHostProcess({ dataDir, origins: {} });
+    await page.goto(host.url);
+    await page.getByLabel('Passphrase').fill('not it');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByRole('alert')).toBeVisible();
+    await checkState(page, 'the unlock screen refusing a passphrase');
+  } finally {
+    await host?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
 
 interface Stop {
   /** Where the element sits in the document, to tell stops apart. */

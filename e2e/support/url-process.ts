@@ -2,6 +2,8 @@
 // process, the way a user runs it, and waits for the `Open http://127.0.0.1:PORT/#token=…`
 // line it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
@@ -53,7 +55,8 @@ export async function spawnPrintingUrl(
 ): Promise<UrlProcess> {
   const child: ChildProcess = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // V8's code cache across the suite's many spawns of the same host: about 0.2 s off each start.
+    env: { NODE_COMPILE_CACHE: join(tmpdir(), 'plugboard-e2e-compile-cache'), ...process.env, ...env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   // A write after the process exited must not crash the test runner with EPIPE.

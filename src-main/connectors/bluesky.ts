@@ -2,13 +2,33 @@
 // refresh JWT rotates on every refreshSession. All traffic goes through
 // @atproto/api with Plugboard's HTTP layer as its fetch, so the origin map and
 // token-free logs apply to it like to every other platform request.
-import { Agent, CredentialSession, XRPCError, type AtpSessionData } from '@atproto/api';
+import type { AtpSessionData, CredentialSession, XRPCError } from '@atproto/api';
 import { z } from 'zod';
 import type { Http } from '../http/http.ts';
 import { providerDecl } from './providers.ts';
 import { PlatformError, type AppPasswordConnection, type Connector, type ConnectorContext, type Profile, type TokenSet } from './types.ts';
 
 const NAME = 'Bluesky';
+
+/**
+ * @atproto/api, loaded on first use: importing it takes ~0.85 s, most of the core's start-up, and
+ * only Bluesky accounts need it.
+ */
+let sdk: typeof import('@atproto/api') | null = null;
+async function atproto(): Promise<typeof import('@atproto/api')> {
+  return (sdk ??= await import('@atproto/api'));
+}
+/** An error of @atproto/api's; none can exist before it was loaded. */
+function isXrpc(e: unknown): e is XRPCError {
+  return sdk !== null && e instanceof sdk.XRPCError;
+}
+/** A session without tokens yet, whose requests go through Plugboard's HTTP layer. */
+async function newSession(ctx: ConnectorContext, pds: string): Promise<CredentialSession> {
+  return new (await atproto()).CredentialSession(new URL(pds), viaHttp(ctx.http));
+}
+async function agentFor(session: CredentialSession) {
+  return new (await atproto()).Agent(session);
+}
 export const DEFAULT_PDS = 'https://bsky.social';
 const APP_PASSWORDS_WHERE = 'Create one in Bluesky under Settings → Privacy and security → App passwords';
 const APP_PASS_SCOPE = 'com.atproto.appPass';
@@ -101,7 +121,7 @@ function hostOf(pds: string): string {
 /** Any failure from @atproto/api as a classified PlatformError (its fetch already turns network trouble into one). */
 function classify(e: unknown, what: string): PlatformError {
   if (e instanceof PlatformError) return e;
-  if (e instanceof XRPCError) {
+  if (isXrpc(e)) {
     if (e.cause instanceof PlatformError) return e.cause;
     const status = e.status;
     if (status === INVALID_RESPONSE) {
@@ -127,7 +147,7 @@ function platformWords(e: XRPCError): string {
   return e.message && e.message !== e.error ? `${name}: ${e.message}` : name;
 }
 
-const isTakedown = (e: unknown) => e instanceof XRPCError && e.error === 'AccountTakedown';
+const isTakedown = (e: unknown) => isXrpc(e) && e.error === 'AccountTakedown';
 
 /**
  * The PDS's moderators took the account down. Its app passwords then fail like wrong ones, so this
@@ -184,8 +204,8 @@ function toTokenSet(session: { accessJwt: string; refreshJwt: string }, now: num
 }
 
 /** A session in @atproto/api's terms for calls made with a stored access JWT. */
-function sessionFor(ctx: ConnectorContext, pds: string, did: string, accessJwt: string): CredentialSession {
-  const session = new CredentialSession(new URL(pds), viaHttp(ctx.http));
+async function sessionFor(ctx: ConnectorContext, pds: string, did: string, accessJwt: string): Promise<CredentialSession> {
+  const session = await newSession(ctx, pds);
   // No refresh JWT on purpose: on a 401/ExpiredToken the library would otherwise refresh by itself,
   // rotating the refresh JWT behind the core's back and losing the new one. The core renews instead.
   const data: AtpSessionData = { did, handle: '', accessJwt, refreshJwt: '', active: true };
@@ -194,12 +214,12 @@ function sessionFor(ctx: ConnectorContext, pds: string, did: string, accessJwt: 
 }
 
 async function createSession(ctx: ConnectorContext, pds: string, identifier: string, password: string) {
-  const session = new CredentialSession(new URL(pds), viaHttp(ctx.http));
+  const session = await newSession(ctx, pds);
   try {
     const res = await session.login({ identifier, password });
     return { session, data: res.data };
   } catch (e) {
-    if (e instanceof XRPCError && e.error === 'AuthFactorTokenRequired') {
+    if (isXrpc(e) && e.error === 'AuthFactorTokenRequired') {
       throw new PlatformError(
         'setup',
         `This Bluesky account signs in with a code sent by email, which means the password entered is the account's main password. Use an app password instead: app passwords never ask for the email code. ${APP_PASSWORDS_WHERE}.`,
@@ -208,7 +228,7 @@ async function createSession(ctx: ConnectorContext, pds: string, identifier: str
     }
     // Only the main password is told this; an app password of a taken-down account fails like a wrong one.
     if (isTakedown(e)) throw takedownError(pds, e);
-    if (e instanceof XRPCError && (e.error === 'AuthenticationRequired' || e.status === 401)) {
+    if (isXrpc(e) && (e.error === 'AuthenticationRequired' || e.status === 401)) {
       throw new PlatformError(
         'auth',
         `Bluesky did not accept that handle and app password ("Invalid identifier or password"). Check the handle (or email) and the app password${pds === DEFAULT_PDS ? '' : `, and that the account lives on ${hostOf(pds)}`}.`,
@@ -225,7 +245,7 @@ async function createSession(ctx: ConnectorContext, pds: string, identifier: str
 
 /** Ends a session at the PDS; errors are the caller's to judge. */
 async function deleteSession(ctx: ConnectorContext, pds: string, refreshJwt: string): Promise<void> {
-  const agent = new Agent(new CredentialSession(new URL(pds), viaHttp(ctx.http)));
+  const agent = await agentFor(await newSession(ctx, pds));
   await agent.com.atproto.server.deleteSession(undefined, { headers: { authorization: `Bearer ${refreshJwt}` } });
 }
 
@@ -236,7 +256,7 @@ async function deleteSession(ctx: ConnectorContext, pds: string, refreshJwt: str
  */
 async function repoTakenDown(ctx: ConnectorContext, pds: string, did: string): Promise<boolean> {
   try {
-    const { data } = await new Agent(new CredentialSession(new URL(pds), viaHttp(ctx.http))).com.atproto.sync.getRepoStatus({ did });
+    const { data } = await (await agentFor(await newSession(ctx, pds))).com.atproto.sync.getRepoStatus({ did });
     return data.active === false && (data.status === 'takendown' || data.status === 'suspended');
   } catch {
     return false;
@@ -250,12 +270,12 @@ async function discardSession(ctx: ConnectorContext, pds: string, refreshJwt: st
 
 /** True when the PDS has no AppView to answer app.bsky.* (a self-hosted PDS). */
 function noAppView(e: unknown): boolean {
-  if (!(e instanceof XRPCError) || e.cause instanceof PlatformError) return false;
+  if (!isXrpc(e) || e.cause instanceof PlatformError) return false;
   return e.error === 'UpstreamFailure' || /no service configured/i.test(e.message ?? '') || e.error === 'MethodNotImplemented' || e.status === 404 || e.status === 501;
 }
 
 async function readProfile(ctx: ConnectorContext, pds: string, did: string, accessJwt: string): Promise<Profile> {
-  const agent = new Agent(sessionFor(ctx, pds, did, accessJwt));
+  const agent = await agentFor(await sessionFor(ctx, pds, did, accessJwt));
   try {
     const { data } = await agent.app.bsky.actor.getProfile({ actor: did });
     return { platformUserId: data.did, handle: data.handle, displayName: data.displayName?.trim() || data.handle, avatarUrl: data.avatar ?? null, details: { pds } };
@@ -280,7 +300,7 @@ async function readProfile(ctx: ConnectorContext, pds: string, did: string, acce
     if (/^b[a-z2-7]+$/.test(cid)) avatarUrl = `${pds}/xrpc/com.atproto.sync.getBlob?did=${encodeURIComponent(did)}&cid=${cid}`;
   } catch (e) {
     // No profile record yet is a profile without a name or picture.
-    if (!(e instanceof XRPCError && e.error === 'RecordNotFound')) throw classify(e, 'the profile record');
+    if (!(isXrpc(e) && e.error === 'RecordNotFound')) throw classify(e, 'the profile record');
   }
   return { platformUserId: did, handle, displayName: displayName || handle, avatarUrl, details: { pds } };
 }
@@ -370,7 +390,7 @@ export const bluesky: Connector = {
     /** Why the app password has to sign in again, for the account's history. */
     let why = refreshToken ? 'the session had expired' : 'no session was stored';
     if (refreshUsable) {
-      const session = new CredentialSession(new URL(pds), viaHttp(ctx.http));
+      const session = await newSession(ctx, pds);
       let refreshed: Awaited<ReturnType<CredentialSession['resumeSession']>>['data'] | null = null;
       try {
         // resumeSession = refreshSession with this refresh JWT; it rotates, so the new pair is what gets stored.
@@ -381,7 +401,7 @@ export const bluesky: Connector = {
         const p = classify(e, 'the renewed session');
         // Only a refused refresh JWT falls through to the app password; anything else is retried later as it is.
         if (p.kind !== 'auth' || !appPassword) throw p;
-        why = `${NAME} no longer accepted the session (${e instanceof XRPCError ? platformWords(e) : p.message})`;
+        why = `${NAME} no longer accepted the session (${isXrpc(e) ? platformWords(e) : p.message})`;
       }
       if (refreshed) {
         await refuseInactive(ctx, pds, refreshed, 'refresh it here');
