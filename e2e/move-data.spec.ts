@@ -96,6 +96,9 @@ test('export under a passphrase, import on another machine: the summary says wha
   await expect(notices).toContainText(/1 account went into plugboard-\d{4}-\d\d-\d\d\.plugboard\./);
   await page.screenshot({ path: join(SHOTS, 'export-notice.png'), animations: 'disabled' });
   await page.keyboard.press('Escape');
+  // The account the export could not read is red with its fix now, not green until its next renewal.
+  const bob = page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill').filter({ hasText: '@bob_builds' });
+  await expect(bob).toHaveAttribute('data-status', 'expired');
 
   // The other computer: a second demo with its own data folder.
   const other = await context.newPage();

@@ -780,6 +780,11 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
       const { file, exported, leftOut } = await exportData({ db, secrets, accounts, appCredentials }, passphrase, now);
       const fileName = `plugboard-${new Date(now).toISOString().slice(0, 10)}.plugboard`;
       notices.recordApp(exportNotice({ at: now, exported, leftOut, fileName, protection }));
+      // What the export could not read is damaged for the rest of the app too: red with its fix now, not at its next renewal.
+      if (leftOut.accounts.length > 0) {
+        for (const id of accounts.unreadable()) markUnreadable(id);
+        emit({ type: 'accounts.changed' });
+      }
       logger.info('data exported', { accounts: exported, accountsLeftOut: leftOut.accounts.length, appCredentialsLeftOut: leftOut.appCredentials.length, bytes: file.length, agreed });
       emit({ type: 'notices.changed' });
       return { fileName, contentBase64: file.toString('base64'), accounts: exported, leftOut };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiError, MethodName, Params, Results } from '../api/contract.ts';
 import { openConfPrefs } from '../prefs/prefs.ts';
-import { accountOwner, Accounts } from '../store/accounts.ts';
+import { accountOwner, Accounts, UNREADABLE_TOKEN_MESSAGE } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
 import { openDatabase } from '../store/db.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
@@ -155,5 +155,9 @@ describe('data.export: the user agrees first', () => {
       appCredentials: [],
     });
     expect((await m.ok('notices.list', {}))[0]!.title).toMatch(/^All accounts but X \(Twitter\) @alice_creates were exported at /);
+    // Found damaged by the export, the account turns red with its fix there and then, like at start-up or a refresh.
+    const listed = await m.ok('accounts.list', {});
+    expect(listed.find((a) => a.id === m.ids[1])).toMatchObject({ status: 'expired', statusReason: UNREADABLE_TOKEN_MESSAGE });
+    expect(listed.find((a) => a.id === m.ids[0])).toMatchObject({ status: 'connected' });
   }, 30_000);
 });
