@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchAvatar } from '../../src-main/connectors/avatar.ts';
 import { instagram } from '../../src-main/connectors/instagram.ts';
-import { PlatformError, type ConnectorContext, type TokenSet } from '../../src-main/connectors/types.ts';
+import type { ConnectorContext, TokenSet } from '../../src-main/connectors/types.ts';
+import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { buildAuthorizeUrl, newState } from '../../src-main/oauth/oauth-client.ts';

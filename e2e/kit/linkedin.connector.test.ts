@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkedin, LINKEDIN_VERSION } from '../../src-main/connectors/linkedin.ts';
 import { fetchAvatar } from '../../src-main/connectors/avatar.ts';
-import { PlatformError, type ConnectorContext, type TokenSet } from '../../src-main/connectors/types.ts';
+import type { ConnectorContext, TokenSet } from '../../src-main/connectors/types.ts';
+import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { createHttp, type Http } from '../../src-main/http/http.ts';
 import { buildAuthorizeUrl, exchangeCode, newState, refreshTokens } from '../../src-main/oauth/oauth-client.ts';

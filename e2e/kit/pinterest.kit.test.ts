@@ -27,7 +27,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pinterest } from '../../src-main/connectors/pinterest.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
-import { PlatformError, type ConnectorContext } from '../../src-main/connectors/types.ts';
+import type { ConnectorContext } from '../../src-main/connectors/types.ts';
+import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { PINTEREST_CONTINUOUS_REFRESH_SEC, PINTEREST_LEGACY_REFRESH_SEC, type FakePinterestOptions } from '../fakes/pinterest.ts';
 
 describe('Pinterest connector specifics', () => {

@@ -4,7 +4,8 @@
 // challenge (RFC 6749 5.2) is still read by its body. Each connector against its fake, over HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkedin } from '../../src-main/connectors/linkedin.ts';
-import { PlatformError, type ClientCredentials, type Connector, type TokenSet } from '../../src-main/connectors/types.ts';
+import type { ClientCredentials, Connector, TokenSet } from '../../src-main/connectors/types.ts';
+import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { x } from '../../src-main/connectors/x.ts';
 import { youtube } from '../../src-main/connectors/youtube.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';

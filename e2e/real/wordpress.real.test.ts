@@ -12,7 +12,8 @@ import { openCore } from '../../src-main/core/core.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
 import { kitWrapper } from '../kit/core-harness.ts';
-import { PlatformError, type Connector } from '../../src-main/connectors/types.ts';
+import type { Connector } from '../../src-main/connectors/types.ts';
+import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { INSTALL_HINT, startWordPressSite, wordpressMissing, type WordPressSite } from './wordpress-site.ts';
 

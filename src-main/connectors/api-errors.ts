@@ -1,7 +1,8 @@
 // Shared handling of a platform API reply before its body is trusted.
 import { z } from 'zod';
 import { rejectUnusable } from '../oauth/oauth-client.ts';
-import { PlatformError, type Connector } from './types.ts';
+import type { Connector } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 /** Reads a JSON reply against a schema; anything else becomes a classified PlatformError. */
 export async function readJson<S extends z.ZodType>(connector: Connector, res: Response, schema: S, what: string): Promise<z.infer<S>> {

@@ -6,7 +6,8 @@ import type { AtpSessionData, CredentialSession, XRPCError } from '@atproto/api'
 import { z } from 'zod';
 import type { Http } from '../http/http.ts';
 import { providerDecl } from './providers.ts';
-import { PlatformError, type AppPasswordConnection, type Connector, type ConnectorContext, type Profile, type TokenSet } from './types.ts';
+import type { AppPasswordConnection, Connector, ConnectorContext, Profile, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 const NAME = 'Bluesky';
 

@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { graphError, graphErrorSchema, readGraph } from './graph-errors.ts';
 import { providerDecl } from './providers.ts';
-import { PlatformError, type Connector, type ConnectorContext, type Identity, type Profile, type TokenSet } from './types.ts';
+import type { Connector, ConnectorContext, Identity, Profile, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import type { ErrorKind } from '../api/contract.ts';
 
 const DECL = providerDecl('facebook');

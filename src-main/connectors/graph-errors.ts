@@ -5,7 +5,8 @@
 // developers.facebook.com/docs/graph-api/guides/error-handling.
 import { z } from 'zod';
 import { rejectUnusable, retryAt } from '../oauth/oauth-client.ts';
-import { PlatformError, type Connector } from './types.ts';
+import type { Connector } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 export const graphErrorSchema = z.object({
   error: z.object({

@@ -23,7 +23,8 @@ import {
   type PageEntry,
 } from './facebook.ts';
 import { providerDecl } from './providers.ts';
-import { PlatformError, type Connector, type ConnectorContext, type Identity, type Profile, type ProviderDecl } from './types.ts';
+import type { Connector, ConnectorContext, Identity, Profile, ProviderDecl } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 const facebookDecl = providerDecl('facebook');
 

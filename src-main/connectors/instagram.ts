@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { GRAPH_VERSION, providerDecl } from './providers.ts';
 import { graphError, graphErrorSchema, readGraph, type GraphErrorBody } from './graph-errors.ts';
 import { rejectUnusable, retryAt } from '../oauth/oauth-client.ts';
-import { PlatformError, type Connector, type ConnectorContext, type TokenSet } from './types.ts';
+import type { Connector, ConnectorContext, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import type { ErrorKind } from '../api/contract.ts';
 
 const NAME = 'Instagram';

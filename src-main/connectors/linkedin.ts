@@ -10,7 +10,8 @@ import { providerDecl } from './providers.ts';
 import { readTokenReply, tokenSetOf } from './token-reply.ts';
 import { readJson } from './api-errors.ts';
 import { rejectUnusable } from '../oauth/oauth-client.ts';
-import { PlatformError, type Connector, type ConnectorContext, type Identity, type Profile, type TokenSet } from './types.ts';
+import type { Connector, ConnectorContext, Identity, Profile, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import type { ErrorKind } from '../api/contract.ts';
 
 /**

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { providerDecl } from './providers.ts';
 import { readJson } from './api-errors.ts';
 import { rejectUnusable } from '../oauth/oauth-client.ts';
-import { PlatformError, type Connector, type ConnectorContext, type TokenSet } from './types.ts';
+import type { Connector, ConnectorContext, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 const USER_ACCOUNT_URL = 'https://api.pinterest.com/v5/user_account';
 

@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import { graphErrorSchema, readGraph, type GraphErrorBody } from './graph-errors.ts';
 import { providerDecl } from './providers.ts';
-import { PlatformError, type Connector, type ConnectorContext, type TokenSet } from './types.ts';
+import type { Connector, ConnectorContext, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 const GRAPH = 'https://graph.threads.net';
 const PROFILE_FIELDS = 'id,username,name,threads_profile_picture_url';

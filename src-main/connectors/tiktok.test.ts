@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Http } from '../http/http.ts';
 import { tiktok } from './tiktok.ts';
-import { PlatformError, type ConnectorContext } from './types.ts';
+import type { ConnectorContext } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 const NOW = 1_800_000_000_000;
 

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { providerDecl } from './providers.ts';
 import { readTokenReply, tokenSetOf } from './token-reply.ts';
 import { rejectUnusable } from '../oauth/oauth-client.ts';
-import { PlatformError, type Connector, type ConnectorContext, type TokenSet } from './types.ts';
+import type { Connector, ConnectorContext, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import type { ErrorKind } from '../api/contract.ts';
 
 const USER_INFO_URL = 'https://open.tiktokapis.com/v2/user/info/?fields=open_id,union_id,avatar_url,display_name,username';

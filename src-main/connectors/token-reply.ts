@@ -2,7 +2,8 @@
 // (TikTok's client_key, LinkedIn's replies oauth4webapi refuses): checked against the
 // connector's schema, then turned into a TokenSet the same way for all of them.
 import type { z } from 'zod';
-import { PlatformError, type OAuthDecl, type TokenSet } from './types.ts';
+import type { OAuthDecl, TokenSet } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 export interface TokenReply {
   access_token: string;

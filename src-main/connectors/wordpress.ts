@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { rejectUnusable } from '../oauth/oauth-client.ts';
 import { providerDecl } from './providers.ts';
-import { PlatformError, type AppPasswordConnection, type Connector, type ConnectorContext, type Profile } from './types.ts';
+import type { AppPasswordConnection, Connector, ConnectorContext, Profile } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 const NAME = 'WordPress';
 const WHERE = 'Create one in your WordPress admin under Users → Profile → Application Passwords';

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { providerDecl } from './providers.ts';
 import { readJson } from './api-errors.ts';
 import { revokeToken } from '../oauth/oauth-client.ts';
-import { PlatformError, type Connector, type ConnectorContext, type Identity, type Profile } from './types.ts';
+import type { Connector, ConnectorContext, Identity, Profile } from './types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 // maxResults: a login with brand channels could list more than the default 5.
 const CHANNELS_URL = 'https://www.googleapis.com/youtube/v3/channels?part=snippet&mine=true&maxResults=50';

@@ -1,6 +1,6 @@
 // Turns anything a handler throws into the contract's typed error.
 import type { ApiError, ApiErrorCode } from '../api/contract.ts';
-import { PlatformError } from '../connectors/types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import { StoreError } from '../store/db.ts';
 import { VaultLockedError } from '../vault/key-wrapper.ts';
 import { VaultCorruptError } from '../vault/vault.ts';

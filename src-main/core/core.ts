@@ -22,7 +22,8 @@ import {
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { providerDecl, providers } from '../connectors/providers.ts';
 import { connectorFor, routesInto } from '../connectors/registry.ts';
-import { PlatformError, type ClientCredentials, type Connector, type ConnectorContext, type OAuthDecl, type Profile, type ProviderDecl, type TokenSet } from '../connectors/types.ts';
+import type { ClientCredentials, Connector, ConnectorContext, OAuthDecl, Profile, ProviderDecl, TokenSet } from '../connectors/types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import { createHttp } from '../http/http.ts';
 import { checkOriginMap } from '../http/origins.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';

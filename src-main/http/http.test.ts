@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../e2e/fakes/fake-server.ts';
-import { PlatformError } from '../connectors/types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import { createFileLogger, scrub } from '../core/file-logger.ts';
 import type { Logger } from '../core/logger.ts';
 import { tempDir } from '../test-support/temp-dir.ts';

@@ -2,7 +2,7 @@
 // name the request (method, host, path, status, duration) but never its query,
 // headers or body, where tokens travel.
 import type { Logger } from '../core/logger.ts';
-import { PlatformError } from '../connectors/types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 import { rewriteUrl, type OriginMap } from './origins.ts';
 
 export interface HttpInit extends RequestInit {

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import type { Http } from '../http/http.ts';
-import { PlatformError, type ClientCredentials, type Connector, type OAuthDecl, type TokenSet } from '../connectors/types.ts';
+import type { ClientCredentials, Connector, OAuthDecl, TokenSet } from '../connectors/types.ts';
+import { PlatformError } from '../errors/platform-error.ts';
 
 function server(decl: OAuthDecl): oauth.AuthorizationServer {
   return {
