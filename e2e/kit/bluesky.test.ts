@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_KINDS, type FailureKind } from '../fakes/fake-server.ts';
-import { startFakeBluesky, type FakeBluesky } from '../fakes/bluesky.ts';
+import { ERROR_KINDS, type FailureKind } from '../../src-main/fakes/fake-server.ts';
+import { startFakeBluesky, type FakeBluesky } from '../../src-main/fakes/bluesky.ts';
 import { CoreHarness, harnessPool } from './core-harness.ts';
 
 class Harness extends CoreHarness<FakeBluesky> {

@@ -13,7 +13,7 @@ import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
 import { DB_FILE } from '../../src-main/store/db.ts';
 import { Secrets } from '../../src-main/vault/secrets.ts';
 import { Vault } from '../../src-main/vault/vault.ts';
-import { ERROR_KINDS, freePort, type FailureKind, type FakeOAuthPlatform } from '../fakes/fake-server.ts';
+import { ERROR_KINDS, freePort, type FailureKind, type FakeOAuthPlatform } from '../../src-main/fakes/fake-server.ts';
 import { kitDataDir, kitWrapper, openKitCore } from './core-harness.ts';
 
 export interface KitApp {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../src-main/store/db.ts';
 import { UNREADABLE_TOKEN_MESSAGE } from '../../src-main/store/accounts.ts';
-import { freePort } from '../fakes/fake-server.ts';
-import { startFakeX, type FakeX } from '../fakes/x.ts';
+import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 import { CoreHarness, harnessPool, openKitCore } from './core-harness.ts';
 
 const APP = { clientId: 'damage-client', clientSecret: 'damage-secret-7c1d' };

@@ -10,9 +10,9 @@ import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { buildAuthorizeUrl, newState } from '../../src-main/oauth/oauth-client.ts';
-import { ERROR_KINDS, type FailureKind } from '../fakes/fake-server.ts';
-import { startFakeFacebook, type ConsentChoice, type FacebookEndpoint, type FakeFacebook } from '../fakes/facebook.ts';
-import { FACEBOOK_USERS } from '../fakes/meta-seed.ts';
+import { ERROR_KINDS, type FailureKind } from '../../src-main/fakes/fake-server.ts';
+import { startFakeFacebook, type ConsentChoice, type FacebookEndpoint, type FakeFacebook } from '../../src-main/fakes/facebook.ts';
+import { FACEBOOK_USERS } from '../../src-main/fakes/meta-seed.ts';
 
 const APP_ID = '1234567890123456';
 const APP_SECRET = 'fb-app-secret-7c1d9e0a';

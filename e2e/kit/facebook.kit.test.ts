@@ -2,8 +2,8 @@
 // plugboard://, the login lists its Pages and the chosen one is stored with its own Page token.
 // Page tokens do not expire, so nothing renews; Disconnect revokes the app for the login.
 import { connectorKit } from './connector-kit.ts';
-import { startFakeFacebook, type FakeFacebook } from '../fakes/facebook.ts';
-import { FACEBOOK_USERS } from '../fakes/meta-seed.ts';
+import { startFakeFacebook, type FakeFacebook } from '../../src-main/fakes/facebook.ts';
+import { FACEBOOK_USERS } from '../../src-main/fakes/meta-seed.ts';
 
 const [dana, maya] = FACEBOOK_USERS as [(typeof FACEBOOK_USERS)[number], (typeof FACEBOOK_USERS)[number]];
 

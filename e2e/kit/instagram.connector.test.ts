@@ -9,9 +9,9 @@ import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { buildAuthorizeUrl, newState } from '../../src-main/oauth/oauth-client.ts';
-import { ERROR_KINDS } from '../fakes/fake-server.ts';
-import { INSTAGRAM_ENDPOINTS, startFakeInstagram, type FakeInstagram, type InstagramEndpoint } from '../fakes/instagram.ts';
-import { INSTAGRAM_ACCOUNTS } from '../fakes/meta-seed.ts';
+import { ERROR_KINDS } from '../../src-main/fakes/fake-server.ts';
+import { INSTAGRAM_ENDPOINTS, startFakeInstagram, type FakeInstagram, type InstagramEndpoint } from '../../src-main/fakes/instagram.ts';
+import { INSTAGRAM_ACCOUNTS } from '../../src-main/fakes/meta-seed.ts';
 
 const APP_ID = '990602627938098';
 const FACEBOOK_APP_ID = '1234567890123456';

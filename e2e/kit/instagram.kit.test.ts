@@ -2,8 +2,8 @@
 // exchanged at once for a 60-day one, extended (not refreshed) once it is a day old. Instagram
 // Login has no revoke endpoint.
 import { connectorKit } from './connector-kit.ts';
-import { startFakeInstagram, type FakeInstagram } from '../fakes/instagram.ts';
-import { INSTAGRAM_ACCOUNTS } from '../fakes/meta-seed.ts';
+import { startFakeInstagram, type FakeInstagram } from '../../src-main/fakes/instagram.ts';
+import { INSTAGRAM_ACCOUNTS } from '../../src-main/fakes/meta-seed.ts';
 
 const [bakery, maya, noPicture] = INSTAGRAM_ACCOUNTS.map((a) => a.igUserId) as [string, string, string];
 

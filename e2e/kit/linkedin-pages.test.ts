@@ -2,7 +2,7 @@
 // (the app needs the Community Management API product), then the member and each administered page
 // are offered in one choice; pages share the member's login and its grant.
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/fake-server.ts';
 import {
   LINKEDIN_MEMBER_TWO_PAGES,
   LINKEDIN_ORG_ANALYST_ONLY,
@@ -11,7 +11,7 @@ import {
   startFakeLinkedIn,
   type FakeLinkedIn,
   type LinkedInProduct,
-} from '../fakes/linkedin.ts';
+} from '../../src-main/fakes/linkedin.ts';
 import { CoreHarness, harnessPool } from './core-harness.ts';
 
 const APP = { clientId: 'li-pages-client', clientSecret: 'li-pages-secret-8a2c' };

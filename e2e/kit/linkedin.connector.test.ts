@@ -8,7 +8,7 @@ import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { createHttp, type Http } from '../../src-main/http/http.ts';
 import { buildAuthorizeUrl, exchangeCode, newState, refreshTokens } from '../../src-main/oauth/oauth-client.ts';
-import { ERROR_KINDS, type FailureKind } from '../fakes/fake-server.ts';
+import { ERROR_KINDS, type FailureKind } from '../../src-main/fakes/fake-server.ts';
 import {
   LINKEDIN_MEMBER_BROKEN_PICTURE,
   LINKEDIN_MEMBER_NO_PAGES,
@@ -18,7 +18,7 @@ import {
   LINKEDIN_ORG_WITHOUT_LOGO,
   startFakeLinkedIn,
   type FakeLinkedIn,
-} from '../fakes/linkedin.ts';
+} from '../../src-main/fakes/linkedin.ts';
 
 const RELAY = 'https://relay.example/plugboard.html';
 const MEMBER_APP = { clientId: '78memberapp001', clientSecret: 'WPL_AP1.member-secret' };

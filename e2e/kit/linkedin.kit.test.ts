@@ -4,7 +4,7 @@
 // loopback acceptance is unconfirmed; the kit uses loopback, which the fake accepts by default.
 import { expect } from 'vitest';
 import { connectorKit } from './connector-kit.ts';
-import { LINKEDIN_MEMBER_BROKEN_PICTURE, LINKEDIN_MEMBER_NO_PAGES, LINKEDIN_MEMBER_TWO_PAGES, startFakeLinkedIn, type FakeLinkedIn } from '../fakes/linkedin.ts';
+import { LINKEDIN_MEMBER_BROKEN_PICTURE, LINKEDIN_MEMBER_NO_PAGES, LINKEDIN_MEMBER_TWO_PAGES, startFakeLinkedIn, type FakeLinkedIn } from '../../src-main/fakes/linkedin.ts';
 
 const base = {
   platform: 'linkedin' as const,

@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowView } from '../../src-main/api/contract.ts';
 import { relayFileName, relayPage } from '../../src-main/oauth/relay-page.ts';
-import { startFakeFacebook, type FakeFacebook } from '../fakes/facebook.ts';
-import { startFakeInstagram, type FakeInstagram } from '../fakes/instagram.ts';
-import { FACEBOOK_USERS } from '../fakes/meta-seed.ts';
+import { startFakeFacebook, type FakeFacebook } from '../../src-main/fakes/facebook.ts';
+import { startFakeInstagram, type FakeInstagram } from '../../src-main/fakes/instagram.ts';
+import { FACEBOOK_USERS } from '../../src-main/fakes/meta-seed.ts';
 import { CoreHarness, harnessPool } from './core-harness.ts';
 
 const RELAY = 'https://me.example/plugboard.html';

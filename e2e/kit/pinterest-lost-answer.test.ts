@@ -3,8 +3,8 @@
 // kept; a lost one, where Pinterest retires the refresh token it replaced, ends in a sentence that
 // says what happened instead of "revoked or expired".
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../fakes/fake-server.ts';
-import { startFakePinterest, type FakePinterest, type FakePinterestOptions } from '../fakes/pinterest.ts';
+import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { startFakePinterest, type FakePinterest, type FakePinterestOptions } from '../../src-main/fakes/pinterest.ts';
 import { CoreHarness, harnessPool, kitDataDir, openKitCore } from './core-harness.ts';
 
 const APP = { clientId: 'pin-lost-answer-app', clientSecret: 'pin-lost-answer-secret' };

@@ -1,5 +1,5 @@
 import { connectorKit } from './connector-kit.ts';
-import { startFakePinterest, type FakePinterest } from '../fakes/pinterest.ts';
+import { startFakePinterest, type FakePinterest } from '../../src-main/fakes/pinterest.ts';
 
 connectorKit({
   platform: 'pinterest',
@@ -29,7 +29,7 @@ import { createHttp } from '../../src-main/http/http.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import type { ConnectorContext } from '../../src-main/connectors/types.ts';
 import { PlatformError } from '../../src-main/errors/platform-error.ts';
-import { PINTEREST_CONTINUOUS_REFRESH_SEC, PINTEREST_LEGACY_REFRESH_SEC, type FakePinterestOptions } from '../fakes/pinterest.ts';
+import { PINTEREST_CONTINUOUS_REFRESH_SEC, PINTEREST_LEGACY_REFRESH_SEC, type FakePinterestOptions } from '../../src-main/fakes/pinterest.ts';
 
 describe('Pinterest connector specifics', () => {
   const REDIRECT = 'http://127.0.0.1:8765/callback/pinterest';

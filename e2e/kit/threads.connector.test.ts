@@ -9,8 +9,8 @@ import { PlatformError } from '../../src-main/errors/platform-error.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { buildAuthorizeUrl, newState } from '../../src-main/oauth/oauth-client.ts';
-import { ERROR_KINDS, type FailureKind } from '../fakes/fake-server.ts';
-import { startFakeThreads, THREADS_ENDPOINTS, type FakeThreads, type ThreadsEndpoint } from '../fakes/threads.ts';
+import { ERROR_KINDS, type FailureKind } from '../../src-main/fakes/fake-server.ts';
+import { startFakeThreads, THREADS_ENDPOINTS, type FakeThreads, type ThreadsEndpoint } from '../../src-main/fakes/threads.ts';
 
 const APP_ID = '1290000000000001';
 const FACEBOOK_APP_ID = '990000000000001';

@@ -1,7 +1,7 @@
 // Threads through the connector kit: HTTPS relay → plugboard://, the short-lived token exchanged at
 // once for a 60-day one, extended once it is a day old. Threads has no revoke endpoint for apps.
 import { connectorKit } from './connector-kit.ts';
-import { startFakeThreads, type FakeThreads } from '../fakes/threads.ts';
+import { startFakeThreads, type FakeThreads } from '../../src-main/fakes/threads.ts';
 
 connectorKit({
   platform: 'threads',

@@ -1,5 +1,5 @@
 import { connectorKit } from './connector-kit.ts';
-import { startFakeTikTok, type FakeTikTok } from '../fakes/tiktok.ts';
+import { startFakeTikTok, type FakeTikTok } from '../../src-main/fakes/tiktok.ts';
 
 // TikTok's desktop flow wants a hex SHA-256 challenge: a declaration sending base64url fails here, as at TikTok.
 const pkce = 'hex';

@@ -11,10 +11,10 @@ import { youtube } from '../../src-main/connectors/youtube.ts';
 import { silentLogger } from '../../src-main/core/logger.ts';
 import { createHttp, type Http } from '../../src-main/http/http.ts';
 import { buildAuthorizeUrl, exchangeCode, newPkce, newState, refreshTokens } from '../../src-main/oauth/oauth-client.ts';
-import type { FailOptions, FakeOAuthPlatform } from '../fakes/fake-server.ts';
-import { startFakeGoogle } from '../fakes/google.ts';
-import { LINKEDIN_MEMBER_NO_PAGES, startFakeLinkedIn } from '../fakes/linkedin.ts';
-import { startFakeX } from '../fakes/x.ts';
+import type { FailOptions, FakeOAuthPlatform } from '../../src-main/fakes/fake-server.ts';
+import { startFakeGoogle } from '../../src-main/fakes/google.ts';
+import { LINKEDIN_MEMBER_NO_PAGES, startFakeLinkedIn } from '../../src-main/fakes/linkedin.ts';
+import { startFakeX } from '../../src-main/fakes/x.ts';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RedirectKind } from '../../src-main/api/contract.ts';
 import { PLUGBOARD_APP_ID } from '../../src-main/connectors/wordpress.ts';
-import { startFakeWordPress, type FakeWordPress, type FakeWordPressOptions } from '../fakes/wordpress.ts';
+import { startFakeWordPress, type FakeWordPress, type FakeWordPressOptions } from '../../src-main/fakes/wordpress.ts';
 import { CoreHarness, harnessPool } from './core-harness.ts';
 
 const DESKTOP: RedirectKind[] = ['loopback', 'protocol', 'manual'];

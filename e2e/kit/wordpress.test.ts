@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeWordPress, type FakeWordPress, type FakeWordPressOptions, type WordPressUser } from '../fakes/wordpress.ts';
+import { startFakeWordPress, type FakeWordPress, type FakeWordPressOptions, type WordPressUser } from '../../src-main/fakes/wordpress.ts';
 import { CoreHarness, harnessPool } from './core-harness.ts';
 
 class Harness extends CoreHarness<FakeWordPress> {

@@ -1,5 +1,5 @@
 import { connectorKit } from './connector-kit.ts';
-import { startFakeX, type FakeX } from '../fakes/x.ts';
+import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 
 connectorKit({
   platform: 'x',

@@ -20,7 +20,7 @@ import {
   seedChannelIds,
   startFakeGoogle,
   type FakeGoogle,
-} from '../fakes/google.ts';
+} from '../../src-main/fakes/google.ts';
 
 /** The channel the kit connects for a Google user: the first one (the two-channel user picks it from the list). */
 function firstChannelOf(userId: string): string {

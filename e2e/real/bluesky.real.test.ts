@@ -1,6 +1,6 @@
 // Against a REAL Bluesky PDS (@atproto/pds from npm, in-memory PLC, started by e2e/real/bluesky-pds.ts
 // on 127.0.0.1, offline): first plain XRPC, no Plugboard code (what the server really answers, and
-// so what e2e/fakes/bluesky.ts copies), then the Bluesky connector through the real core.
+// so what src-main/fakes/bluesky.ts copies), then the Bluesky connector through the real core.
 // Skips, saying why, only when the packages are not installed.
 //
 // What this cannot check against the real thing: the AppView (app.bsky.actor.getProfile and the
@@ -10,7 +10,7 @@
 // of its PDSes (whether it serves com.atproto.sync.getRepoStatus is unknown here: the connector
 // treats any failure to ask as "not taken down").
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { solidPng } from '../fakes/fake-server.ts';
+import { solidPng } from '../../src-main/fakes/fake-server.ts';
 import { CoreHarness, harnessPool, kitDataDir, openKitCore, type CoreFake } from '../kit/core-harness.ts';
 import { blueskyPdsMissing, INSTALL_HINT, startBlueskyPds, type BlueskyPds, type PdsAccount, type PdsSession } from './bluesky-pds.ts';
 

@@ -123,7 +123,7 @@ function instagramGraphError(err: GraphErrorBody, status: number, refreshAt: num
     );
   }
   if (/client secret/i.test(message)) return new PlatformError('setup', describeCause(message)!.message, { status });
-  // Meta documents no body for this refusal; its message is the only sign (see e2e/fakes/instagram.ts).
+  // Meta documents no body for this refusal; its message is the only sign (see src-main/fakes/instagram.ts).
   if (refreshAt !== null && err.code !== 190 && /24 hours|too (new|young|recent)|not (yet )?eligible/i.test(message)) {
     return new PlatformError(
       'rate_limited',

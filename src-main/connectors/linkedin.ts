@@ -4,7 +4,7 @@
 // oauth4webapi refuses it), and programmatic-refresh replies carry no token_type.
 // The member is one identity (person:{sub}); with the Community Management scopes granted, each
 // company page the member administers is another (organization:{id}) sharing the login's tokens.
-// Per /work/shared/platforms.md and e2e/fakes/linkedin.ts (which notes what the docs confirm).
+// Per /work/shared/platforms.md and src-main/fakes/linkedin.ts (which notes what the docs confirm).
 import { z } from 'zod';
 import { providerDecl } from './providers.ts';
 import { readTokenReply, tokenSetOf } from './token-reply.ts';

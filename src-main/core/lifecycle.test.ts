@@ -8,7 +8,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeX, type FakeX, type FakeXOptions } from '../../e2e/fakes/x.ts';
+import { startFakeX, type FakeX, type FakeXOptions } from '../fakes/x.ts';
 import type { MethodName, NoticeView, Params, Results } from '../api/contract.ts';
 import { openConfPrefs, type Prefs } from '../prefs/prefs.ts';
 import { backoffDelay } from '../scheduler/timing.ts';

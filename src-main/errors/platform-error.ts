@@ -1,5 +1,7 @@
-// Errors shared across layers: http raises them, connectors and the core classify and report them,
-// so they live below all three and none has to import another to name a failure.
+// src-main/errors/: failures more than one layer raises or reads, kept below http, the connectors and the core.
+//
+// http raises PlatformError, the connectors classify with it and the core reports it: living here, none of
+// them imports another just to name a failure.
 import type { ErrorKind } from '../api/contract.ts';
 
 /** A platform failure, classified so the scheduler and the UI know what to do. */
