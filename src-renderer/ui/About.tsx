@@ -1,12 +1,13 @@
 import { Info } from 'lucide-react';
 import { useState } from 'react';
-import { useStore } from '../state/store.ts';
+import { useApp } from '../state/app.ts';
+import { useSession } from '../state/session.ts';
 import { Dialog } from './Dialog.tsx';
 
 /** The About panel: which Plugboard this is, and how it keeps tokens. */
 export function About() {
-  const about = useStore((s) => s.app?.about);
-  const lock = useStore((s) => s.lock);
+  const about = useApp((s) => s.app?.about);
+  const lock = useSession((s) => s.lock);
   const [open, setOpen] = useState(false);
   if (!about) return null;
   return (

@@ -1,7 +1,7 @@
 import { LoaderCircle, RotateCcw, X } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import type { AccountView, ActivityView, ErrorKind } from '../../src-main/api/contract.ts';
-import { syncProfile, useStore } from '../state/store.ts';
+import { syncProfile, useAccounts } from '../state/accounts.ts';
 import { Avatar } from './Avatar.tsx';
 import { OFFLINE_REASON, STATUS_LABELS, activityPhrase, atHandle, formatWhen, subscriptionLabel } from './format.ts';
 
@@ -59,7 +59,7 @@ function ActivityItem({ entry }: { entry: ActivityView }) {
 }
 
 function RecentActivity({ accountId }: { accountId: string }) {
-  const activity = useStore((s) => s.activity[accountId]);
+  const activity = useAccounts((s) => s.activity[accountId]);
   const [all, setAll] = useState(false);
   let body: ReactNode;
   if (activity === undefined) {
@@ -112,7 +112,7 @@ interface Props {
 
 export function AccountDetails({ id, account, platformName, connectBusy, offline, onReconnect, onClose }: Props) {
   const handle = atHandle(account.handle);
-  const syncing = useStore((s) => !!s.syncing[account.id]);
+  const syncing = useAccounts((s) => !!s.syncing[account.id]);
   const subscription = account.platform === 'x' ? (account.details.subscriptionType ?? null) : null;
   const extra = Object.entries(account.details).filter(([key]) => !(account.platform === 'x' && key === 'subscriptionType'));
   const needsUser = account.status === 'expired' || account.status === 'expiring';

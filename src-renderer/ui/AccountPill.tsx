@@ -1,7 +1,7 @@
 import { RefreshCw, X } from 'lucide-react';
 import { memo, useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../src-main/api/contract.ts';
-import { consumeSpotlight } from '../state/store.ts';
+import { consumeSpotlight } from '../state/accounts.ts';
 import { Avatar } from './Avatar.tsx';
 import { OFFLINE_REASON, STATUS_LABELS, atHandle, relativeOnly } from './format.ts';
 

@@ -1,7 +1,9 @@
 import { UserRoundPlus } from 'lucide-react';
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type ReactNode } from 'react';
 import type { AccountView, PlatformView } from '../../src-main/api/contract.ts';
-import { connect, openDetails, refreshAccount, useStore } from '../state/store.ts';
+import { openDetails, refreshAccount, useAccounts } from '../state/accounts.ts';
+import { useApp } from '../state/app.ts';
+import { connect } from '../state/connect.ts';
 import { AccountDetails } from './AccountDetails.tsx';
 import { AccountPill } from './AccountPill.tsx';
 import { DisconnectDialog } from './DisconnectDialog.tsx';
@@ -182,10 +184,10 @@ function useWindow(count: number, pinnedIndexes: number[]) {
 }
 
 export function AccountsTab({ platform, accounts, connectBusy }: Props) {
-  const refreshing = useStore((s) => s.refreshing);
-  const openId = useStore((s) => s.openDetails[platform.id] ?? null);
-  const offline = useStore((s) => s.app?.online === false);
-  const spotlight = useStore((s) => s.spotlight);
+  const refreshing = useAccounts((s) => s.refreshing);
+  const openId = useAccounts((s) => s.openDetails[platform.id] ?? null);
+  const offline = useApp((s) => s.app?.online === false);
+  const spotlight = useAccounts((s) => s.spotlight);
   const [confirming, setConfirming] = useState<AccountView | null>(null);
   const detailsId = useId();
   const open = accounts.find((a) => a.id === openId) ?? null;
@@ -195,7 +197,7 @@ export function AccountsTab({ platform, accounts, connectBusy }: Props) {
 
   // Stable across renders, so a pill whose own props did not change skips rendering (AccountPill is memoised).
   const onToggleDetails = useCallback(
-    (account: AccountView) => openDetails(platform.id, useStore.getState().openDetails[platform.id] === account.id ? null : account.id),
+    (account: AccountView) => openDetails(platform.id, useAccounts.getState().openDetails[platform.id] === account.id ? null : account.id),
     [platform.id],
   );
   const onRefresh = useCallback((account: AccountView) => void refreshAccount(account), []);

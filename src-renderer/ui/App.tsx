@@ -1,7 +1,10 @@
 import { Cable, CircleAlert, LoaderCircle, Lock, PlugZap, WifiOff } from 'lucide-react';
 import { useEffect, useMemo } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
-import { load, start, useStore } from '../state/store.ts';
+import { useAccounts } from '../state/accounts.ts';
+import { useApp } from '../state/app.ts';
+import { usePlatforms } from '../state/platforms.ts';
+import { load, start, useSession } from '../state/session.ts';
 import { OFFLINE_MESSAGE } from './format.ts';
 import { About } from './About.tsx';
 import { LockScreen } from './LockScreen.tsx';
@@ -41,7 +44,7 @@ function Sidebar() {
 
 /** F13: calm news, not an error — renewals wait for the network and run when it is back. */
 function OfflineBanner() {
-  const offline = useStore((s) => s.app?.online === false);
+  const offline = useApp((s) => s.app?.online === false);
   // The live region exists before its text, so screen readers announce the change.
   return (
     <div className={offline ? 'offline-banner' : 'offline-banner offline-banner--hidden'} role="status">
@@ -82,10 +85,10 @@ function groupRuns(platforms: PlatformView[]): (PlatformView | PlatformView[])[]
 }
 
 function Connections() {
-  const status = useStore((s) => s.status);
-  const loadError = useStore((s) => s.loadError);
-  const platforms = useStore((s) => s.platforms);
-  const accounts = useStore((s) => s.accounts);
+  const status = useSession((s) => s.status);
+  const loadError = useSession((s) => s.loadError);
+  const platforms = usePlatforms((s) => s.platforms);
+  const accounts = useAccounts((s) => s.accounts);
   const byPlatform = useMemo(() => {
     const map = new Map<PlatformId, AccountView[]>();
     for (const a of accounts) {
@@ -146,7 +149,7 @@ function Connections() {
 
 export function App() {
   useEffect(() => start(), []);
-  const lock = useStore((s) => s.lock);
+  const lock = useSession((s) => s.lock);
   if (lock && lock.state !== 'open') {
     return (
       <>

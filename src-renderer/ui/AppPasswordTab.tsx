@@ -1,7 +1,7 @@
 import { CircleCheck, ExternalLink, Globe, LoaderCircle, PlugZap } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { FormField, PlatformView, Results } from '../../src-main/api/contract.ts';
-import { connectInBrowser, isActive, saveAppPassword, testAppPassword, useStore } from '../state/store.ts';
+import { connectInBrowser, isActive, saveAppPassword, testAppPassword, useFlows } from '../state/connect.ts';
 import { Avatar } from './Avatar.tsx';
 
 type Tested = Results['appPassword.test'];
@@ -19,7 +19,7 @@ export function AppPasswordTab({ platform }: { platform: PlatformView }) {
   const [error, setError] = useState<string | null>(null);
   const baseId = useId();
   const errorId = `${baseId}-error`;
-  const waiting = useStore((s) => isActive(s.flows[platform.id]));
+  const waiting = useFlows((s) => isActive(s.flows[platform.id]));
   // The browser way and the typed form share the site address.
   const siteField = platform.browserConnect ? fields.find((f) => f.kind === 'url') : undefined;
   const typedFields = siteField ? fields.filter((f) => f !== siteField) : fields;

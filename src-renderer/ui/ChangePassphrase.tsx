@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { changePassphrase } from '../state/store.ts';
+import { changePassphrase } from '../state/session.ts';
 
 /** F12: the passphrase that protects the data key can be changed; the current one must be typed first. */
 export function ChangePassphrase() {

@@ -1,7 +1,7 @@
 import { Check, Copy, Download, ExternalLink, LoaderCircle } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiError, PlatformView } from '../../src-main/api/contract.ts';
-import { clearCredentials, fetchRelayPage, saveCredentials, setRedirect, setScopeOption } from '../state/store.ts';
+import { clearCredentials, fetchRelayPage, saveCredentials, setRedirect, setScopeOption } from '../state/platforms.ts';
 import { formatWhen } from './format.ts';
 import { useCopy } from './hooks.ts';
 

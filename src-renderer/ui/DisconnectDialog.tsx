@@ -1,7 +1,7 @@
 import { LoaderCircle } from 'lucide-react';
 import { useState } from 'react';
 import type { AccountView } from '../../src-main/api/contract.ts';
-import { disconnectAccount } from '../state/store.ts';
+import { disconnectAccount } from '../state/accounts.ts';
 import { Dialog } from './Dialog.tsx';
 import { atHandle } from './format.ts';
 

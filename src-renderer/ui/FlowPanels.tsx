@@ -1,6 +1,6 @@
 import { CircleAlert, Copy, Check, ExternalLink, Info, LoaderCircle, X } from 'lucide-react';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { cancelFlow, chooseIdentities, completeFlow, dismissFlow, pollFlow, type FlowEntry } from '../state/store.ts';
+import { cancelFlow, chooseIdentities, completeFlow, dismissFlow, type FlowEntry, pollFlow } from '../state/connect.ts';
 import { Avatar } from './Avatar.tsx';
 import { atHandle } from './format.ts';
 import { useCopy } from './hooks.ts';

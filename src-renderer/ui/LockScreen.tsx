@@ -1,7 +1,7 @@
 import { KeyRound, LoaderCircle, PlugZap, ShieldAlert } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { LockState } from '../../src-main/api/contract.ts';
-import { openVault } from '../state/store.ts';
+import { openVault } from '../state/session.ts';
 import { NewPassphrase } from './NewPassphrase.tsx';
 
 /**

@@ -1,7 +1,9 @@
 import { Download, HardDriveDownload, Upload } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { ExportLeftOut, ImportSummaryView, PlatformId } from '../../src-main/api/contract.ts';
-import { exportData, importData, useStore } from '../state/store.ts';
+import { exportData, importData } from '../state/data.ts';
+import { usePlatforms } from '../state/platforms.ts';
+import { useSession } from '../state/session.ts';
 import { Dialog, FormDialog } from './Dialog.tsx';
 import { NewPassphrase } from './NewPassphrase.tsx';
 import { plural } from './format.ts';
@@ -44,8 +46,8 @@ export function MoveData() {
 function ExportDialog({ onClose }: { onClose: () => void }) {
   // Where a passphrase protects the data key, it is asked here; where the keychain does, the main process
   // asks in a window of its own, which nothing in this page can answer.
-  const protection = useStore((s) => s.lock?.protection ?? 'passphrase');
-  const platforms = useStore((s) => s.platforms);
+  const protection = useSession((s) => s.lock?.protection ?? 'passphrase');
+  const platforms = usePlatforms((s) => s.platforms);
   const [vaultPassphrase, setVaultPassphrase] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');

@@ -1,7 +1,9 @@
 import { Bell, BellOff, HardDriveDownload, X } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { NoticeView, Results } from '../../src-main/api/contract.ts';
-import { markNoticesRead, showAccount, useStore } from '../state/store.ts';
+import { showAccount, useAccounts } from '../state/accounts.ts';
+import { useApp } from '../state/app.ts';
+import { markNoticesRead, useNotices } from '../state/notices.ts';
 import { formatWhen } from './format.ts';
 import { PlatformBadge } from './PlatformBadge.tsx';
 
@@ -55,9 +57,9 @@ function NoticeItem({ notice, unread, onOpen }: { notice: ListedNotice; unread: 
  * that were unread keep their marker until it closes.
  */
 export function NoticesButton() {
-  const notices = useStore((s) => s.notices);
-  const unread = useStore((s) => s.app?.unreadNotices ?? notices.filter((n) => !n.read).length);
-  const accounts = useStore((s) => s.accounts);
+  const notices = useNotices((s) => s.notices);
+  const unread = useApp((s) => s.app?.unreadNotices ?? notices.filter((n) => !n.read).length);
+  const accounts = useAccounts((s) => s.accounts);
   const [open, setOpen] = useState(false);
   const [unreadAtOpen, setUnreadAtOpen] = useState<Set<string>>(new Set());
   const buttonRef = useRef<HTMLButtonElement>(null);

@@ -1,7 +1,9 @@
 import { KeyRound, LoaderCircle, Plus, Users } from 'lucide-react';
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { AccountView, PlatformView } from '../../src-main/api/contract.ts';
-import { connect, isActive, setTab, useStore, type Tab } from '../state/store.ts';
+import { useApp } from '../state/app.ts';
+import { connect, isActive, useFlows } from '../state/connect.ts';
+import { setTab, type Tab, usePlatforms } from '../state/platforms.ts';
 import { AccountsTab } from './AccountsTab.tsx';
 import { AppPasswordTab } from './AppPasswordTab.tsx';
 import { CredentialsTab } from './CredentialsTab.tsx';
@@ -88,9 +90,9 @@ function ComingSoonCard({ platform }: { platform: PlatformView }) {
 }
 
 export function PlatformCard({ platform, accounts }: { platform: PlatformView; accounts: AccountView[] }) {
-  const flow = useStore((s) => s.flows[platform.id]);
-  const chosenTab = useStore((s) => s.tabs[platform.id]);
-  const offline = useStore((s) => s.app?.online === false);
+  const flow = useFlows((s) => s.flows[platform.id]);
+  const chosenTab = usePlatforms((s) => s.tabs[platform.id]);
+  const offline = useApp((s) => s.app?.online === false);
   const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const baseId = useId();
 

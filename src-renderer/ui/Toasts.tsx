@@ -1,10 +1,10 @@
 import { CircleAlert, CircleCheck, Info, TriangleAlert, X } from 'lucide-react';
-import { dismissToast, useStore, type ToastTone } from '../state/store.ts';
+import { dismissToast, type ToastTone, useToasts } from '../state/toasts.ts';
 
 const ICONS: Record<ToastTone, typeof CircleCheck> = { success: CircleCheck, info: Info, warning: TriangleAlert, error: CircleAlert };
 
 export function Toasts() {
-  const toasts = useStore((s) => s.toasts);
+  const toasts = useToasts((s) => s.toasts);
   return (
     <div className="toasts">
       {toasts.map((t) => {

@@ -1,7 +1,10 @@
 import { LoaderCircle, RefreshCw, Settings, Sparkles, Wrench } from 'lucide-react';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ApiError, AppStatus } from '../../src-main/api/contract.ts';
-import { refreshAll, syncAllX, toast, updateSettings, useStore } from '../state/store.ts';
+import { refreshAll, syncAllX, useAccounts } from '../state/accounts.ts';
+import { updateSettings, useApp } from '../state/app.ts';
+import { useSession } from '../state/session.ts';
+import { toast } from '../state/toasts.ts';
 import { ChangePassphrase } from './ChangePassphrase.tsx';
 import { OFFLINE_REASON, plural } from './format.ts';
 
@@ -147,10 +150,10 @@ function Theme({ theme }: { theme: AppStatus['theme'] }) {
 
 /** F15: the user's own "do it now" for what Plugboard otherwise does by itself, and the settings that shape it. */
 export function TokenManagement() {
-  const app = useStore((s) => s.app);
-  const lock = useStore((s) => s.lock);
-  const accounts = useStore((s) => s.accounts);
-  const bulk = useStore((s) => s.bulk);
+  const app = useApp((s) => s.app);
+  const lock = useSession((s) => s.lock);
+  const accounts = useAccounts((s) => s.accounts);
+  const bulk = useAccounts((s) => s.bulk);
   const headingId = useId();
   const settingsId = useId();
   const offline = app?.online === false;

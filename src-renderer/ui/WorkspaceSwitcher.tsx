@@ -1,7 +1,7 @@
 import { Check, ChevronsUpDown, Pencil, Plus, Trash2 } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ApiError, WorkspaceView } from '../../src-main/api/contract.ts';
-import { createWorkspace, deleteWorkspace, renameWorkspace, switchWorkspace, useStore } from '../state/store.ts';
+import { createWorkspace, deleteWorkspace, renameWorkspace, switchWorkspace, useWorkspaces } from '../state/workspaces.ts';
 import { Dialog, FormDialog } from './Dialog.tsx';
 import { plural } from './format.ts';
 
@@ -13,7 +13,7 @@ type Open = { kind: 'create' } | { kind: 'rename'; workspace: WorkspaceView } | 
  * will be disconnected and revoked before it does anything.
  */
 export function WorkspaceSwitcher() {
-  const workspaces = useStore((s) => s.workspaces);
+  const workspaces = useWorkspaces((s) => s.workspaces);
   const active = workspaces.find((w) => w.active);
   const [menu, setMenu] = useState(false);
   const [dialog, setDialog] = useState<Open>(null);

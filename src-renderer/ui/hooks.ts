@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { toast } from '../state/store.ts';
+import { toast } from '../state/toasts.ts';
 
 const COPIED_MS = 2000;
 

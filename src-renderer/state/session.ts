@@ -1,0 +1,116 @@
+// The window's session: the lock first (F12), then loading every slice and following the main process's
+// events into them. The only module that knows all the slices.
+import { create } from 'zustand';
+import type { ApiEvent, LockState } from '../../src-main/api/contract.ts';
+import { api } from '../api/transport.ts';
+import { reloadAccounts, setAccounts, showAccount } from './accounts.ts';
+import { reloadApp, setApp } from './app.ts';
+import { call } from './call.ts';
+import { applyFlow } from './connect.ts';
+import { reloadNotices, setNotices } from './notices.ts';
+import { reloadPlatforms, setPlatforms } from './platforms.ts';
+import { toast } from './toasts.ts';
+import { reloadWorkspaces, setWorkspaces } from './workspaces.ts';
+
+interface SessionState {
+  status: 'loading' | 'ready' | 'error';
+  loadError: string | null;
+  /** F12: how the data key is protected, and whether the window must ask for the passphrase first. */
+  lock: LockState | null;
+}
+
+export const useSession = create<SessionState>(() => ({ status: 'loading', loadError: null, lock: null }));
+
+const { getState: get, setState: set } = useSession;
+
+/** F12 first: while the vault is locked nothing else can load, and the window shows the lock screen. */
+async function loadLock(): Promise<LockState | null> {
+  const r = await call('app.lockState', {});
+  if (!r.ok) {
+    set({ status: 'error', loadError: r.error.message });
+    return null;
+  }
+  set({ lock: r.result });
+  return r.result;
+}
+
+export async function load(): Promise<void> {
+  set({ status: 'loading', loadError: null });
+  const lock = await loadLock();
+  if (lock?.state !== 'open') return;
+  const [platforms, accounts, app, notices, workspaces] = await Promise.all([
+    call('platforms.list', {}),
+    call('accounts.list', {}),
+    call('app.status', {}),
+    call('notices.list', {}),
+    call('workspaces.list', {}),
+  ]);
+  if (!platforms.ok || !accounts.ok) {
+    const error = !platforms.ok ? platforms.error : !accounts.ok ? accounts.error : null;
+    set({ status: 'error', loadError: error?.message ?? null });
+    return;
+  }
+  // The app status and notices add to the page; without them it still works.
+  if (app.ok) setApp(app.result);
+  if (notices.ok) setNotices(notices.result);
+  if (workspaces.ok) setWorkspaces(workspaces.result);
+  setAccounts(accounts.result);
+  setPlatforms(platforms.result);
+  set({ status: 'ready' });
+}
+
+function onEvent(event: ApiEvent): void {
+  switch (event.type) {
+    case 'accounts.changed':
+      void reloadAccounts();
+      // Counts and attention per workspace follow the accounts.
+      void reloadWorkspaces();
+      break;
+    case 'lock.changed':
+      if (get().lock?.state === 'open') void loadLock();
+      else void load();
+      break;
+    case 'workspaces.changed':
+      void reloadWorkspaces();
+      void reloadApp();
+      break;
+    case 'platforms.changed':
+      void reloadPlatforms();
+      break;
+    case 'flow.changed':
+      applyFlow(event.flow);
+      break;
+    case 'notices.changed':
+      void reloadNotices();
+      break;
+    case 'app.changed':
+      void reloadApp();
+      break;
+    case 'ui.openAccount':
+      void showAccount(event.accountId, event.reconnect);
+      break;
+  }
+}
+
+/** Loads everything and follows the main process's events; returns the unsubscribe. */
+export function start(): () => void {
+  const unsubscribe = api.subscribe(onEvent);
+  void load();
+  return unsubscribe;
+}
+
+/** Unlocks, or sets the first passphrase; returns the sentence to show, or null once open. */
+export async function openVault(kind: 'unlock' | 'choose', passphrase: string): Promise<string | null> {
+  const r = kind === 'unlock' ? await call('app.unlock', { passphrase }) : await call('app.setPassphrase', { passphrase });
+  if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;
+  await load();
+  return null;
+}
+
+export async function changePassphrase(current: string, next: string): Promise<string | null> {
+  const r = await call('app.changePassphrase', { current, next });
+  if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;
+  set({ lock: r.result });
+  toast('success', 'Passphrase changed. Use the new one from now on.');
+  return null;
+}
