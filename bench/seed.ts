@@ -12,7 +12,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { PLATFORM_IDS, type PlatformId } from '../src-main/api/contract.ts';
 import { providerDecl } from '../src-main/connectors/providers.ts';
 import type { TokenSet } from '../src-main/connectors/types.ts';
-import { connectionDeadline } from '../src-main/core/lifecycle.ts';
+import { connectionDeadline } from '../src-main/core/account-facts.ts';
 import { Accounts } from '../src-main/store/accounts.ts';
 import { Activity } from '../src-main/store/activity.ts';
 import { AppCredentials } from '../src-main/store/app-credentials.ts';

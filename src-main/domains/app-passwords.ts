@@ -3,8 +3,8 @@
 import type { PlatformId } from '../api/contract.ts';
 import { fetchAvatar } from '../connectors/avatar.ts';
 import type { Connector, TokenSet } from '../connectors/types.ts';
+import { accountContext, clientCredentialsFor } from '../core/account-facts.ts';
 import { ApiFailure } from '../core/api-failure.ts';
-import { accountContext, clientCredentialsFor } from '../core/lifecycle.ts';
 import type { Flow } from '../oauth/flows.ts';
 import type { AccountRow, Accounts } from '../store/accounts.ts';
 import { accountView, requireAccount, storeIdentity } from './accounts.ts';

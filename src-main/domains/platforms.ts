@@ -4,8 +4,8 @@ import type { PlatformId, PlatformView, RedirectKind } from '../api/contract.ts'
 import { providerDecl, providers } from '../connectors/providers.ts';
 import { connectorFor, routesInto } from '../connectors/registry.ts';
 import type { ClientCredentials, Connector, OAuthDecl, ProviderDecl } from '../connectors/types.ts';
+import { clientCredentialsFor } from '../core/account-facts.ts';
 import { ApiFailure } from '../core/api-failure.ts';
-import { clientCredentialsFor } from '../core/lifecycle.ts';
 import { relayFileName, relayPage } from '../oauth/relay-page.ts';
 import type { AppCredentialsRow } from '../store/app-credentials.ts';
 import { VaultCorruptError } from '../vault/vault.ts';
