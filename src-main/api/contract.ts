@@ -5,232 +5,24 @@
 // Nothing here may import Node: the web tsconfig compiles this file too.
 // No result type carries a token or a secret — keep it that way.
 import { z } from 'zod';
+import {
+  PLATFORM_IDS,
+  type AccountView,
+  type ActivityView,
+  type AppNoticeView,
+  type AppStatus,
+  type ErrorKind,
+  type ExportLeftOut,
+  type FlowView,
+  type ImportSummaryView,
+  type LockState,
+  type NoticeView,
+  type PlatformView,
+  type WorkspaceView,
+} from './views.ts';
 
-export const PLATFORM_IDS = [
-  'x',
-  'linkedin',
-  'facebook',
-  'instagram',
-  'threads',
-  'tiktok',
-  'youtube',
-  'pinterest',
-  'bluesky',
-  'wordpress',
-] as const;
-export type PlatformId = (typeof PLATFORM_IDS)[number];
-
-/** How a platform keeps a connection alive without the user. */
-export type Renewal = 'rotating-refresh' | 'refresh' | 'long-lived-extension' | 'none';
-
-/** Where the browser comes back to after consent. */
-export type RedirectKind = 'loopback' | 'protocol' | 'https-relay' | 'manual';
-
-/** A field of an app-password platform's form (Bluesky, WordPress). */
-export interface FormField {
-  name: string;
-  label: string;
-  kind: 'text' | 'url' | 'password';
-  placeholder?: string;
-  /** One plain sentence under the field. */
-  help?: string;
-  autocomplete?: string;
-}
-
-export interface PlatformView {
-  id: PlatformId;
-  name: string;
-  /** false: declared but its connector has not landed yet ("coming soon"). */
-  available: boolean;
-  auth: 'oauth2' | 'app-password';
-  renewal: Renewal;
-  /** How long an access token lives, in days; null: it does not expire (Facebook Page tokens, app passwords). */
-  tokenLifetimeDays: number | null;
-  /** The client ID is not a secret, so it is shown; the secret never is. */
-  credentials: { saved: boolean; clientId: string | null; hasSecret: boolean; savedAt: string | null };
-  /** The exact redirect URI to register at the platform (null until known). */
-  redirectUri: string | null;
-  redirectKind: RedirectKind | null;
-  /** The fixed loopback port, where the platform needs an exact match (changeable); null otherwise. */
-  redirectPort: number | null;
-  /** Redirect kinds this platform accepts on this build (e.g. no `protocol` in the browser host). */
-  redirectKinds: RedirectKind[];
-  portalUrl: string;
-  guide: string[];
-  scopes: string[];
-  /** Scope sets the user may add (LinkedIn company pages), and whether each is on; its scopes are in `scopes` when on. */
-  scopeOptions: { id: string; label: string; help: string; scopes: string[]; enabled: boolean }[];
-  /** App-password platforms: what the user types to connect (instead of client credentials and a browser sign-in). */
-  form: FormField[] | null;
-  /**
-   * App-password platforms whose site can create the password in the browser (WordPress): where it
-   * comes back. 'loopback' (the browser host) works only for a local development site.
-   */
-  browserConnect: 'protocol' | 'loopback' | null;
-  /**
-   * Second ways in, through another platform's login (Instagram through a Facebook Page): `ready` once
-   * that platform's app credentials and redirect are set.
-   */
-  connectVia: { platform: PlatformId; name: string; ready: boolean }[];
-}
-
-/** Derived from stored facts, never stored as a free string. */
-export type AccountStatus = 'connected' | 'expiring' | 'expired' | 'refreshing' | 'offline';
-
-export interface AccountView {
-  id: string;
-  workspaceId: string;
-  platform: PlatformId;
-  platformUserId: string;
-  handle: string;
-  displayName: string;
-  /** A data: URI cached at connect time (offline-first, strict CSP), or null → show the initial. */
-  avatar: string | null;
-  status: AccountStatus;
-  /** One plain sentence explaining a non-green status. */
-  statusReason: string | null;
-  /** Whether Plugboard can renew this account without the user (Renew now is offered). */
-  renews: boolean;
-  scopes: string[];
-  /** ISO 8601 times. */
-  tokenExpiresAt: string | null;
-  connectionExpiresAt: string | null;
-  lastSyncedAt: string | null;
-  lastError: { kind: ErrorKind; message: string; at: string } | null;
-  /** Non-secret platform facts, e.g. X's subscriptionType. */
-  details: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** How a failed platform call is classified (the scheduler acts on this). */
-export type ErrorKind = 'auth' | 'rate_limited' | 'network' | 'server' | 'malformed' | 'setup' | 'denied';
-
-export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'recovered' | 'refresh_failed' | 'disconnected' | 'imported';
-
-export interface ActivityView {
-  kind: ActivityKind;
-  /** Why, for a failed refresh. */
-  detail: string | null;
-  at: string;
-}
-
-/** A notice Plugboard sent (a desktop notification in Electron, the in-app list in the host). */
-export interface NoticeView {
-  id: string;
-  accountId: string;
-  workspaceId: string;
-  platform: PlatformId;
-  title: string;
-  body: string;
-  sentAt: string;
-  read: boolean;
-}
-
-/** A notice about the whole installation, not one account (every account was exported): nothing to open. */
-export interface AppNoticeView {
-  id: string;
-  accountId: null;
-  workspaceId: null;
-  platform: null;
-  title: string;
-  body: string;
-  sentAt: string;
-  read: boolean;
-}
-
-export interface AppStatus {
-  /** The core's clock (the demo's dev-only time travel shifts it): relative times are measured from it. */
-  now: string;
-  /** false when the OS says so or the last platform call could not reach the network. */
-  online: boolean;
-  warningWindowDays: number;
-  /** Accounts the scheduler is watching, and refreshes running now. */
-  scheduled: number;
-  refreshing: number;
-  unreadNotices: number;
-  /** Start Plugboard when the user logs in; null where the shell cannot (the browser host). */
-  launchAtLogin: boolean | null;
-  /** The workspace the window shows and the API acts in. */
-  workspace: { id: string; name: string };
-  theme: 'system' | 'light' | 'dark';
-  /** Closing the window keeps Plugboard in the tray; null where there is no tray (the browser host). */
-  keepInTray: boolean | null;
-  /** For the About panel. */
-  about: { version: string; shell: string; runtime: string };
-}
-
-/**
- * F12: how the data key is protected and whether the vault is open. 'locked': a passphrase protects it
- * and must be typed; 'choose-passphrase': there is no keychain worth trusting (Linux's basic_text, the
- * browser host) and no vault yet, so the user picks a passphrase before anything is stored.
- */
-export interface LockState {
-  state: 'open' | 'locked' | 'choose-passphrase';
-  protection: 'keychain' | 'passphrase';
-  /** Linux offered only safeStorage's basic_text (a hard-coded key): Plugboard says so and uses a passphrase. */
-  weakKeychain: boolean;
-}
-
-/** What an export (F16) could not take: each account with why, and platforms whose app credentials it left behind. */
-export interface ExportLeftOut {
-  accounts: { platform: PlatformId; handle: string; workspace: string; reason: string }[];
-  appCredentials: PlatformId[];
-}
-
-/** What an import (F16) did, account by account. */
-export interface ImportSummaryView {
-  accounts: Record<'added' | 'renewed' | 'kept', { platform: PlatformId; handle: string; workspace: string }[]>;
-  workspacesAdded: string[];
-  appCredentials: { added: PlatformId[]; kept: PlatformId[] };
-  noticesAdded: number;
-  exportedAt: string;
-}
-
-/** A workspace (F11): one per brand; it owns its accounts. */
-export interface WorkspaceView {
-  id: string;
-  name: string;
-  accountCount: number;
-  /** Its accounts that need the user (expiring or expired). */
-  needsAttention: number;
-  active: boolean;
-}
-
-export type FlowState = 'waiting' | 'exchanging' | 'choosing' | 'connected' | 'failed' | 'cancelled' | 'timed_out';
-
-/** An identity the login gives, offered for the user to pick (F4). */
-export interface FlowChoice {
-  platformUserId: string;
-  handle: string;
-  displayName: string;
-  avatar: string | null;
-  /** Set when it cannot be connected, with the reason and the fix. */
-  unavailableReason: string | null;
-  /** Already connected in this workspace (choosing it renews it in place). */
-  connected: boolean;
-}
-
-export interface FlowView {
-  flowId: string;
-  platform: PlatformId;
-  state: FlowState;
-  authorizeUrl: string;
-  redirectUri: string;
-  startedAt: string;
-  expiresAt: string;
-  /** Set once connected: the account created or renewed in place (the first, when several were chosen). */
-  accountId: string | null;
-  /** Every account the flow connected or renewed. */
-  accountIds: string[];
-  /** While `choosing`: the identities to pick from. */
-  choices: FlowChoice[] | null;
-  /** true when the connect renewed an existing account rather than adding one. */
-  renewed: boolean;
-  reconnectAccountId: string | null;
-  /** A plain sentence for a failed/cancelled/timed-out flow. */
-  error: string | null;
-}
+// The views are half the contract; importers keep one door.
+export * from './views.ts';
 
 const platform = z.enum(PLATFORM_IDS);
 const id = z.string().min(1).max(100);
