@@ -106,7 +106,7 @@ function toTokenSet(decl: OAuthDecl, r: oauth.TokenEndpointResponse, now: number
 }
 
 /** Rate limits and server failures, classified before anything tries to parse the body. */
-export async function rejectUnusable(connector: Connector, res: Response): Promise<void> {
+export async function rejectUnusable(connector: Pick<Connector, 'decl'>, res: Response): Promise<void> {
   const name = connector.decl.name;
   if (res.status === 429) {
     await res.body?.cancel();
