@@ -2,35 +2,13 @@
 // refresh JWT rotates on every refreshSession. All traffic goes through
 // @atproto/api with Plugboard's HTTP layer as its fetch, so the origin map and
 // token-free logs apply to it like to every other platform request.
-import type { AtpSessionData, CredentialSession, XRPCError } from '@atproto/api';
+import type { AtpSessionData, CredentialSession } from '@atproto/api';
 import { z } from 'zod';
-import type { Http } from '../http/http.ts';
+import { agentFor, classify, DEFAULT_PDS, hostOf, inactiveError, isTakedown, isXrpc, NAME, newSession, platformWords, takedownError } from './bluesky-sdk.ts';
 import { providerDecl } from './providers.ts';
 import type { AppPasswordConnection, Connector, ConnectorContext, Profile, TokenSet } from './types.ts';
 import { PlatformError } from '../errors/platform-error.ts';
 
-const NAME = 'Bluesky';
-
-/**
- * @atproto/api, loaded on first use: importing it takes ~0.85 s, most of the core's start-up, and
- * only Bluesky accounts need it.
- */
-let sdk: typeof import('@atproto/api') | null = null;
-async function atproto(): Promise<typeof import('@atproto/api')> {
-  return (sdk ??= await import('@atproto/api'));
-}
-/** An error of @atproto/api's; none can exist before it was loaded. */
-function isXrpc(e: unknown): e is XRPCError {
-  return sdk !== null && e instanceof sdk.XRPCError;
-}
-/** A session without tokens yet, whose requests go through Plugboard's HTTP layer. */
-async function newSession(ctx: ConnectorContext, pds: string): Promise<CredentialSession> {
-  return new (await atproto()).CredentialSession(new URL(pds), viaHttp(ctx.http));
-}
-async function agentFor(session: CredentialSession) {
-  return new (await atproto()).Agent(session);
-}
-export const DEFAULT_PDS = 'https://bsky.social';
 const APP_PASSWORDS_WHERE = 'Create one in Bluesky under Settings → Privacy and security → App passwords';
 const APP_PASS_SCOPE = 'com.atproto.appPass';
 /** An app password created with "Allow access to your direct messages". */
@@ -41,8 +19,6 @@ const HOUR_MS = 3600_000;
 const FALLBACK_ACCESS_MS = 2 * HOUR_MS;
 /** A refresh JWT this close to its exp is not worth sending: the app password logs in instead. */
 const REFRESH_MARGIN_MS = 60_000;
-/** @atproto/xrpc's ResponseType.InvalidResponse: a body that is not JSON or does not fit the lexicon. */
-const INVALID_RESPONSE = 2;
 
 const APP_PASSWORD_SHAPE = /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/i;
 
@@ -99,81 +75,8 @@ export function jwtClaims(jwt: string): z.infer<typeof claimsSchema> {
   }
 }
 
-/** @atproto/api's fetch, routed through Plugboard's HTTP layer (origin map, time-outs, logs without tokens). */
-function viaHttp(http: Http): typeof globalThis.fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
-    if (input instanceof Request) {
-      const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : new Uint8Array(await input.arrayBuffer());
-      return http.fetch(input.url, { method: input.method, headers: input.headers, body, redirect: 'follow' });
-    }
-    const { signal: _signal, ...rest } = init ?? {};
-    return http.fetch(input instanceof URL ? input.href : input, rest);
-  }) as typeof globalThis.fetch;
-}
-
 function pdsOf(ctx: ConnectorContext): string {
   return ctx.account?.details.pds || DEFAULT_PDS;
-}
-
-function hostOf(pds: string): string {
-  return new URL(pds).host;
-}
-
-/** Any failure from @atproto/api as a classified PlatformError (its fetch already turns network trouble into one). */
-function classify(e: unknown, what: string): PlatformError {
-  if (e instanceof PlatformError) return e;
-  if (isXrpc(e)) {
-    if (e.cause instanceof PlatformError) return e.cause;
-    const status = e.status;
-    if (status === INVALID_RESPONSE) {
-      return new PlatformError('malformed', `${NAME} sent ${what} that Plugboard could not read (not JSON, or without the expected fields). Nothing was changed; try again later.`, { cause: e });
-    }
-    if (status === 429) {
-      return new PlatformError('rate_limited', `${NAME} is rate-limiting requests; Plugboard will try again later.`, { status, retryAt: rateLimitReset(e.headers), cause: e });
-    }
-    if (status >= 500) {
-      return new PlatformError('server', `${NAME} answered with a server error (HTTP ${status}); Plugboard will try again later.`, { status, cause: e });
-    }
-    if (status === 401 || e.error === 'ExpiredToken' || e.error === 'InvalidToken') {
-      return new PlatformError('auth', `${NAME} no longer accepts this account's session (${e.error ?? `HTTP ${status}`}). Reconnect the account.`, { status, cause: e });
-    }
-    return new PlatformError('server', `${NAME} refused ${what}: ${e.error ?? `HTTP ${status}`}${e.message && e.message !== e.error ? ` (${e.message})` : ''}.`, { status, cause: e });
-  }
-  return new PlatformError('malformed', `${NAME} sent ${what} that Plugboard could not use: ${(e as Error).message ?? String(e)}.`, { cause: e });
-}
-
-/** The platform's own words for a refusal: its error name, and its message where that adds something. */
-function platformWords(e: XRPCError): string {
-  const name = e.error ?? `HTTP ${e.status}`;
-  return e.message && e.message !== e.error ? `${name}: ${e.message}` : name;
-}
-
-const isTakedown = (e: unknown) => isXrpc(e) && e.error === 'AccountTakedown';
-
-/**
- * The PDS's moderators took the account down. Its app passwords then fail like wrong ones, so this
- * must be told apart from a deleted app password: a new one cannot sign in either.
- */
-function takedownError(pds: string, cause?: unknown): PlatformError {
-  const host = hostOf(pds);
-  const who = pds === DEFAULT_PDS ? 'contact Bluesky’s moderators to appeal' : `contact the operator of ${host}`;
-  return new PlatformError(
-    'auth',
-    `${NAME} says this account was taken down by its server, ${host} (AccountTakedown), so it can neither post nor renew. Reconnecting will not help: ${who}, and once they restore the account, refresh it here.`,
-    { status: 401, cause },
-  );
-}
-
-/**
- * A session of an account that is not active (deactivated by its owner) opens and refreshes, but
- * nothing can be posted with it. `then`: what to do after reactivating.
- */
-function inactiveError(pds: string, status: string | undefined, then: string): PlatformError {
-  if (status === 'takendown' || status === 'suspended') return takedownError(pds);
-  if (status === 'deactivated') {
-    return new PlatformError('auth', `This ${NAME} account is deactivated (status: deactivated), so nothing can be posted with it. Sign in to Bluesky and reactivate it, then ${then}.`);
-  }
-  return new PlatformError('auth', `${NAME} says this account is not active (status: ${status ?? 'not given'}), so nothing can be posted with it. Sign in to Bluesky to see why, then ${then}.`);
 }
 
 /** Closes a session of an inactive account (it is of no use) and says what the user must do. */
@@ -181,14 +84,6 @@ async function refuseInactive(ctx: ConnectorContext, pds: string, data: { refres
   if (data.active !== false) return;
   await discardSession(ctx, pds, data.refreshJwt);
   throw inactiveError(pds, data.status, then);
-}
-
-/** Bluesky's ratelimit-reset is epoch seconds; the IETF draft's is seconds from now. */
-function rateLimitReset(headers: Record<string, string | undefined> | undefined): number | null {
-  const reset = headers?.['ratelimit-reset'] ?? headers?.['retry-after'];
-  if (!reset || !/^\d+$/.test(reset)) return null;
-  const n = Number(reset);
-  return n > 1e9 ? n * 1000 : Date.now() + n * 1000;
 }
 
 function toTokenSet(session: { accessJwt: string; refreshJwt: string }, now: number): TokenSet {
