@@ -1,3 +1,5 @@
+// src-preload/: the bridge between the window and the main process, and nothing else.
+//
 // The preload: the page's only bridge to the main process, as window.plugboard.
 // CommonJS, because a sandboxed preload can be neither an ES module nor require
 // local files — so the two channel names are repeated from the contract here

@@ -1,3 +1,4 @@
+// src-renderer/: the window — React over the one typed API; it shows state and asks, the main process decides.
 import type { PlugboardApi } from '../src-main/api/contract.ts';
 
 declare global {

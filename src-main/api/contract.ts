@@ -1,3 +1,5 @@
+// src-main/api/: the one typed API between the window (or a browser page) and the main process — requests, results, errors, events and views.
+//
 // The one API contract between the renderer and the main process.
 // Shared by the core (which validates every call with these schemas), the
 // preload (whose exposed object `satisfies PlugboardApi`), the browser host

@@ -1,3 +1,5 @@
+// src-main/connectors/: one file per platform — how it connects, renews, reads a profile and revokes — over the HTTP layer, with what they share.
+//
 // Shared handling of a platform API reply before its body is trusted.
 import { z } from 'zod';
 import { rejectUnusable } from '../oauth/oauth-client.ts';

@@ -1,3 +1,5 @@
+// src-main/core/: core.ts composes the app (database, vault, services, domains, dispatch); the rest is what several domains share: the lifecycle, status, notices, guards, logs.
+//
 // What the lifecycle and the API's domains both need to know of an account and its platform: how it
 // renews, its connection's deadline, the client credentials and the facts a connector may see.
 import type { Renewal } from '../api/contract.ts';

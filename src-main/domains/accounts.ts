@@ -1,3 +1,5 @@
+// src-main/domains/: the API by domain, each a table of typed handlers over the parts of CoreContext it names (context.ts); core.ts combines them.
+//
 // Connected accounts: how they look to the window and the tray, storing a new one, renewing, re-reading
 // the profile, the activity log, and Disconnect with its revoke.
 import type { AccountView, Results } from '../api/contract.ts';

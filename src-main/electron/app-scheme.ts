@@ -1,3 +1,5 @@
+// src-main/electron/: the desktop shell and the only folder that imports electron — window, tray, IPC, safeStorage, power and autostart.
+//
 // The renderer loads from app://plugboard/ rather than file://, as Electron's
 // security checklist recommends: a real origin for CSP 'self' and for checking
 // IPC senders, and no file:// privileges over the rest of the disk.

@@ -1,3 +1,5 @@
+// src-main/fakes/: fake platforms on loopback that follow the real APIs, for the demo and the tests; the packaged app neither builds nor loads them (tsconfig.build.json).
+//
 // Fake Bluesky PDS (AT Protocol), per /work/shared/platforms.md: app-password
 // sessions (createSession / refreshSession / deleteSession / getSession), the
 // AppView's app.bsky.actor.getProfile (switchable off, as on a self-hosted PDS

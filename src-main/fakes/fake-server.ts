@@ -1,5 +1,3 @@
-// src-main/fakes/: fake platforms for the demo and the tests; the packaged app neither builds nor loads them (tsconfig.build.json).
-//
 // The shared machinery of every fake platform: a loopback HTTP server with a
 // small router, body parsing, a request log, failure injection, a movable clock,
 // a consent page and tiny PNG avatars. A platform file (x.ts, …) adds its routes

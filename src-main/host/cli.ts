@@ -1,3 +1,5 @@
+// src-main/host/: the browser host — the same core and renderer on 127.0.0.1, for `npm run host`, the demo and Playwright.
+//
 // npm run host [-- --port N]: Plugboard in your browser, no Electron needed.
 // A passphrase protects the data key (there is no OS keychain here): the page asks for it, or
 // PLUGBOARD_PASSPHRASE gives it up front. PLUGBOARD_DATA_DIR and PLUGBOARD_ORIGINS work as in the desktop app.

@@ -1,3 +1,5 @@
+// src-main/http/: every request to a platform goes through here.
+//
 // The one door for platform traffic: origin rewriting, time-outs, and logs that
 // name the request (method, host, path, status, duration) but never its query,
 // headers or body, where tokens travel.

@@ -1,3 +1,5 @@
+// src-main/oauth/: OAuth from the desktop — authorization flows with PKCE, the loopback listener, redirect shapes, token requests.
+//
 // The shape of a redirect's query, checked before anything else looks at it, wherever it
 // arrives from (loopback listener, plugboard:// URL, pasted address): an OAuth code or error,
 // or WordPress's authorize-application answer (site_url, user_login, password), which carries

@@ -1,3 +1,5 @@
+// src-main/prefs/: preferences, never secrets.
+//
 // Preferences: small, non-secret settings. electron-store in Electron
 // (src-main/electron/prefs.ts); its base `conf` under plain Node. Never secrets here.
 import Conf from 'conf';

@@ -1,3 +1,5 @@
+// src-main/scheduler/: when each account renews — a due-time queue, timing rules and the refresh scheduler.
+//
 // A binary min-heap of keys by priority. The index map lets the scheduler move
 // or drop one account's due time in O(log n) instead of scanning 10,000 entries.
 export class PriorityQueue<K> {

@@ -1,3 +1,5 @@
+// src-main/store/: the SQLite database — its migrations, private file modes and one module per table.
+//
 // Connected accounts: one row each, unique by (workspace, platform, platform user id),
 // with their tokens sealed in `secrets`. Every write that touches tokens is one transaction.
 import { randomUUID } from 'node:crypto';

@@ -1,3 +1,5 @@
+// src-main/test-support/: helpers for tests only; nothing the app runs imports them.
+//
 // Real folders for real SQLite files, removed after each test file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

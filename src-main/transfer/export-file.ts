@@ -1,3 +1,5 @@
+// src-main/transfer/: moving data between machines (F16) — the sealed export file, and the import that merges it.
+//
 // The sealed export file (F16): bytes in, bytes out, under a passphrase the user
 // chooses, because the vault's data key is tied to this machine's keychain and does not travel.
 //

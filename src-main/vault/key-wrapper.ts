@@ -1,3 +1,5 @@
+// src-main/vault/: encryption at rest — the data key, what wraps it, and the sealed secrets.
+//
 // A KeyWrapper protects the vault's data key at rest. Sibling implementations:
 // Electron's safeStorage (src-main/electron/safe-storage-wrapper.ts) and a
 // passphrase (./passphrase-wrapper.ts) for the browser host, tests and weak keychains.

@@ -1,3 +1,5 @@
+// src-renderer/api/: how the page reaches the main process — IPC in Electron, HTTP and server-sent events from the browser host.
+//
 // The transport used when the page is opened by the browser host
 // (http://127.0.0.1:PORT/#token=…) instead of inside Electron.
 import type {

@@ -1,3 +1,5 @@
+// src-renderer/state/: one small zustand store per domain, each with its actions beside its state; session.ts loads them and routes events.
+//
 // Connected accounts of the active workspace, what this window is doing to them (refresh, re-read, the
 // bulk actions of token management), their opened details and history, and bringing one into view.
 import { create } from 'zustand';

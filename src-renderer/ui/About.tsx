@@ -1,3 +1,4 @@
+// src-renderer/ui/: the React components of the window.
 import { Info } from 'lucide-react';
 import { useState } from 'react';
 import { useApp } from '../state/app.ts';
