@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import {
   PLATFORM_IDS,
+  TOOL_CAPABILITIES,
   type AccountView,
   type ActivityView,
   type AppNoticeView,
@@ -19,7 +20,9 @@ import {
   type ImportSummaryView,
   type LockState,
   type NoticeView,
+  type PairingRequestView,
   type PlatformView,
+  type ToolView,
   type WorkspaceView,
 } from './views.ts';
 
@@ -131,6 +134,17 @@ export const requestSchemas = {
   }),
   'accounts.refresh': z.strictObject({ accountId: id }),
   'accounts.disconnect': z.strictObject({ accountId: id }),
+  /** The gateway (connected tools): what asks, what was allowed, and taking it back. */
+  'tools.list': z.strictObject({}),
+  'tools.pending': z.strictObject({}),
+  /** accounts: 'all' (the active workspace's, including later ones) or some of its account ids. */
+  'tools.approve': z.strictObject({
+    requestId: id,
+    accounts: z.union([z.literal('all'), z.array(id).min(1, 'Choose at least one account').max(1000)]),
+    capabilities: z.array(z.enum(TOOL_CAPABILITIES)).min(1, 'Allow at least one thing').max(TOOL_CAPABILITIES.length),
+  }),
+  'tools.deny': z.strictObject({ requestId: id }),
+  'tools.revoke': z.strictObject({ toolId: id }),
 } as const;
 
 export type MethodName = keyof typeof requestSchemas;
@@ -200,6 +214,11 @@ export interface Results {
    * note: revoking was not tried, and why (the platform has no revoke endpoint; another account shares the grant).
    */
   'accounts.disconnect': { accountId: string; revoked: boolean; revokeError: string | null; note: string | null };
+  'tools.list': ToolView[];
+  'tools.pending': PairingRequestView[];
+  'tools.approve': ToolView;
+  'tools.deny': { requestId: string };
+  'tools.revoke': { toolId: string };
 }
 
 export type ApiErrorCode =
@@ -236,7 +255,9 @@ export type ApiEvent =
   /** The vault was unlocked (or its protection changed): the window loads what it could not before. */
   | { type: 'lock.changed' }
   /** Workspaces were added, renamed, deleted, or the active one changed. */
-  | { type: 'workspaces.changed' };
+  | { type: 'workspaces.changed' }
+  /** A tool asked to pair, was approved, denied or revoked, or its request expired. */
+  | { type: 'tools.changed' };
 
 /** What the preload exposes as `window.plugboard`, and what the host's HTTP client implements. */
 export interface PlugboardApi {

@@ -102,7 +102,18 @@ export interface AccountView {
 /** How a failed platform call is classified (the scheduler acts on this). */
 export type ErrorKind = 'auth' | 'rate_limited' | 'network' | 'server' | 'malformed' | 'setup' | 'denied';
 
-export type ActivityKind = 'connected' | 'reconnected' | 'refreshed' | 'recovered' | 'refresh_failed' | 'disconnected' | 'imported';
+export type ActivityKind =
+  | 'connected'
+  | 'reconnected'
+  | 'refreshed'
+  | 'recovered'
+  | 'refresh_failed'
+  | 'disconnected'
+  | 'imported'
+  /** A connected tool called the platform through Plugboard: "used by weekly-report: GET /2/users/me → 200". */
+  | 'tool_request'
+  /** A connected tool was handed the access token itself (shown in red: the token then lives outside Plugboard). */
+  | 'tool_token';
 
 export interface ActivityView {
   kind: ActivityKind;
@@ -226,4 +237,39 @@ export interface FlowView {
   reconnectAccountId: string | null;
   /** A plain sentence for a failed/cancelled/timed-out flow. */
   error: string | null;
+}
+
+/** What a connected tool may do with the accounts it was granted. */
+export const TOOL_CAPABILITIES = ['request', 'token'] as const;
+export type ToolCapability = (typeof TOOL_CAPABILITIES)[number];
+
+/** An account as the Connected tools view names it. */
+export interface ToolAccountView {
+  id: string;
+  platform: PlatformId;
+  handle: string;
+}
+
+/** A tool the user paired: its grants and its last use. Its key is never shown again after pairing. */
+export interface ToolView {
+  id: string;
+  name: string;
+  workspaceId: string;
+  /** 'all': every account of its workspace, including ones connected later. */
+  accounts: 'all' | ToolAccountView[];
+  capabilities: ToolCapability[];
+  pairedAt: string;
+  lastUsed: { at: string; account: ToolAccountView | null; what: string } | null;
+}
+
+/** A tool asking to pair, waiting for the user; it expires unanswered. */
+export interface PairingRequestView {
+  id: string;
+  name: string;
+  /** What the tool said of itself (e.g. the command that asked); it cannot be verified. */
+  description: string | null;
+  requestedAt: string;
+  expiresAt: string;
+  /** A tool of that name is already paired here: approving replaces it and ends its old key. */
+  replacesExisting: boolean;
 }

@@ -14,7 +14,10 @@ import { lockHandlers } from '../domains/lock.ts';
 import { noticeHandlers, noticeView } from '../domains/notices.ts';
 import { platformHandlers } from '../domains/platforms.ts';
 import { settingsHandlers } from '../domains/settings.ts';
+import { toolHandlers } from '../domains/tools.ts';
 import { workspaceHandlers } from '../domains/workspaces.ts';
+import { gatewayHandler } from '../gateway/api.ts';
+import { Pairing } from '../gateway/pairing.ts';
 import { createHttp } from '../http/http.ts';
 import { checkOriginMap } from '../http/origins.ts';
 import { Accounts } from '../store/accounts.ts';
@@ -22,6 +25,7 @@ import { Activity } from '../store/activity.ts';
 import { AppCredentials } from '../store/app-credentials.ts';
 import { openDatabase } from '../store/db.ts';
 import { Notices } from '../store/notices.ts';
+import { Tools } from '../store/tools.ts';
 import { Workspaces } from '../store/workspaces.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { Secrets } from '../vault/secrets.ts';
@@ -88,6 +92,8 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
   const shared = {
     clock, logger, db, vault, secrets, accounts, activity, appCredentials, notices, http, lifecycle, emit, warningWindowMs,
     workspaces: new Workspaces(db),
+    tools: new Tools(db),
+    pairing: new Pairing({ clock, changed: () => emit({ type: 'tools.changed' }) }),
     prefs: deps.prefs,
     keyWrapper: deps.keyWrapper,
     weakKeychain: deps.weakKeychain,
@@ -113,7 +119,9 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     ...dataHandlers(ctx),
     ...settingsHandlers(ctx),
     ...noticeHandlers(ctx),
+    ...toolHandlers(ctx),
   };
+  const gateway = gatewayHandler(ctx);
 
   // Before anything renews: an account whose stored token no longer opens (a damaged block on disk)
   // is red with its fix from the start, and only that account.
@@ -159,8 +167,10 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     },
     attention: () => attention(ctx),
     openAccount: (accountId) => openAccount(ctx, accountId),
+    gateway,
     async close() {
       ctx.flows.closeAll();
+      ctx.pairing.closeAll();
       lifecycle.stop();
       await lifecycle.settle();
       listeners.clear();

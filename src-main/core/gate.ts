@@ -4,6 +4,7 @@
 // the window asks for it (unlock screen) or, before anything is stored, asks the user to choose one.
 // Until then only the lock methods answer; every other call says `locked`, and nothing is written.
 import { requestSchemas, type ApiEvent, type Envelope, type LockState } from '../api/contract.ts';
+import { sendError } from '../gateway/replies.ts';
 import { openDatabase } from '../store/db.ts';
 import { VaultLockedError, type KeyWrapper } from '../vault/key-wrapper.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
@@ -132,6 +133,8 @@ export async function openGate(opts: GateOptions): Promise<Gate> {
     setOnline: (online) => core?.setOnline(online),
     attention: () => core?.attention() ?? [],
     openAccount: (accountId) => core?.openAccount(accountId),
+    // While locked a tool hears `locked` and nothing else: not even whether its key is known.
+    gateway: (req, res) => (core ? core.gateway(req, res) : sendError(res, 'locked', 'Plugboard is locked: unlock it in its window first.')),
     close: async () => {
       listeners.clear();
       await core?.close();

@@ -159,6 +159,20 @@ export class Lifecycle {
     }
   }
 
+  /**
+   * A tool is about to use the account: renews first when its token is within the renewal margin, in the
+   * same flight as the timer (a renewal already running is joined, not repeated). Throws the refusal.
+   */
+  async ensureFresh(id: string): Promise<void> {
+    const row = this.#d.accounts.get(id);
+    if (!row || !canRenew(row, providerDecl(row.platform)) || this.#connectionEnded(row) || !this.#renewalDue(row)) return;
+    const outcome = await this.scheduler.runNow(id);
+    if (!outcome.ok) {
+      const after = this.#d.accounts.get(id);
+      throw new PlatformError(outcome.kind, after?.last_error_message ?? 'The refresh failed.', { retryAt: outcome.retryAt ?? null });
+    }
+  }
+
   /** Refresh all now (F15): every renewable account, past any failure. */
   /** `which`: the accounts to renew now (Refresh all acts in one workspace); the outcomes are theirs. */
   async refreshAll(which: (row: AccountRow) => boolean = () => true): Promise<Map<string, RunOutcome>> {

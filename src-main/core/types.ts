@@ -1,4 +1,5 @@
 import type { AccountStatus, ApiEvent, Envelope, NoticeView, PlatformId, RedirectKind } from '../api/contract.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyWrapper } from '../vault/key-wrapper.ts';
 import type { Prefs } from '../prefs/prefs.ts';
 import type { Clock } from './clock.ts';
@@ -82,5 +83,7 @@ export interface Core {
   attention(): AttentionItem[];
   /** A notification or the tray item was clicked: the renderer shows that account. */
   openAccount(accountId: string): void;
+  /** Answers one request of a tool on the gateway's socket (the shell listens: gateway/socket-server.ts). */
+  gateway(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
 }

@@ -11,12 +11,14 @@ import type { Logger } from '../core/logger.ts';
 import type { PassphraseAttempts } from '../core/passphrase-attempts.ts';
 import type { CoreDeps } from '../core/types.ts';
 import type { Http } from '../http/http.ts';
+import type { Pairing } from '../gateway/pairing.ts';
 import type { Flows } from '../oauth/flows.ts';
 import type { Prefs } from '../prefs/prefs.ts';
 import type { Accounts } from '../store/accounts.ts';
 import type { Activity } from '../store/activity.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
 import type { Notices } from '../store/notices.ts';
+import type { Tools } from '../store/tools.ts';
 import type { Workspaces } from '../store/workspaces.ts';
 import type { KeyWrapper } from '../vault/key-wrapper.ts';
 import type { Secrets } from '../vault/secrets.ts';
@@ -34,6 +36,9 @@ export interface CoreContext extends Pick<CoreDeps, 'keyWrapper' | 'weakKeychain
   appCredentials: AppCredentials;
   notices: Notices;
   workspaces: Workspaces;
+  /** Tools paired with the gateway, and the requests waiting for the user. */
+  tools: Tools;
+  pairing: Pairing;
   http: Http;
   prefs: Prefs;
   lifecycle: Lifecycle;

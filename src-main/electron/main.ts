@@ -27,6 +27,8 @@ import { openElectronPrefs, type ShellPrefs } from './prefs.ts';
 import { trustedKeychain } from './safe-storage-wrapper.ts';
 import { createTray, type AppTray } from './tray.ts';
 import { createMainWindow, hardenWebContents, hideOnClose, lockDownSession } from './window.ts';
+import { listenGateway } from '../gateway/socket-server.ts';
+import { socketPath } from '../gateway/socket-path.ts';
 
 const REDIRECT_KINDS: RedirectKind[] = ['loopback', 'protocol', 'manual', 'https-relay'];
 
@@ -177,6 +179,11 @@ async function start(passphrase: string | undefined): Promise<void> {
       }),
   });
   connectIpc(core, () => win);
+  // The gateway for the user's own tools; without it the app still works, so a failure is logged, not fatal.
+  const gate = core;
+  listenGateway({ path: socketPath(dataDir), handle: (req, res) => gate.gateway(req, res), logger })
+    .then((gateway) => stopWatchers.push(() => void gateway.close()))
+    .catch((e: Error) => logger.error('the gateway for tools could not start', { error: e.message }));
   stopWatchers.push(watchPowerAndNetwork(core, { powerMonitor, net, logger }));
   const appTray = createTray({
     icons: paths.tray,

@@ -9,6 +9,8 @@ import { createFileLogger } from '../core/file-logger.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Core } from '../core/types.ts';
 import type { OriginMap } from '../http/origins.ts';
+import { listenGateway } from '../gateway/socket-server.ts';
+import { socketPath } from '../gateway/socket-path.ts';
 import { openConfPrefs } from '../prefs/prefs.ts';
 import { startHostServer } from './server.ts';
 
@@ -30,6 +32,8 @@ export interface HostOptions {
 export interface RunningHost {
   url: string;
   core: Core;
+  /** Where tools reach this Plugboard (`curl --unix-socket`, the `plugboard` command). */
+  socketPath: string;
   close(): Promise<void>;
 }
 
@@ -61,10 +65,17 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       }),
   });
   const server = await startHostServer({ core, staticDir: RENDERER_DIR, port: opts.port ?? 0, logger });
+  const gateway = await listenGateway({ path: socketPath(opts.dataDir), handle: core.gateway, logger }).catch(async (e: unknown) => {
+    await server.close();
+    await core.close();
+    throw e;
+  });
   return {
     url: server.url,
     core,
+    socketPath: gateway.path,
     async close() {
+      await gateway.close();
       await server.close();
       await core.close();
     },

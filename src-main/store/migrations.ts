@@ -107,4 +107,25 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX app_notices_by_time ON app_notices (sent_at);
   `,
+  // 6: tools the user paired with the gateway. Only a hash of each key is kept; a tool's grants end with its
+  // workspace, and an account it was granted leaves its list when the account is disconnected.
+  `
+  CREATE TABLE tools (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    all_accounts INTEGER NOT NULL,
+    capabilities TEXT NOT NULL,
+    paired_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    last_used_account TEXT,
+    last_used_what TEXT
+  );
+  CREATE TABLE tool_accounts (
+    tool_id TEXT NOT NULL REFERENCES tools (id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    PRIMARY KEY (tool_id, account_id)
+  );
+  `,
 ];

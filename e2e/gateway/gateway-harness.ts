@@ -1,0 +1,119 @@
+// A real core with its gateway on a real Unix socket in a temp data folder, against the fake X: what the
+// gateway tests (and the `plugboard` command's) start from. Requests go over the socket with node:http,
+// as curl --unix-socket does; every reply is kept so a test can grep all of them for planted secrets.
+import { request } from 'node:http';
+import { expect } from 'vitest';
+import type { ToolCapability } from '../../src-main/api/contract.ts';
+import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
+import { socketPath } from '../../src-main/gateway/socket-path.ts';
+import { listenGateway, type GatewaySocket } from '../../src-main/gateway/socket-server.ts';
+import { CoreHarness } from '../kit/core-harness.ts';
+
+export const X_APP = { clientId: 'gateway-client', clientSecret: 'gateway-client-secret-7d1e' };
+export const ALICE = '1500000000000000002';
+export const BOB = '1500000000000000003';
+
+export interface SocketReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: any;
+}
+
+const silent = { info() {}, warn() {}, error() {} };
+
+export class GatewayHarness extends CoreHarness<FakeX> {
+  /** Every reply the socket gave, for the planted-secret grep. */
+  readonly replies: SocketReply[] = [];
+  gateway!: GatewaySocket;
+
+  static async open(): Promise<GatewayHarness> {
+    const fake = await startFakeX();
+    const port = await freePort();
+    fake.registerApp({ ...X_APP, redirectUris: [`http://127.0.0.1:${port}/callback/x`] });
+    const { core, dataDir } = await CoreHarness.openParts(fake, 'gateway');
+    const h = new GatewayHarness(fake, core, dataDir);
+    await h.ok('platforms.setRedirect', { platform: 'x', kind: 'loopback', port });
+    await h.ok('credentials.save', { platform: 'x', ...X_APP });
+    h.gateway = await listenGateway({ path: socketPath(dataDir, {}), handle: core.gateway, logger: silent });
+    return h;
+  }
+
+  get socketPath(): string {
+    return this.gateway.path;
+  }
+
+  async connect(userId: string): Promise<string> {
+    this.fake.autoApprove(userId);
+    const start = await this.ok('connect.start', { platform: 'x' });
+    await fetch((await fetch(start.authorizeUrl, { redirect: 'manual' })).headers.get('location')!);
+    const flow = await this.ok('connect.status', { flowId: start.flowId });
+    expect(flow.state).toBe('connected');
+    return flow.accountId!;
+  }
+
+  /** One request over the socket. */
+  send(method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<SocketReply> {
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: this.socketPath,
+          method,
+          path,
+          headers: {
+            host: 'plugboard',
+            ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+            ...opts.headers,
+          },
+          signal: opts.signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: unknown = undefined;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              // Not JSON: the test reads text.
+            }
+            const reply = { status: res.statusCode ?? 0, headers: res.headers, text, json };
+            this.replies.push(reply);
+            resolve(reply);
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Asks to pair and answers in the "window" (the typed API) with the given grant. */
+  async pair(name: string, grant: { accounts: 'all' | string[]; capabilities: ToolCapability[] }): Promise<{ key: string; toolId: string }> {
+    const asked = this.send('POST', '/v1/pair', { body: { name } });
+    const request = await this.waitForRequest(name);
+    await this.ok('tools.approve', { requestId: request.id, ...grant });
+    const reply = await asked;
+    expect(reply.status, reply.text).toBe(200);
+    return { key: reply.json.key, toolId: reply.json.toolId };
+  }
+
+  async waitForRequest(name: string) {
+    for (let i = 0; i < 200; i++) {
+      const found = (await this.ok('tools.pending', {})).find((r) => r.name === name);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no pairing request named ${name} arrived`);
+  }
+
+  override async close(): Promise<void> {
+    await this.gateway?.close();
+    await super.close();
+  }
+}
