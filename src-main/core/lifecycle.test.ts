@@ -21,7 +21,8 @@ import { Secrets } from '../vault/secrets.ts';
 import { Vault } from '../vault/vault.ts';
 import type { Clock } from './clock.ts';
 import { openCore } from './core.ts';
-import { RECENT_RENEWAL_MS, nextTry } from './lifecycle.ts';
+import { nextTry } from '../scheduler/timing.ts';
+import { RECENT_RENEWAL_MS } from './lifecycle.ts';
 import { silentLogger } from './logger.ts';
 import type { Core } from './types.ts';
 

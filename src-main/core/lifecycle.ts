@@ -11,7 +11,7 @@ import { PlatformError } from '../errors/platform-error.ts';
 import type { Http } from '../http/http.ts';
 import { refreshTokens } from '../oauth/oauth-client.ts';
 import { RefreshScheduler, type RunOutcome } from '../scheduler/refresh-scheduler.ts';
-import { RATE_LIMIT_DEFAULT_MS, renewAt } from '../scheduler/timing.ts';
+import { nextTry, RATE_LIMIT_DEFAULT_MS, renewAt } from '../scheduler/timing.ts';
 import { fetchAvatar } from '../connectors/avatar.ts';
 import { UNREADABLE_TOKEN_MESSAGE, type AccountRow, type Accounts, type StoredTokens } from '../store/accounts.ts';
 import { VaultCorruptError } from '../vault/vault.ts';
@@ -46,15 +46,6 @@ const TRANSIENT_KINDS = new Set(['network', 'server', 'rate_limited', 'malformed
  * renewal: a burst of clicks is one request, while a click a few seconds later still renews.
  */
 export const RECENT_RENEWAL_MS = 5_000;
-
-const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
-
-/** "Next try at 14:05." (local time), with the weekday when that is not today. */
-export function nextTry(at: number, now: number): string {
-  const day = new Date(at).toDateString() === new Date(now).toDateString() ? '' : `${weekday.format(at)} `;
-  return `Next try ${day}at ${clockTime.format(at)}.`;
-}
 
 const answerLostSentence = (name: string) =>
   `${name} most likely renewed this account's token during an earlier attempt whose answer never arrived (the request timed out or the connection dropped), so it now refuses the old one. Reconnect to get a new one.`;
@@ -153,10 +144,7 @@ export class Lifecycle {
     const outcome = await this.scheduler.runNow(id);
     // Joining a run already in flight did not consume the mark; it must not force a later timer run.
     this.#forced.delete(id);
-    if (!outcome.ok) {
-      const row = this.#d.accounts.get(id);
-      throw new PlatformError(outcome.kind, row?.last_error_message ?? 'The refresh failed.', { retryAt: outcome.retryAt ?? null });
-    }
+    this.#throwIfFailed(id, outcome);
   }
 
   /**
@@ -166,11 +154,13 @@ export class Lifecycle {
   async ensureFresh(id: string): Promise<void> {
     const row = this.#d.accounts.get(id);
     if (!row || !canRenew(row, providerDecl(row.platform)) || this.#connectionEnded(row) || !this.#renewalDue(row)) return;
-    const outcome = await this.scheduler.runNow(id);
-    if (!outcome.ok) {
-      const after = this.#d.accounts.get(id);
-      throw new PlatformError(outcome.kind, after?.last_error_message ?? 'The refresh failed.', { retryAt: outcome.retryAt ?? null });
-    }
+    this.#throwIfFailed(id, await this.scheduler.runNow(id));
+  }
+
+  #throwIfFailed(id: string, outcome: RunOutcome): void {
+    if (outcome.ok) return;
+    const row = this.#d.accounts.get(id);
+    throw new PlatformError(outcome.kind, row?.last_error_message ?? 'The refresh failed.', { retryAt: outcome.retryAt ?? null });
   }
 
   /** Refresh all now (F15): every renewable account, past any failure. */

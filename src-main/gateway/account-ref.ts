@@ -1,3 +1,6 @@
+// src-main/gateway/: the local API the user's own tools use — HTTP on a Unix socket (a named pipe on Windows),
+// each tool with a key the user approved; the `plugboard` command is its client.
+//
 // Which account a tool means: `x:@alice`, `x:alice` or the account's id, within the tool's workspace.
 import type { AccountRow } from '../store/accounts.ts';
 

@@ -1,6 +1,3 @@
-// src-main/gateway/: the local API the user's own tools use — HTTP on a Unix socket (a named pipe on Windows),
-// each tool with a key the user approved; the `plugboard` command is its client.
-//
 // What the server and the command agree on. No Node imports: a tool author can read this file as the reference.
 
 /** Every answer of Plugboard's own (not a platform's) that is not a success carries one of these. */

@@ -48,3 +48,12 @@ export function backoffDelay(attempt: number, random: () => number): number {
   const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** exponent);
   return step * (0.5 + 0.5 * random());
 }
+
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
+
+/** "Next try at 14:05." (local time), with the weekday when that is not today. */
+export function nextTry(at: number, now: number): string {
+  const day = new Date(at).toDateString() === new Date(now).toDateString() ? '' : `${weekday.format(at)} `;
+  return `Next try ${day}at ${clockTime.format(at)}.`;
+}
