@@ -23,6 +23,7 @@ const dataDir = values['data-dir'] ?? process.env.PLUGBOARD_DATA_DIR ?? defaultD
 try {
   const host = await startHost({ dataDir, passphrase, port, origins: parseOriginMap(process.env.PLUGBOARD_ORIGINS) });
   console.log(`Plugboard is running. Data folder: ${dataDir}`);
+  console.log(`Tools reach it on ${host.socketPath} (plugboard pair --name my-script).`);
   console.log(`Open ${host.url}`);
   const stop = async () => {
     await host.close();

@@ -133,6 +133,7 @@ console.log(`${''.padEnd(18)}${fakeLocalWordPress.siteUrl} — a local site: try
 console.log('  Facebook, Instagram, Threads: after approving, the browser stops at an address that does not exist here; paste it into Plugboard.');
 console.log(`  data folder:   ${dataDir} (deleted on exit)`);
 console.log(`  passphrase:    ${passphrase} (Export asks for it)`);
+console.log(`  tools:         PLUGBOARD_SOCKET=${host.socketPath} plugboard pair --name my-script`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
 console.log(`\nOpen ${host.url}`);
 
