@@ -110,7 +110,7 @@ function count(n: number, noun: string): string {
  * break the menu line) and no bidirectional overrides (which could make a
  * handle read as different text), whitespace runs folded to one space.
  */
-function clean(label: string): string {
+export function clean(label: string): string {
   return label
     .replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F]/gu, ' ')
     .replace(/\s+/g, ' ')
