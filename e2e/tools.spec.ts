@@ -26,7 +26,7 @@ interface Reply {
 }
 
 /** One request over the gateway's socket, as `curl --unix-socket` sends it. */
-function send(socketPath: string, method: string, path: string, opts: { key?: string; body?: unknown } = {}): Promise<Reply> {
+function send(socketPath: string, method: string, path: string, opts: { key?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Reply> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -39,6 +39,7 @@ function send(socketPath: string, method: string, path: string, opts: { key?: st
           ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
+        signal: opts.signal,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -175,6 +176,13 @@ test('pair one account without token reading, use the key, see it listed, Revoke
   await checkAxe(page, 'the Connected tools page with two tools');
   await shoot(page, 'connected-tools');
 
+  // Asking again under a paired name says it replaces that tool; denied, the paired one stays.
+  const again = send(socket, 'POST', '/v1/pair', { body: { name: 'uploader' } });
+  await expect(pairingDialog(page, 'uploader')).toContainText('This replaces the paired tool named “uploader”: its old key stops working.');
+  await pairingDialog(page, 'uploader').getByRole('button', { name: 'Deny' }).click();
+  expect((await again).json.error.code).toBe('pairing_denied');
+  await expect(uploaderCard).toBeVisible();
+
   // Revoke, confirmed: the key stops working.
   await card.getByRole('button', { name: 'Revoke weekly-report' }).click();
   const confirm = page.getByRole('dialog', { name: 'Revoke “weekly-report”?' });
@@ -191,6 +199,8 @@ test('pair one account without token reading, use the key, see it listed, Revoke
   const entry = page.getByRole('list', { name: 'Recent activity' }).getByRole('listitem').filter({ hasText: 'Used by uploader: read the access token' });
   await expect(entry).toContainText('it now lives outside Plugboard until it expires');
   await expect(entry.locator('.activity-what')).toHaveCSS('color', 'rgb(180, 35, 24)');
+  await entry.scrollIntoViewIfNeeded();
+  await shoot(page, 'activity-token-read');
 });
 
 test('deny; several requests one at a time; Escape puts one aside for the Connected tools page', async ({ page }) => {
@@ -205,6 +215,7 @@ test('deny; several requests one at a time; Escape puts one aside for the Connec
   const second = send(socket, 'POST', '/v1/pair', { body: { name: 'poster', description: 'node post.js' } });
   const nosy = pairingDialog(page, 'nosy-script');
   await expect(nosy).toContainText('Request 1 of 2');
+  await shoot(page, 'pairing-dialog-no-accounts');
   // No account yet: only "all" (the ones connected later) can be chosen.
   await expect(nosy.getByRole('radio', { name: /Only the accounts I choose/ })).toBeDisabled();
   await nosy.getByRole('button', { name: 'Deny' }).click();
@@ -228,4 +239,15 @@ test('deny; several requests one at a time; Escape puts one aside for the Connec
   expect([denied2.status, denied2.json.error.code]).toEqual([403, 'pairing_denied']);
   await expect(aside).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'No tools connected yet' })).toBeVisible();
+
+  // A tool that gives up (Ctrl-C) takes its dialog with it, and the window says why it went.
+  const quitting = new AbortController();
+  const gaveUp = send(socket, 'POST', '/v1/pair', { body: { name: 'quitter' }, signal: quitting.signal }).catch((e: Error) => e);
+  await expect(pairingDialog(page, 'quitter')).toBeVisible();
+  quitting.abort();
+  expect(await gaveUp).toBeInstanceOf(Error);
+  await expect(pairingDialog(page, 'quitter')).toHaveCount(0);
+  await expect(page.getByText('“quitter” stopped waiting: the tool gave up, or its request expired.')).toBeVisible();
+  // Answered here, the others left without such a word (counted now: a retrying check would outwait the toasts).
+  expect(await page.getByText(/“(poster|nosy-script)” stopped waiting/).count()).toBe(0);
 });

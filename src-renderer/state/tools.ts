@@ -16,7 +16,10 @@ interface ToolsState {
 
 export const useTools = create<ToolsState>(() => ({ tools: null, pending: [], later: [], page: 'connections' }));
 
-const { setState: set } = useTools;
+const { getState: get, setState: set } = useTools;
+
+/** Requests answered from this window: their leaving the list is no news. */
+const answered = new Set<string>();
 
 export function setToolsState(tools: ToolView[] | null, pending: PairingRequestView[]): void {
   // A request no longer waiting leaves the "later" list with it.
@@ -26,7 +29,12 @@ export function setToolsState(tools: ToolView[] | null, pending: PairingRequestV
 export const reloadTools = coalesce(async () => {
   const [tools, pending] = await Promise.all([call('tools.list', {}), call('tools.pending', {})]);
   // While locked both fail; the window shows the lock screen then, and reloads on unlock.
-  setToolsState(tools.ok ? tools.result : null, pending.ok ? pending.result : []);
+  const now = pending.ok ? pending.result : [];
+  // A dialog that closes by itself needs a word: the tool gave up (Ctrl-C) or nobody answered in time.
+  for (const gone of get().pending.filter((p) => !now.some((n) => n.id === p.id) && !answered.has(p.id))) {
+    toast('info', `“${gone.name}” stopped waiting: the tool gave up, or its request expired. It can ask again.`);
+  }
+  setToolsState(tools.ok ? tools.result : null, now);
 });
 
 export function showPage(page: ToolsState['page']): void {
@@ -46,6 +54,7 @@ export function review(requestId: string): void {
 
 /** Returns the sentence to show in the dialog, or null once allowed. */
 export async function approvePairing(name: string, params: Params<'tools.approve'>): Promise<string | null> {
+  answered.add(params.requestId);
   const r = await call('tools.approve', params);
   void reloadTools();
   if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;
@@ -54,6 +63,7 @@ export async function approvePairing(name: string, params: Params<'tools.approve
 }
 
 export async function denyPairing(name: string, requestId: string): Promise<string | null> {
+  answered.add(requestId);
   const r = await call('tools.deny', { requestId });
   void reloadTools();
   if (!r.ok) return r.error.message;
