@@ -216,6 +216,12 @@ test('deny; several requests one at a time; Escape puts one aside for the Connec
   const nosy = pairingDialog(page, 'nosy-script');
   await expect(nosy).toContainText('Request 1 of 2');
   await shoot(page, 'pairing-dialog-no-accounts');
+  // The keyboard stays inside: focus starts on the dialog, Tab reaches the first choice, Shift+Tab wraps to Allow.
+  await expect(nosy).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(nosy.getByRole('radio', { name: /All accounts/ })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(nosy.getByRole('button', { name: 'Allow' })).toBeFocused();
   // No account yet: only "all" (the ones connected later) can be chosen.
   await expect(nosy.getByRole('radio', { name: /Only the accounts I choose/ })).toBeDisabled();
   await nosy.getByRole('button', { name: 'Deny' }).click();
