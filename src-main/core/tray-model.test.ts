@@ -142,6 +142,36 @@ describe('trayModel', () => {
   });
 });
 
+describe('trayModel: tools asking to pair', () => {
+  it('says which tool asks, above the accounts; the line opens the window; the icon and tooltip call for attention', () => {
+    const m = trayModel([item('a1', 'X @alice', 'expired')], online, ['weekly-report']);
+    expect(m.attention).toBe(true);
+    expect(m.tooltip).toBe('Plugboard — “weekly-report” asks to use your accounts — 1 account needs you');
+    expect(labels(m).slice(0, 3)).toEqual(['“weekly-report” asks to use your accounts', '1 account needs you', 'Reconnect X @alice — expired']);
+    expect(m.items[0]).toEqual({ kind: 'pairing', label: '“weekly-report” asks to use your accounts' });
+  });
+
+  it('a tool asking is enough for the attention icon; several are counted in the tooltip', () => {
+    const m = trayModel([], online, ['a', 'b']);
+    expect(m.attention).toBe(true);
+    expect(m.tooltip).toBe('Plugboard — 2 tools ask to use your accounts');
+    expect(kinds(m)).toEqual(['pairing', 'pairing', 'separator', 'open', 'refreshAll', 'separator', 'quit']);
+  });
+
+  it('lists three by name, then counts the rest', () => {
+    const m = trayModel([], online, ['a', 'b', 'c', 'd', 'e']);
+    expect(labels(m).slice(0, 4)).toEqual(['“a” asks to use your accounts', '“b” asks to use your accounts', '“c” asks to use your accounts', 'and 2 more tools asking — open Plugboard']);
+  });
+
+  it('a name is the tool’s own words: cleaned of control and direction characters, and cut to fit', () => {
+    const m = trayModel([], online, ['evil\n\u202Escript', 'x'.repeat(200)]);
+    expect(m.items[0]).toEqual({ kind: 'pairing', label: '“evil script” asks to use your accounts' });
+    const long = (m.items[1] as { label: string }).label;
+    expect(chars(long)).toBe(MAX_LABEL);
+    expect(long).toMatch(/^“x+…” asks to use your accounts$/);
+  });
+});
+
 /** A core double: events on demand, attention and app.status from mutable fields. */
 function fakeCore() {
   const listeners = new Set<(e: ApiEvent) => void>();
@@ -150,6 +180,8 @@ function fakeCore() {
     status: { online: true, refreshing: 0 } as Pick<AppStatus, 'online' | 'refreshing'>,
     statusCalls: 0,
     fail: false,
+    /** Names of tools asking to pair (tools.pending). */
+    asking: [] as string[],
   };
   const core = {
     subscribe(l: (e: ApiEvent) => void) {
@@ -158,6 +190,10 @@ function fakeCore() {
     },
     attention: () => state.attention,
     async call(method: string): Promise<Envelope<unknown>> {
+      if (method === 'tools.pending') {
+        const now = new Date().toISOString();
+        return { ok: true, result: state.asking.map((name, i) => ({ id: `r${i}`, name, description: null, requestedAt: now, expiresAt: now, replacesExisting: false })) };
+      }
       expect(method).toBe('app.status');
       state.statusCalls++;
       if (state.fail) return { ok: false, error: { code: 'internal', message: 'boom' } };
@@ -294,6 +330,22 @@ describe('watchTray', () => {
     release!();
     await vi.advanceTimersByTimeAsync(0);
     expect(render).toHaveBeenCalledTimes(1);
+  });
+
+  it('follows tools.changed: a tool asking shows, and goes once answered', async () => {
+    const { core, state, emit } = fakeCore();
+    const render = vi.fn<(m: TrayModel) => void>();
+    watchTray(core, render);
+    await vi.advanceTimersByTimeAsync(0);
+    state.asking = ['weekly-report'];
+    emit({ type: 'tools.changed' });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(render.mock.lastCall![0].items[0]).toEqual({ kind: 'pairing', label: '“weekly-report” asks to use your accounts' });
+    state.asking = [];
+    emit({ type: 'tools.changed' });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(kinds(render.mock.lastCall![0])).not.toContain('pairing');
+    expect(render).toHaveBeenCalledTimes(3);
   });
 
   it('stop() unsubscribes and cancels a pending rebuild', async () => {

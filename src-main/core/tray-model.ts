@@ -2,12 +2,14 @@
 // menu's items. The Electron shell only renders this (src-main/electron/tray.ts),
 // so every rule about the tray — order, caps, wording, what is enabled — is
 // decided and tested here, under Node.
-import type { AppStatus, ApiEvent } from '../api/contract.ts';
+import type { AppStatus, ApiEvent, PairingRequestView } from '../api/contract.ts';
 import type { AttentionItem, Core } from './types.ts';
 
 export type TrayItem =
   /** "Reconnect X @alice — expired": opens that account with Reconnect offered. */
   | { kind: 'account'; accountId: string; label: string }
+  /** "“weekly-report” asks to use your accounts": opens the window, where the pairing dialog waits. */
+  | { kind: 'pairing'; label: string }
   | { kind: 'open' }
   | { kind: 'refreshAll'; enabled: boolean }
   | { kind: 'quit' }
@@ -16,7 +18,7 @@ export type TrayItem =
   | { kind: 'note'; label: string };
 
 export interface TrayModel {
-  /** The icon's attention variant: some account needs the user. */
+  /** The icon's attention variant: some account needs the user, or a tool waits for an answer. */
   attention: boolean;
   tooltip: string;
   items: TrayItem[];
@@ -32,17 +34,24 @@ export interface TrayStatus {
 export const MAX_LABEL = 60;
 /** Accounts listed by name; the rest are counted. */
 export const MAX_ACCOUNTS = 10;
+/** Tools asking to pair listed by name; the rest are counted (the gateway lets 10 wait at once). */
+export const MAX_ASKING = 3;
 
 const SEVERITY: Partial<Record<AttentionItem['status'], number>> = { expired: 0, expiring: 1 };
 const NEEDS_YOU: ReadonlySet<AttentionItem['status']> = new Set(['expired', 'expiring']);
 
-export function trayModel(items: readonly AttentionItem[], status: TrayStatus): TrayModel {
+/** `asking`: the names of tools waiting for the user to allow or deny them, oldest first. */
+export function trayModel(items: readonly AttentionItem[], status: TrayStatus, asking: readonly string[] = []): TrayModel {
   const accounts = items.filter((i) => NEEDS_YOU.has(i.status)).sort(byUrgency);
   const refreshing = Math.max(0, Math.floor(status.refreshing));
   const out: TrayItem[] = [];
 
   if (!status.online) out.push({ kind: 'note', label: 'Offline — will retry' });
   else if (refreshing > 0) out.push({ kind: 'note', label: `Refreshing ${count(refreshing, 'account')}…` });
+
+  // A tool waits on a person at a terminal, and its request expires: it comes before the accounts.
+  for (const name of asking.slice(0, MAX_ASKING)) out.push({ kind: 'pairing', label: askingLabel(name) });
+  if (asking.length > MAX_ASKING) out.push({ kind: 'note', label: `and ${asking.length - MAX_ASKING} more tools asking — open Plugboard` });
 
   if (accounts.length > 0) {
     out.push({ kind: 'note', label: `${count(accounts.length, 'account')} ${accounts.length === 1 ? 'needs' : 'need'} you` });
@@ -56,7 +65,13 @@ export function trayModel(items: readonly AttentionItem[], status: TrayStatus): 
   if (out.length > 0) out.push({ kind: 'separator' });
   out.push({ kind: 'open' }, { kind: 'refreshAll', enabled: status.online && refreshing === 0 }, { kind: 'separator' }, { kind: 'quit' });
 
-  return { attention: accounts.length > 0, tooltip: tooltip(accounts.length, status.online, refreshing), items: out };
+  return { attention: accounts.length > 0 || asking.length > 0, tooltip: tooltip(accounts.length, asking, status.online, refreshing), items: out };
+}
+
+/** A tool names itself: the name is cleaned and cut like a profile's label. */
+function askingLabel(name: string): string {
+  const suffix = '” asks to use your accounts';
+  return `“${truncate(clean(name) || 'a tool', MAX_LABEL - 1 - graphemes(suffix).length)}${suffix}`;
 }
 
 /** Expired before expiring, then by label (case- and accent-insensitive), then by id so equal labels keep one order. */
@@ -76,8 +91,10 @@ function accountLabel(item: AttentionItem): string {
   return prefix + truncate(clean(item.label) || 'account', room) + suffix;
 }
 
-function tooltip(needing: number, online: boolean, refreshing: number): string {
+function tooltip(needing: number, asking: readonly string[], online: boolean, refreshing: number): string {
   const parts = ['Plugboard'];
+  if (asking.length === 1) parts.push(askingLabel(asking[0]!));
+  else if (asking.length > 1) parts.push(`${asking.length} tools ask to use your accounts`);
   if (needing > 0) parts.push(`${count(needing, 'account')} ${needing === 1 ? 'needs' : 'need'} you`);
   if (!online) parts.push('offline');
   else if (refreshing > 0) parts.push('refreshing…');
@@ -93,7 +110,7 @@ function count(n: number, noun: string): string {
  * break the menu line) and no bidirectional overrides (which could make a
  * handle read as different text), whitespace runs folded to one space.
  */
-function clean(label: string): string {
+export function clean(label: string): string {
   return label
     .replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F]/gu, ' ')
     .replace(/\s+/g, ' ')
@@ -113,7 +130,7 @@ export function truncate(text: string, max: number): string {
 }
 
 /** The core events after which the tray may look different. */
-const TRAY_EVENTS: ReadonlySet<ApiEvent['type']> = new Set(['accounts.changed', 'notices.changed', 'app.changed']);
+const TRAY_EVENTS: ReadonlySet<ApiEvent['type']> = new Set(['accounts.changed', 'notices.changed', 'app.changed', 'tools.changed']);
 
 export interface TrayWatchOptions {
   /** Quiet time after the last event before rebuilding, ms. */
@@ -141,10 +158,10 @@ export function watchTray(
   let stopped = false;
   let generation = 0;
   let status: TrayStatus = { online: true, refreshing: 0 };
+  let asking: string[] = [];
   let shown: string | null = null;
 
-  async function rebuild(): Promise<void> {
-    const mine = ++generation;
+  async function readStatus(): Promise<void> {
     try {
       const reply = await core.call('app.status', {});
       if (reply.ok) {
@@ -154,10 +171,26 @@ export function watchTray(
     } catch (e) {
       onError(e); // keep the last known status
     }
+  }
+
+  // Through the typed API the window uses, so the Core interface needs nothing new for the tray.
+  async function readAsking(): Promise<void> {
+    try {
+      const reply = await core.call('tools.pending', {});
+      // Locked, nothing can be waiting: the gateway answers `locked` to every tool.
+      asking = reply.ok ? (reply.result as PairingRequestView[]).map((r) => r.name) : [];
+    } catch (e) {
+      onError(e);
+    }
+  }
+
+  async function rebuild(): Promise<void> {
+    const mine = ++generation;
+    await Promise.all([readStatus(), readAsking()]);
     // A later rebuild started meanwhile: it has fresher facts.
     if (stopped || mine !== generation) return;
     try {
-      const model = trayModel(core.attention(), status);
+      const model = trayModel(core.attention(), status, asking);
       const key = JSON.stringify(model);
       if (key === shown) return;
       render(model);

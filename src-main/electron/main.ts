@@ -20,6 +20,7 @@ import { HIDDEN_FLAG, linuxLaunchCommand, xdgAutostart } from './autostart.ts';
 import { createCloseToTray, trayHint } from './close-to-tray.ts';
 import { connectIpc } from './ipc.ts';
 import { createNotifier, type Notifier } from './notifier.ts';
+import { notifyPairingRequests } from './pairing-notices.ts';
 import { APP_USER_MODEL_ID, PROTOCOL_SCHEME, findProtocolUrl, isOpenableAuthorizationUrl } from './policy.ts';
 import { watchPowerAndNetwork } from './power.ts';
 import type { Prefs } from '../prefs/prefs.ts';
@@ -207,6 +208,14 @@ async function start(passphrase: string | undefined): Promise<void> {
     onError: (e) => logger.warn('the tray could not be updated', { error: (e as Error).message ?? String(e) }),
   });
   stopWatchers.push(() => trayWatch.stop());
+  stopWatchers.push(
+    notifyPairingRequests({
+      core,
+      show: (content, onClick) => notifier?.show(content, onClick),
+      open: () => showWindow(),
+      onError: (e) => logger.warn('a pairing notification failed', { error: (e as Error).message ?? String(e) }),
+    }),
+  );
 
   // Started by the OS at login: the page loads (so a notification click finds it
   // ready) but the window stays hidden; the tray is there.

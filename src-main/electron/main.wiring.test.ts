@@ -6,10 +6,12 @@
 // order of quit events: before-quit, every window's close, will-quit, quit.
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent, Envelope } from '../api/contract.ts';
+import { socketPath } from '../gateway/socket-path.ts';
 import { Accounts } from '../store/accounts.ts';
 import { Activity } from '../store/activity.ts';
 import { openDatabase } from '../store/db.ts';
@@ -448,6 +450,29 @@ describe('main.ts wiring (stand-in electron)', () => {
     expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=\S+ --hidden$/m);
     expect(await fake.invoke('settings.update', { launchAtLogin: false })).toMatchObject({ ok: true, result: { launchAtLogin: false } });
     expect(existsSync(entry)).toBe(false);
+  });
+
+  it('a tool asking to pair over the socket: a notification (a click shows the window) and a tray line, both gone once it stops asking', async () => {
+    const { fake, dataDir } = run;
+    const win = fake.windows[0]!;
+    const before = fake.notifications.length;
+    const asking = new AbortController();
+    const req = request({ socketPath: socketPath(dataDir, {}), method: 'POST', path: '/v1/pair', headers: { host: 'plugboard', 'content-type': 'application/json' }, signal: asking.signal });
+    req.on('error', () => {}); // aborted below
+    req.end(JSON.stringify({ name: 'weekly-report' }));
+    await vi.waitFor(() => expect(fake.notifications).toHaveLength(before + 1));
+    expect(fake.notifications.at(-1)!.options).toMatchObject({ title: '“weekly-report” asks to use your accounts', body: 'Open Plugboard to allow or deny it.' });
+    await vi.waitFor(() => expect(fake.labels()[0]).toBe('“weekly-report” asks to use your accounts'));
+    win.hide();
+    fake.notifications.at(-1)!.emit('click', {});
+    expect(win.visible).toBe(true);
+    win.hide();
+    fake.menuItem('weekly-report').click!();
+    expect(win.visible).toBe(true);
+    // The tool gives up (Ctrl-C): its request leaves the tray, and no second notification came.
+    asking.abort();
+    await vi.waitFor(() => expect(fake.labels()[0]).toBe('(2 accounts need you)'));
+    expect(fake.notifications).toHaveLength(before + 1);
   });
 
   it('Quit from the tray: the window closes for real, the core closes, the app quits', async () => {

@@ -42,6 +42,14 @@ describe('trayMenuTemplate', () => {
     expect(template.filter((t) => t.enabled === false).every((t) => t.click === undefined)).toBe(true);
   });
 
+  it('a tool asking to pair opens the window, where its dialog waits; its name is escaped like a handle', () => {
+    const a = actions();
+    const template = trayMenuTemplate(trayModel([], { online: true, refreshing: 0 }, ['R&D report']), a);
+    expect(template[0]!.label).toBe('“R&&D report” asks to use your accounts');
+    click(template[0]!);
+    expect(a.open).toHaveBeenCalledOnce();
+  });
+
   it('escapes & so Electron shows it instead of making a mnemonic', () => {
     expect(menuLabel('Tom & Jerry && co')).toBe('Tom && Jerry &&&& co');
     const template = trayMenuTemplate(trayModel([item('a', 'WordPress Salt & Pepper')], { online: true, refreshing: 0 }), actions());

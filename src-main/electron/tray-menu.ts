@@ -29,6 +29,8 @@ function menuItem(item: TrayItem, actions: TrayActions): MenuItemConstructorOpti
   switch (item.kind) {
     case 'account':
       return { label: menuLabel(item.label), click: () => actions.openAccount(item.accountId) };
+    case 'pairing':
+      return { label: menuLabel(item.label), click: () => actions.open() };
     case 'open':
       return { label: 'Open Plugboard', click: () => actions.open() };
     case 'refreshAll':

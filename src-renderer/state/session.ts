@@ -10,6 +10,7 @@ import { applyFlow } from './connect.ts';
 import { reloadNotices, setNotices } from './notices.ts';
 import { reloadPlatforms, setPlatforms } from './platforms.ts';
 import { toast } from './toasts.ts';
+import { reloadTools, setToolsState } from './tools.ts';
 import { reloadWorkspaces, setWorkspaces } from './workspaces.ts';
 
 interface SessionState {
@@ -38,20 +39,23 @@ export async function load(): Promise<void> {
   set({ status: 'loading', loadError: null });
   const lock = await loadLock();
   if (lock?.state !== 'open') return;
-  const [platforms, accounts, app, notices, workspaces] = await Promise.all([
+  const [platforms, accounts, app, notices, workspaces, tools, pending] = await Promise.all([
     call('platforms.list', {}),
     call('accounts.list', {}),
     call('app.status', {}),
     call('notices.list', {}),
     call('workspaces.list', {}),
+    call('tools.list', {}),
+    call('tools.pending', {}),
   ]);
   if (!platforms.ok || !accounts.ok) {
     const error = !platforms.ok ? platforms.error : !accounts.ok ? accounts.error : null;
     set({ status: 'error', loadError: error?.message ?? null });
     return;
   }
-  // The app status and notices add to the page; without them it still works.
+  // The app status, notices and tools add to the page; without them it still works.
   if (app.ok) setApp(app.result);
+  setToolsState(tools.ok ? tools.result : null, pending.ok ? pending.result : []);
   if (notices.ok) setNotices(notices.result);
   if (workspaces.ok) setWorkspaces(workspaces.result);
   setAccounts(accounts.result);
@@ -63,8 +67,9 @@ function onEvent(event: ApiEvent): void {
   switch (event.type) {
     case 'accounts.changed':
       void reloadAccounts();
-      // Counts and attention per workspace follow the accounts.
+      // Counts and attention per workspace follow the accounts, and so do the handles a tool's grant names.
       void reloadWorkspaces();
+      void reloadTools();
       break;
     case 'lock.changed':
       if (get().lock?.state === 'open') void loadLock();
@@ -73,6 +78,10 @@ function onEvent(event: ApiEvent): void {
     case 'workspaces.changed':
       void reloadWorkspaces();
       void reloadApp();
+      void reloadTools();
+      break;
+    case 'tools.changed':
+      void reloadTools();
       break;
     case 'platforms.changed':
       void reloadPlatforms();

@@ -6,6 +6,7 @@ import { forgetWorkspaceView, reloadAccounts } from './accounts.ts';
 import { reloadApp } from './app.ts';
 import { call, coalesce } from './call.ts';
 import { toast } from './toasts.ts';
+import { reloadTools } from './tools.ts';
 
 export const useWorkspaces = create<{ workspaces: WorkspaceView[] }>(() => ({ workspaces: [] }));
 
@@ -25,7 +26,7 @@ export async function switchWorkspace(workspaceId: string): Promise<void> {
     return;
   }
   forgetWorkspaceView();
-  await Promise.all([reloadWorkspaces(), reloadAccounts(), reloadApp()]);
+  await Promise.all([reloadWorkspaces(), reloadAccounts(), reloadApp(), reloadTools()]);
 }
 
 /** Creates a workspace and switches to it; returns the error to show in the dialog, or null. */

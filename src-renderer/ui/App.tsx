@@ -1,21 +1,38 @@
-import { Cable, CircleAlert, LoaderCircle, Lock, PlugZap, WifiOff } from 'lucide-react';
-import { useEffect, useMemo } from 'react';
+import { Cable, CircleAlert, LoaderCircle, Lock, PlugZap, SquareTerminal, WifiOff } from 'lucide-react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
 import { useAccounts } from '../state/accounts.ts';
 import { useApp } from '../state/app.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { load, start, useSession } from '../state/session.ts';
+import { showPage, useTools } from '../state/tools.ts';
 import { OFFLINE_MESSAGE } from './format.ts';
 import { About } from './About.tsx';
+import { ConnectedTools } from './ConnectedTools.tsx';
 import { LockScreen } from './LockScreen.tsx';
 import { MoveData } from './MoveData.tsx';
 import { NoticesButton } from './Notices.tsx';
+import { PairingDialog } from './PairingDialog.tsx';
 import { PlatformCard } from './PlatformCard.tsx';
 import { Toasts } from './Toasts.tsx';
 import { TokenManagement } from './TokenManagement.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 
+function NavItem({ page, icon, label, badge }: { page: 'connections' | 'tools'; icon: ReactNode; label: string; badge?: ReactNode }) {
+  const current = useTools((s) => s.page === page);
+  return (
+    <li>
+      <button type="button" className={current ? 'nav-item nav-item--active' : 'nav-item'} aria-current={current ? 'page' : undefined} onClick={() => showPage(page)}>
+        {icon}
+        {label}
+        {badge}
+      </button>
+    </li>
+  );
+}
+
 function Sidebar() {
+  const asking = useTools((s) => s.pending.length);
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
@@ -26,12 +43,20 @@ function Sidebar() {
       </div>
       <WorkspaceSwitcher />
       <ul className="nav">
-        <li>
-          <a className="nav-item nav-item--active" href="#connections" aria-current="page">
-            <Cable size={16} aria-hidden="true" />
-            Connections
-          </a>
-        </li>
+        <NavItem page="connections" icon={<Cable size={16} aria-hidden="true" />} label="Connections" />
+        <NavItem
+          page="tools"
+          icon={<SquareTerminal size={16} aria-hidden="true" />}
+          label="Connected tools"
+          badge={
+            asking > 0 && (
+              <span className="count count--todo nav-count">
+                {asking}
+                <span className="sr-only"> waiting for your answer</span>
+              </span>
+            )
+          }
+        />
       </ul>
       <About />
       <p className="sidebar-foot">
@@ -147,6 +172,11 @@ function Connections() {
   );
 }
 
+function Page() {
+  const page = useTools((s) => s.page);
+  return page === 'tools' ? <ConnectedTools /> : <Connections />;
+}
+
 export function App() {
   useEffect(() => start(), []);
   const lock = useSession((s) => s.lock);
@@ -161,7 +191,8 @@ export function App() {
   return (
     <div className="shell">
       <Sidebar />
-      <Connections />
+      <Page />
+      <PairingDialog />
       <Toasts />
     </div>
   );

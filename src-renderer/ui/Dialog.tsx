@@ -10,10 +10,12 @@ interface Props {
   busy?: boolean;
   children: ReactNode;
   actions: ReactNode;
+  /** e.g. 'dialog--wide' for a dialog with a form of choices. */
+  className?: string;
 }
 
 /** A modal dialog: the app behind it is made inert, Tab cycles inside, Escape closes, focus goes back on close. */
-export function Dialog({ title, onClose, busy = false, children, actions }: Props) {
+export function Dialog({ title, onClose, busy = false, children, actions, className }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
 
@@ -56,7 +58,7 @@ export function Dialog({ title, onClose, busy = false, children, actions }: Prop
         if (e.target === e.currentTarget && !busy) onClose();
       }}
     >
-      <div ref={ref} className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
+      <div ref={ref} className={className ? `dialog ${className}` : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
         <h2 id={titleId} className="dialog-title">
           {title}
         </h2>

@@ -101,9 +101,18 @@ export function activityPhrase(entry: ActivityView): string {
       return 'Disconnected';
     case 'imported':
       return entry.detail ? `Imported: ${entry.detail}` : 'Imported';
+    // The detail says who and what: "used by weekly-report: GET /2/users/me → 200".
+    case 'tool_request':
+      return entry.detail ? capitalised(entry.detail) : 'Used by a connected tool';
+    case 'tool_token':
+      return `${entry.detail ? capitalised(entry.detail) : 'A connected tool read the access token'} — it now lives outside Plugboard until it expires`;
     default:
       return String(entry.kind);
   }
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** X's subscription_type values in words. */
