@@ -27,9 +27,26 @@ export const READ_TIMEOUT_MS = 15_000;
  */
 export const TOKEN_TIMEOUT_FACTOR = 4;
 
+/** A request whose body streams (the gateway's proxy): nothing here reads it whole. */
+export interface StreamInit {
+  method: string;
+  headers: Headers;
+  /** Sent as it arrives (`duplex: 'half'`); null for none. */
+  body: AsyncIterable<Uint8Array> | null;
+  /** Aborts the request and its bodies, both ways (the tool hung up). */
+  signal?: AbortSignal;
+  /** How long to wait for the reply's headers, ms (the body may then take as long as it takes). */
+  timeoutMs?: number;
+}
+
 export interface Http {
   /** fetch with the origin map applied; network failures and time-outs become PlatformError('network'). */
   fetch(url: string | URL, init?: HttpInit): Promise<Response>;
+  /**
+   * Like fetch, for bodies up to 100 MiB each way: the time-out runs only until the reply's headers arrive,
+   * the reply's body is handed over unread and uncapped, and a redirect is returned as it is, never followed.
+   */
+  stream(url: string | URL, init: StreamInit): Promise<Response>;
   /** The URL as it will actually be requested (for authorization URLs opened in a browser). */
   rewrite(url: string): string;
   /** True when a request to this URL goes to a replacement origin (a fake on loopback). */
@@ -61,15 +78,46 @@ export function createHttp(opts: { origins?: OriginMap; timeoutMs?: number; toke
         return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
       } catch (e) {
         if (e instanceof PlatformError) throw e;
-        const timedOut = timeout.aborted;
-        opts.logger.warn('http failed', { method, url: where, error: timedOut ? 'timeout' : (e as Error).name, ms: Math.round(performance.now() - started) });
-        const message = timedOut
-          ? `${original.host} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`
-          : `Could not reach ${original.host}. Check your internet connection.`;
-        throw new PlatformError('network', message, { cause: e, mayHaveArrived: timedOut || !neverSent(e) });
+        throw failed(e, { method, where, host: original.host, timedOut: timeout.aborted, timeoutMs, started });
+      }
+    },
+    async stream(input, init) {
+      const original = new URL(String(input));
+      const target = new URL(rewriteUrl(origins, original.href));
+      const timeoutMs = init.timeoutMs ?? defaultTimeout;
+      // Not AbortSignal.timeout: that would also cut off a long body after the headers came in time.
+      const headersDue = new AbortController();
+      const timer = setTimeout(() => headersDue.abort(new DOMException('The reply headers did not arrive in time', 'TimeoutError')), timeoutMs);
+      const started = performance.now();
+      const method = init.method.toUpperCase();
+      const where = `${original.host}${original.pathname}`;
+      try {
+        const res = await doFetch(target, {
+          method,
+          headers: init.headers,
+          body: init.body as RequestInit['body'],
+          duplex: 'half',
+          redirect: 'manual',
+          signal: init.signal ? AbortSignal.any([init.signal, headersDue.signal]) : headersDue.signal,
+        } as RequestInit);
+        opts.logger.info('http', { method, url: where, status: res.status, ms: Math.round(performance.now() - started), streamed: true });
+        return res;
+      } catch (e) {
+        if (init.signal?.aborted) throw e;
+        throw failed(e, { method, where, host: original.host, timedOut: headersDue.signal.aborted, timeoutMs, started });
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
+
+  function failed(e: unknown, r: { method: string; where: string; host: string; timedOut: boolean; timeoutMs: number; started: number }): PlatformError {
+    opts.logger.warn('http failed', { method: r.method, url: r.where, error: r.timedOut ? 'timeout' : (e as Error).name, ms: Math.round(performance.now() - r.started) });
+    const message = r.timedOut
+      ? `${r.host} did not answer within ${r.timeoutMs >= 1000 ? `${Math.round(r.timeoutMs / 1000)} s` : `${r.timeoutMs} ms`}.`
+      : `Could not reach ${r.host}. Check your internet connection.`;
+    return new PlatformError('network', message, { cause: e, mayHaveArrived: r.timedOut || !neverSent(e) });
+  }
 }
 
 /** Failures that happen before a single byte of the request is sent. */
