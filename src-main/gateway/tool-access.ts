@@ -36,13 +36,36 @@ export function grantedAccount(ctx: GatewayContext, tool: ToolRow, ref: string |
   return found.row;
 }
 
-/** Records a use on the tool and on the account's history; `what` never holds a query, header or body. */
+/** Uses waiting to be written, per core; written together at the end of this turn of the event loop. */
+const pendingUses = new WeakMap<GatewayContext['db'], (() => void)[]>();
+
+/**
+ * Records a use on the tool and on the account's history; `what` never holds a query, header or body. Written at
+ * the end of this turn of the event loop, uses that came together in one transaction: a write syncs to disk, and
+ * a reply need not wait for that (measured in bench/gateway.bench.ts: ~0.9 ms a call, one at a time).
+ */
 export function recordUse(ctx: GatewayContext, tool: ToolRow, row: AccountRow, kind: 'tool_request' | 'tool_token', what: string): void {
   const at = ctx.clock.now();
-  ctx.tools.recordUse(tool.id, { at, accountId: row.id, what });
-  ctx.activity.add(row, kind, `used by ${tool.name}: ${what}`, at);
-  ctx.emit({ type: 'tools.changed' });
-  ctx.emit({ type: 'accounts.changed' });
+  const write = () => {
+    ctx.tools.recordUse(tool.id, { at, accountId: row.id, what });
+    ctx.activity.add(row, kind, `used by ${tool.name}: ${what}`, at);
+  };
+  const queued = pendingUses.get(ctx.db);
+  if (queued) return void queued.push(write);
+  pendingUses.set(ctx.db, [write]);
+  setImmediate(() => {
+    const writes = pendingUses.get(ctx.db) ?? [];
+    pendingUses.delete(ctx.db);
+    try {
+      ctx.db.transaction(() => writes.forEach((w) => w()))();
+    } catch (e) {
+      // A core closed meanwhile, or a tool revoked: the use is lost, the reply it belongs to has gone out.
+      ctx.logger.warn('tool use not recorded', { error: (e as Error).message });
+      return;
+    }
+    ctx.emit({ type: 'tools.changed' });
+    ctx.emit({ type: 'accounts.changed' });
+  });
 }
 
 /**
