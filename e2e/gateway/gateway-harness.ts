@@ -28,11 +28,12 @@ export class GatewayHarness extends CoreHarness<FakeX> {
   readonly replies: SocketReply[] = [];
   gateway!: GatewaySocket;
 
-  static async open(): Promise<GatewayHarness> {
+  /** `extraOrigins`: other fakes the core reaches too (their originMap()); 'protocol' lets an HTTPS relay answer. */
+  static async open(opts: { extraOrigins?: Record<string, string> } = {}): Promise<GatewayHarness> {
     const fake = await startFakeX();
     const port = await freePort();
     fake.registerApp({ ...X_APP, redirectUris: [`http://127.0.0.1:${port}/callback/x`] });
-    const { core, dataDir } = await CoreHarness.openParts(fake, 'gateway');
+    const { core, dataDir } = await CoreHarness.openParts(fake, 'gateway', opts.extraOrigins, ['loopback', 'protocol', 'manual']);
     const h = new GatewayHarness(fake, core, dataDir);
     await h.ok('platforms.setRedirect', { platform: 'x', kind: 'loopback', port });
     await h.ok('credentials.save', { platform: 'x', ...X_APP });
@@ -90,6 +91,34 @@ export class GatewayHarness extends CoreHarness<FakeX> {
       );
       req.on('error', reject);
       req.end(body);
+    });
+  }
+
+  /**
+   * One request over the socket whose body streams from `body` and whose reply is counted, not kept: for bodies
+   * of 100 MiB. Its status and headers join `replies` (with an empty text).
+   */
+  stream(path: string, opts: { key: string; body?: AsyncIterable<Uint8Array>; headers?: Record<string, string> }): Promise<{ status: number; headers: SocketReply['headers']; bytes: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath: this.socketPath, method: 'POST', path, headers: { host: 'plugboard', authorization: `Bearer ${opts.key}`, ...opts.headers } }, (res) => {
+        let bytes = 0;
+        let head = '';
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (head.length < 4096) head += c.toString('utf8', 0, Math.min(c.length, 4096));
+        });
+        res.on('end', () => {
+          this.replies.push({ status: res.statusCode ?? 0, headers: res.headers, text: '', json: undefined });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes, text: head });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      if (!opts.body) return req.end();
+      (async () => {
+        for await (const chunk of opts.body!) if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+        req.end();
+      })().catch(reject);
     });
   }
 

@@ -105,6 +105,36 @@ const oauthDeclSchema = z
     }
   });
 
+/** An API origin: https, a host, nothing after it (a full URL the proxy is asked for must match one exactly). */
+const apiOrigin = httpsUrl({ endpoint: true }).refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin like https://api.x.com: no path and no trailing slash');
+
+const apiDeclSchema = z
+  .strictObject({
+    base: z.union([z.strictObject({ url: endpointUrl }), z.strictObject({ detail: z.string().regex(/^[a-z][A-Za-z]*$/, 'must name a details field') })]),
+    baseVia: z.partialRecord(z.enum(PLATFORM_IDS), endpointUrl).optional(),
+    origins: z.array(apiOrigin),
+    token: z.enum(['bearer', 'query-access-token', 'basic-app-password']),
+    expiredToken: z.strictObject({ status: z.union([z.literal(400), z.literal(401)]), bodyIncludes: z.string().min(1).optional() }).optional(),
+  })
+  .superRefine((api, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (new Set(api.origins).size !== api.origins.length) issue(['origins'], 'lists an origin twice');
+    // A relative path must land where a full URL would be allowed: the proxy sends the token to both.
+    const reachable = (url: string) => api.origins.includes(URL.canParse(url) ? new URL(url).origin : url);
+    if ('url' in api.base) {
+      if (!reachable(api.base.url)) issue(['base', 'url'], "must be on one of the declared origins");
+    } else if (api.origins.length > 0) {
+      issue(['origins'], "must be empty with an account's own base: the account's origin is the only one");
+    }
+    for (const [via, url] of Object.entries(api.baseVia ?? {})) if (!reachable(url)) issue(['baseVia', via], 'must be on one of the declared origins');
+  });
+
 export const providerDeclSchema = z
   .strictObject({
     id: z.enum(PLATFORM_IDS),
@@ -116,6 +146,7 @@ export const providerDeclSchema = z
     connectionLifetimeSec: z.number().int().positive().nullable(),
     expiryBufferSec: z.number().int().min(60, 'must be at least 60 seconds'),
     oauth: oauthDeclSchema.optional(),
+    api: apiDeclSchema,
     portalUrl: httpsUrl({ endpoint: false }),
     guide: z.array(guideStep).min(3, 'needs at least 3 steps').max(8, 'has more than 8 steps'),
   })
@@ -158,6 +189,15 @@ export const providerDeclSchema = z
       (oauth.scopes.some((s) => OFFLINE_SCOPES.includes(s)) || oauth.extraAuthorizeParams?.access_type === 'offline');
     if (asksForRefreshToken && renewal !== 'refresh' && renewal !== 'rotating-refresh') {
       issue(['renewal'], 'must use the refresh token that the declaration asks for (offline access)');
+    }
+
+    // Only an app-password platform has a password to sign with, and only it keeps per-account API addresses.
+    if ((decl.api.token === 'basic-app-password' || 'detail' in decl.api.base) && decl.auth !== 'app-password') {
+      issue(['api'], "may use an app password or an account's own base only on an app-password platform");
+    }
+    // Renew-and-retry needs a renewal that replaces an expired token; an extension needs the old token alive.
+    if (decl.api.expiredToken && renewal !== 'refresh' && renewal !== 'rotating-refresh') {
+      issue(['api', 'expiredToken'], `must be absent with renewal '${renewal}': renewing could not replace an expired token`);
     }
 
     const placeholders = decl.guide.join('\n').split(REDIRECT_URI_PLACEHOLDER).length - 1;

@@ -56,6 +56,16 @@ describe('provider declarations', () => {
     expect(x.guide.join(' ')).toContain('Read and write');
   });
 
+  it('say where each API lives and how the proxy signs a request', () => {
+    expect(providerDecl('x').api).toMatchObject({ base: { url: 'https://api.x.com' }, token: 'bearer', expiredToken: { status: 401 } });
+    expect(providerDecl('youtube').api.origins).toEqual(['https://www.googleapis.com', 'https://youtube.googleapis.com']);
+    expect(providerDecl('threads').api.token).toBe('query-access-token');
+    expect(providerDecl('instagram').api.baseVia).toEqual({ facebook: 'https://graph.facebook.com' });
+    expect(providerDecl('bluesky').api).toMatchObject({ base: { detail: 'pds' }, origins: [], token: 'bearer' });
+    expect(providerDecl('wordpress').api).toMatchObject({ base: { detail: 'restRoot' }, token: 'basic-app-password' });
+    expect(providers.filter((d) => d.api.expiredToken).map((d) => d.id)).toEqual(['x', 'tiktok', 'youtube', 'pinterest', 'bluesky']);
+  });
+
   it('name TikTok’s client ID client_key and ask Google for offline access', () => {
     expect(providerDecl('tiktok').oauth?.clientIdParam).toBe('client_key');
     expect(providerDecl('youtube').oauth?.extraAuthorizeParams).toEqual({ access_type: 'offline', prompt: 'consent' });
@@ -225,6 +235,42 @@ describe('provider schema rejects a careless entry', () => {
     const decl = copyOf('youtube');
     decl.expiryBufferSec = 3600;
     expect(rejectionPaths(decl)).toContain('expiryBufferSec');
+  });
+
+  it('an http API origin, an origin with a path, or one listed twice', () => {
+    const decl = copyOf('youtube');
+    decl.api.origins = ['http://www.googleapis.com', 'https://www.googleapis.com/upload', 'https://youtube.googleapis.com', 'https://youtube.googleapis.com'];
+    expect(rejectionPaths(decl)).toEqual(expect.arrayContaining(['api.origins.0', 'api.origins.1', 'api.origins']));
+  });
+
+  it('an API base outside the declared origins', () => {
+    const decl = copyOf('x');
+    decl.api.base = { url: 'https://upload.x.com' };
+    expect(rejectionPaths(decl)).toContain('api.base.url');
+    const via = copyOf('instagram');
+    via.api.baseVia = { facebook: 'https://graph-video.facebook.com' };
+    expect(rejectionPaths(via)).toContain('api.baseVia.facebook');
+  });
+
+  it('extra origins beside an account’s own base', () => {
+    const decl = copyOf('bluesky');
+    decl.api.origins = ['https://bsky.social'];
+    expect(rejectionPaths(decl)).toContain('api.origins');
+  });
+
+  it('an app password or an account’s own base on an OAuth platform', () => {
+    const decl = copyOf('x');
+    decl.api.token = 'basic-app-password';
+    expect(rejectionPaths(decl)).toContain('api');
+    const based = copyOf('linkedin');
+    based.api = { base: { detail: 'apiRoot' }, origins: [], token: 'bearer' };
+    expect(rejectionPaths(based)).toContain('api');
+  });
+
+  it('renew-and-retry where nothing can replace an expired token', () => {
+    const decl = copyOf('threads');
+    decl.api.expiredToken = { status: 401 };
+    expect(rejectionPaths(decl)).toContain('api.expiredToken');
   });
 
   it('an unknown field', () => {

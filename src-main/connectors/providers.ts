@@ -46,6 +46,9 @@ export const providers: readonly ProviderDecl[] = [
       // X matches the callback URL exactly, port included.
       redirect: { kinds: ['loopback', 'protocol', 'manual'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.x, httpsOnly: false },
     },
+    // docs.x.com: v2 endpoints and media upload (POST /2/media/upload) are on api.x.com with a user token as Bearer.
+    // X's 401 says only "Unauthorized", so any 401 counts as an expired token.
+    api: { base: { url: 'https://api.x.com' }, origins: ['https://api.x.com'], token: 'bearer', expiredToken: { status: 401 } },
     portalUrl: 'https://developer.x.com/en/portal/dashboard',
     guide: [
       'In the X Developer Portal, create a Project and add an App to it.',
@@ -88,6 +91,8 @@ export const providers: readonly ProviderDecl[] = [
       // Unconfirmed whether LinkedIn accepts an http://127.0.0.1 redirect, so loopback comes last.
       redirect: { kinds: ['https-relay', 'manual', 'loopback'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.linkedin, httpsOnly: true },
     },
+    // learn.microsoft.com/linkedin: /v2 and the versioned /rest APIs, Bearer. Nothing renews, so a 401 passes through.
+    api: { base: { url: 'https://api.linkedin.com' }, origins: ['https://api.linkedin.com'], token: 'bearer' },
     portalUrl: 'https://www.linkedin.com/developers/apps',
     guide: [
       'At LinkedIn Developers, create an app and associate it with a LinkedIn Page you administer, as LinkedIn requires.',
@@ -125,6 +130,9 @@ export const providers: readonly ProviderDecl[] = [
       // Strict Mode wants an exact HTTPS URI; localhost works only while the app is in development mode.
       redirect: { kinds: ['https-relay', 'manual'], loopbackPort: 'not-accepted', httpsOnly: true },
     },
+    // The Graph API takes the Page token as Bearer as well as access_token (Meta's WhatsApp Cloud and Marketing API
+    // examples on graph.facebook.com use the header); video uploads go to graph-video.facebook.com. Tools name the version.
+    api: { base: { url: 'https://graph.facebook.com' }, origins: ['https://graph.facebook.com', 'https://graph-video.facebook.com'], token: 'bearer' },
     portalUrl: 'https://developers.facebook.com/apps',
     guide: [
       'At Meta for Developers, create an app with the use case "Manage everything on your Page".',
@@ -156,6 +164,14 @@ export const providers: readonly ProviderDecl[] = [
       clientIdParam: 'client_id',
       redirect: { kinds: ['https-relay', 'manual'], loopbackPort: 'not-accepted', httpsOnly: true },
     },
+    // Instagram API with Instagram Login: graph.instagram.com, Bearer (Meta's examples use the header); an account
+    // reached through a Facebook Page uses the Graph API with the Page's token. An expired long-lived token cannot be extended.
+    api: {
+      base: { url: 'https://graph.instagram.com' },
+      baseVia: { facebook: 'https://graph.facebook.com' },
+      origins: ['https://graph.instagram.com', 'https://graph.facebook.com'],
+      token: 'bearer',
+    },
     portalUrl: 'https://developers.facebook.com/apps',
     guide: [
       'At Meta for Developers, create an app with the use case "Manage messaging & content on Instagram".',
@@ -186,6 +202,9 @@ export const providers: readonly ProviderDecl[] = [
       // Unconfirmed whether Threads accepts a localhost redirect at all.
       redirect: { kinds: ['https-relay', 'manual'], loopbackPort: 'not-accepted', httpsOnly: true },
     },
+    // developers.facebook.com/documentation/threads: every example passes access_token as a query parameter, on
+    // graph.threads.net and (newer pages) graph.threads.com.
+    api: { base: { url: 'https://graph.threads.net' }, origins: ['https://graph.threads.net', 'https://graph.threads.com'], token: 'query-access-token' },
     portalUrl: 'https://developers.facebook.com/apps',
     guide: [
       'At Meta for Developers, create an app with the use case "Access the Threads API".',
@@ -221,6 +240,14 @@ export const providers: readonly ProviderDecl[] = [
       clientIdParam: 'client_key',
       // Desktop apps register http://localhost or 127.0.0.1 with a port; an exact port keeps the URI copyable as shown.
       redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.tiktok, httpsOnly: false },
+    },
+    // developers.tiktok.com: open.tiktokapis.com/v2 with Bearer; the Content Posting API's upload_url is on
+    // open-upload.tiktokapis.com. An invalid or expired token is 401 with error.code access_token_invalid.
+    api: {
+      base: { url: 'https://open.tiktokapis.com' },
+      origins: ['https://open.tiktokapis.com', 'https://open-upload.tiktokapis.com'],
+      token: 'bearer',
+      expiredToken: { status: 401, bodyIncludes: 'access_token_invalid' },
     },
     portalUrl: 'https://developers.tiktok.com/apps',
     guide: [
@@ -258,6 +285,9 @@ export const providers: readonly ProviderDecl[] = [
       // Desktop clients take any loopback port and no custom schemes.
       redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'any-port', httpsOnly: false },
     },
+    // developers.google.com/youtube/v3: the Data API on www.googleapis.com (also youtube.googleapis.com), uploads and
+    // their resumable sessions on www.googleapis.com/upload; Bearer. An expired token is 401 UNAUTHENTICATED.
+    api: { base: { url: 'https://www.googleapis.com' }, origins: ['https://www.googleapis.com', 'https://youtube.googleapis.com'], token: 'bearer', expiredToken: { status: 401 } },
     portalUrl: 'https://console.cloud.google.com/apis/credentials',
     guide: [
       'In the Google Cloud console, create a project and enable the YouTube Data API v3.',
@@ -290,6 +320,9 @@ export const providers: readonly ProviderDecl[] = [
       // Pinterest's own quickstart registers http://localhost:8085/ exactly (unconfirmed for 127.0.0.1).
       redirect: { kinds: ['loopback', 'manual'], loopbackPort: 'fixed-port', defaultPort: LOOPBACK_PORT.pinterest, httpsOnly: false },
     },
+    // developers.pinterest.com/docs/api/v5: api.pinterest.com, Bearer; apps with Trial access write through
+    // api-sandbox.pinterest.com. A bad or expired token is 401 code 2 "Authentication failed.".
+    api: { base: { url: 'https://api.pinterest.com' }, origins: ['https://api.pinterest.com', 'https://api-sandbox.pinterest.com'], token: 'bearer', expiredToken: { status: 401 } },
     portalUrl: 'https://developers.pinterest.com/apps/',
     guide: [
       'At Pinterest Developers, sign in with a business account and create an app, which Pinterest reviews for Trial access.',
@@ -309,6 +342,9 @@ export const providers: readonly ProviderDecl[] = [
     // platforms.md says ~2 months; the reference PDS signs refresh JWTs for 90 days.
     connectionLifetimeSec: 60 * DAY,
     expiryBufferSec: 5 * MINUTE,
+    // The account's own PDS (stored as details.pds) with the session's access JWT as Bearer (atproto XRPC); the PDS
+    // answers an expired one 400 ExpiredToken, which is what @atproto/api itself renews on.
+    api: { base: { detail: 'pds' }, origins: [], token: 'bearer', expiredToken: { status: 400, bodyIncludes: 'ExpiredToken' } },
     portalUrl: 'https://bsky.app/settings/app-passwords',
     guide: [
       'In Bluesky, open Settings → Privacy and security → App passwords.',
@@ -326,6 +362,9 @@ export const providers: readonly ProviderDecl[] = [
     accessTokenLifetimeSec: null,
     connectionLifetimeSec: null,
     expiryBufferSec: DAY,
+    // The site's REST root (details.restRoot, found when connecting), HTTP Basic with the login and the application
+    // password (make.wordpress.org's integration guide). Nothing expires.
+    api: { base: { detail: 'restRoot' }, origins: [], token: 'basic-app-password' },
     portalUrl: 'https://make.wordpress.org/core/2020/11/05/application-passwords-integration-guide/',
     guide: [
       'Quickest: enter the site address and click Connect in browser, and WordPress asks you to approve Plugboard and hands it a new application password.',

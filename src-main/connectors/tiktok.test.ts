@@ -15,6 +15,7 @@ function ctxReplying(status: number, body: unknown, seen: { url?: string; body?:
       seen.push({ url: String(url), body: init?.body instanceof URLSearchParams ? init.body : undefined });
       return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     },
+    stream: () => Promise.reject(new Error('the TikTok connector does not stream')),
     rewrite: (u) => u,
     isRewritten: () => false,
   };

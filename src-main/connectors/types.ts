@@ -39,6 +39,34 @@ export interface OAuthDecl {
   };
 }
 
+/** How the gateway's proxy signs a tool's request with the account's credential. */
+export type ApiToken =
+  /** `Authorization: Bearer <access token>` (RFC 6750 2.1). */
+  | 'bearer'
+  /** An `access_token` query parameter, where the platform documents only that (Threads). */
+  | 'query-access-token'
+  /** HTTP Basic with the account's login and its application password (WordPress). */
+  | 'basic-app-password';
+
+/** Where the platform's API lives, for the gateway's proxy (`POST /v1/request`). */
+export interface ApiDecl {
+  /**
+   * What a relative path is joined to: a fixed URL, or a fact stored in the account's details where each
+   * account has its own (Bluesky's PDS, a WordPress site's REST root).
+   */
+  base: { url: string } | { detail: string };
+  /** Accounts reached through another platform's login use that one's API (Instagram through a Facebook Page). */
+  baseVia?: Partial<Record<PlatformId, string>>;
+  /** The origins a full URL may name; an account-derived base adds its own origin. */
+  origins: string[];
+  token: ApiToken;
+  /**
+   * How the platform says the access token expired, so the proxy renews once and retries once. Absent
+   * where a renewal could not help (nothing renews, or an expired token cannot be extended).
+   */
+  expiredToken?: { status: 400 | 401; bodyIncludes?: string };
+}
+
 export interface ProviderDecl {
   id: PlatformId;
   name: string;
@@ -53,6 +81,7 @@ export interface ProviderDecl {
   /** Renew this long before expiry at the least (the scheduler also uses 10% of the lifetime). */
   expiryBufferSec: number;
   oauth?: OAuthDecl;
+  api: ApiDecl;
   portalUrl: string;
   /** Step-by-step setup guide shown on the credentials tab. `{redirectUri}` is filled in. */
   guide: string[];

@@ -98,6 +98,8 @@ export interface RequestLogEntry {
   /** null while unanswered (or forever, for a 'timeout'). */
   status: number | null;
   note: string;
+  /** The names of the headers that came, never their values (which carry tokens). */
+  headerNames: string[];
 }
 
 export interface FakeClock {
@@ -522,6 +524,15 @@ interface PendingConsent {
 
 const CONSENT_TTL_MS = 10 * 60_000;
 const CONTROL_PREFIX = '/__control/';
+/**
+ * Not any platform's: bulk bytes for the gateway's proxy tests and bench, which stream 100 MiB each way, and a
+ * redirect to anywhere. Every fake serves them, under whichever platform origin maps to it, never buffering a body:
+ *   PUT|POST /__stream/sink         → {"bytes": n} once the whole body has been counted
+ *   GET      /__stream/source?bytes=n  → n bytes (application/octet-stream, with content-length)
+ *   GET      /__stream/redirect?to=URL → 302 to URL
+ */
+const STREAM_PREFIX = '/__stream/';
+const STREAM_CHUNK = 64 * 1024;
 
 export async function createFakeServer(opts: FakeServerOptions): Promise<FakeServer> {
   const clock = opts.clock ?? createFakeClock();
@@ -546,13 +557,14 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const isControl = url.pathname.startsWith(CONTROL_PREFIX);
-    const entry: RequestLogEntry = { at: clock.now(), method, path: url.pathname, endpoint: null, status: null, note: '' };
+    const entry: RequestLogEntry = { at: clock.now(), method, path: url.pathname, endpoint: null, status: null, note: '', headerNames: Object.keys(req.headers) };
     if (!isControl) log.push(entry);
     const answer = (reply: Reply) => {
       entry.status = reply.status;
       if (reply.note) entry.note = reply.note;
       send(res, reply);
     };
+    if (url.pathname.startsWith(STREAM_PREFIX)) return stream(method, url, req, res, entry);
 
     let raw: Buffer;
     try {
@@ -616,6 +628,37 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     entry.note = `${result.note ?? ''}${result.note ? '; ' : ''}${late === null ? 'answer withheld' : `answered ${late} ms late`}`;
     // A client that gave up has closed the connection by then; nothing is left to answer.
     if (late !== null) setTimeout(() => res.destroyed || send(res, result), late).unref();
+  }
+
+  async function stream(method: string, url: URL, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry): Promise<void> {
+    const what = url.pathname.slice(STREAM_PREFIX.length);
+    const finish = (status: number, note: string) => Object.assign(entry, { status, note });
+    if (what === 'sink' && (method === 'PUT' || method === 'POST')) {
+      let bytes = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) bytes += chunk.length;
+      finish(200, `sank ${bytes} bytes`);
+      return send(res, json(200, { bytes }));
+    }
+    req.resume();
+    const bytes = Number(url.searchParams.get('bytes'));
+    if (what === 'source' && method === 'GET' && Number.isSafeInteger(bytes) && bytes >= 0) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes) });
+      const block = Buffer.alloc(STREAM_CHUNK, 0x61);
+      for (let left = bytes; left > 0 && !res.destroyed; left -= STREAM_CHUNK) {
+        // Waits for the reader: a slow one holds the source back rather than filling memory.
+        if (!res.write(left >= STREAM_CHUNK ? block : block.subarray(0, left))) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      }
+      res.end();
+      finish(200, `sourced ${bytes} bytes`);
+      return;
+    }
+    const to = url.searchParams.get('to');
+    if (what === 'redirect' && to) {
+      finish(302, 'redirected');
+      return send(res, redirect(to));
+    }
+    finish(404, 'no such stream');
+    send(res, text(404, 'Not Found'));
   }
 
   function validEndpoint(endpoint: string): void {

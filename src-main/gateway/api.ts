@@ -3,25 +3,17 @@
 // /v1/token, which hands out an access token (never a refresh token or app password) when allowed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { ToolCapability } from '../api/contract.ts';
 import { accountView } from '../domains/accounts.ts';
-import type { CoreContext } from '../domains/context.ts';
-import { PlatformError } from '../errors/platform-error.ts';
 import type { AccountRow } from '../store/accounts.ts';
 import type { ToolRow } from '../store/tools.ts';
-import { VaultCorruptError } from '../vault/vault.ts';
-import { accountRef, resolveAccountRef } from './account-ref.ts';
+import { accountRef } from './account-ref.ts';
 import { PairingError } from './pairing.ts';
+import { proxyRequest } from './proxy.ts';
+import { freshTokens, grantedAccount, recordUse, type GatewayContext, type ToolRoute } from './tool-access.ts';
 import type { GatewayAccount, PairResult, TokenResult } from './protocol.ts';
 import { GatewayFailure, presentedKey, readJson, sendError, sendJson } from './replies.ts';
 
-export type GatewayContext = Pick<
-  CoreContext,
-  'tools' | 'pairing' | 'accounts' | 'activity' | 'notices' | 'lifecycle' | 'http' | 'clock' | 'logger' | 'emit' | 'warningWindowMs' | 'db' | 'prefs'
->;
-
-/** A route of a paired tool: its row, the request, the reply. */
-export type ToolRoute = (ctx: GatewayContext, tool: ToolRow, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+export type { GatewayContext, ToolRoute } from './tool-access.ts';
 
 const pairBody = z.strictObject({
   name: z
@@ -56,49 +48,6 @@ export function gatewayAccount(ctx: GatewayContext, row: AccountRow): GatewayAcc
 export function grantedAccounts(ctx: GatewayContext, tool: ToolRow): AccountRow[] {
   const inWorkspace = ctx.accounts.list(tool.workspace_id);
   return tool.all_accounts ? inWorkspace : inWorkspace.filter((a) => tool.account_ids.includes(a.id));
-}
-
-/** The account a tool names, if it was granted to it with this capability. */
-export function grantedAccount(ctx: GatewayContext, tool: ToolRow, ref: string | null, capability: ToolCapability): AccountRow {
-  if (!tool.capabilities.includes(capability)) {
-    throw new GatewayFailure(
-      'capability_not_granted',
-      capability === 'token'
-        ? `"${tool.name}" may not read access tokens; pair it again and allow that in Plugboard if it needs them.`
-        : `"${tool.name}" may not call platform APIs through Plugboard; pair it again and allow that if it needs to.`,
-    );
-  }
-  const found = resolveAccountRef(ref ?? '', ctx.accounts.list(tool.workspace_id));
-  if (!found.ok) throw new GatewayFailure(found.code, found.message);
-  if (!tool.all_accounts && !tool.account_ids.includes(found.row.id)) {
-    throw new GatewayFailure('account_not_granted', `"${tool.name}" was not given ${accountRef(found.row)}; pair it again to choose that account.`);
-  }
-  return found.row;
-}
-
-/** Records a use on the tool and on the account's history; `what` never holds a query, header or body. */
-export function recordUse(ctx: GatewayContext, tool: ToolRow, row: AccountRow, kind: 'tool_request' | 'tool_token', what: string): void {
-  const at = ctx.clock.now();
-  ctx.tools.recordUse(tool.id, { at, accountId: row.id, what });
-  ctx.activity.add(row, kind, `used by ${tool.name}: ${what}`, at);
-  ctx.emit({ type: 'tools.changed' });
-  ctx.emit({ type: 'accounts.changed' });
-}
-
-/** Renews the token first when it is within its renewal margin; a renewal that fails is the platform's answer. */
-export async function freshTokens(ctx: GatewayContext, row: AccountRow): Promise<{ accessToken: string; row: AccountRow }> {
-  try {
-    await ctx.lifecycle.ensureFresh(row.id);
-    const now = ctx.accounts.get(row.id);
-    if (!now) throw new GatewayFailure('unknown_account', `${accountRef(row)} was disconnected.`);
-    const { accessToken } = ctx.accounts.readTokens(row.id);
-    if (!accessToken) throw new GatewayFailure('platform', `${accountRef(row)} has no access token to use: Reconnect it in Plugboard.`);
-    return { accessToken, row: now };
-  } catch (e) {
-    if (e instanceof PlatformError) throw new GatewayFailure('platform', e.message);
-    if (e instanceof VaultCorruptError) throw new GatewayFailure('platform', `${accountRef(row)}'s stored token cannot be read on this computer: Reconnect it in Plugboard.`);
-    throw e;
-  }
 }
 
 async function listAccounts(ctx: GatewayContext, tool: ToolRow, _req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -157,6 +106,7 @@ async function pair(ctx: GatewayContext, req: IncomingMessage, res: ServerRespon
 const toolRoutes = new Map<string, ToolRoute>([
   ['GET /v1/accounts', listAccounts],
   ['GET /v1/token', token],
+  ['POST /v1/request', proxyRequest],
 ]);
 
 export function gatewayHandler(ctx: GatewayContext): (req: IncomingMessage, res: ServerResponse) => void {

@@ -1,6 +1,6 @@
 // Reading a tool's request and answering it: JSON both ways, Plugboard's errors in one shape with their code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GATEWAY_ERRORS, type GatewayErrorCode } from './protocol.ts';
+import { ANSWERED_BY_HEADER, GATEWAY_ERRORS, type GatewayErrorCode } from './protocol.ts';
 
 /** Plugboard's own request bodies (pairing) are a few hundred bytes; proxied bodies stream and are not read here. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -15,7 +15,8 @@ export class GatewayFailure extends Error {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  // Plugboard's own answer, so a tool can tell its 403 from a platform's passed through by the proxy.
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', [ANSWERED_BY_HEADER]: 'plugboard' });
   res.end(text);
 }
 

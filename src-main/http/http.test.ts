@@ -240,3 +240,58 @@ describe('file logger', () => {
     expect(Number.isNaN(Date.parse(lines[0]!.at as string))).toBe(false);
   });
 });
+
+describe('createHttp().stream', () => {
+  async function* chunks(count: number, size: number): AsyncIterable<Uint8Array> {
+    for (let i = 0; i < count; i++) yield new Uint8Array(size).fill(i % 251);
+  }
+
+  it('streams a body over the 4 MiB cap both ways, through the origin map, and logs no query', async () => {
+    const { origin, seen } = await serve((req, res) => {
+      let received = 0;
+      req.on('data', (c: Buffer) => (received += c.length));
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-received': String(received) });
+        res.end(Buffer.alloc(6 * 1024 * 1024, 1));
+      });
+    });
+    const { logger, calls } = recordingLogger();
+    const http = createHttp({ origins: { 'https://upload.example.test': origin }, logger });
+    const res = await http.stream('https://upload.example.test/media?token=secret', { method: 'put', headers: new Headers({ 'content-length': String(6 * 1024 * 1024) }), body: chunks(96, 64 * 1024) });
+    expect(res.headers.get('x-received')).toBe(String(6 * 1024 * 1024));
+    expect((await res.arrayBuffer()).byteLength).toBe(6 * 1024 * 1024);
+    expect(seen).toEqual([{ method: 'PUT', url: '/media?token=secret', authorization: undefined }]);
+    expect(JSON.stringify(calls)).not.toContain('secret');
+    expect(calls.at(-1)).toMatchObject({ message: 'http', fields: { method: 'PUT', url: 'upload.example.test/media', status: 200 } });
+  });
+
+  it('waits for the headers only: a body slower than the time-out still arrives whole', async () => {
+    const { origin } = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write('first ');
+      setTimeout(() => res.end('and last'), 400);
+    });
+    const http = createHttp({ origins: { 'https://slow.example.test': origin }, timeoutMs: 150, logger: recordingLogger().logger });
+    const res = await http.stream('https://slow.example.test/', { method: 'GET', headers: new Headers(), body: null });
+    expect(await res.text()).toBe('first and last');
+  });
+
+  it('gives up when the headers do not come in time, as a network error', async () => {
+    const { origin } = await serve(() => {});
+    const http = createHttp({ origins: { 'https://slow.example.test': origin }, timeoutMs: 150, logger: recordingLogger().logger });
+    const e = await platformError(http.stream('https://slow.example.test/', { method: 'GET', headers: new Headers(), body: null }));
+    expect(e.kind).toBe('network');
+    expect(e.message).toMatch(/did not answer within 150 ms/);
+  });
+
+  it('hands a redirect back instead of following it', async () => {
+    const { origin, seen } = await serve((_req, res) => {
+      res.writeHead(302, { location: 'https://elsewhere.example.test/landing' });
+      res.end();
+    });
+    const http = createHttp({ origins: { 'https://api.example.test': origin }, logger: recordingLogger().logger });
+    const res = await http.stream('https://api.example.test/go', { method: 'GET', headers: new Headers(), body: null });
+    expect([res.status, res.headers.get('location')]).toEqual([302, 'https://elsewhere.example.test/landing']);
+    expect(seen).toHaveLength(1);
+  });
+});
