@@ -1,5 +1,5 @@
 // The command's entry: picks the command, runs it, and turns any failure into one sentence on stderr and its
-// exit code. bin/plugboard.mjs calls run(); the packaged app runs the compiled build/src-main/cli/main.js.
+// exit code. entry.ts runs it as a program; tests and other callers may pass their own streams.
 import { EXIT } from '../gateway/protocol.ts';
 import { usage, wantsHelp, wantsJson } from './args.ts';
 import { accounts, pair, token } from './commands.ts';
