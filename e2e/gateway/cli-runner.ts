@@ -35,13 +35,14 @@ export class CliRunner {
   }
 
   /** Starts the command; `done` settles when it exits. */
-  start(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  start(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; stdinOpen?: boolean } = {}): { child: ChildProcess; done: Promise<CliRun> } {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...this.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     child.stderr!.on('data', (c: Buffer) => err.push(c));
-    child.stdin!.end(opts.input);
+    // Left open, stdin is a user who has not typed anything yet.
+    if (!opts.stdinOpen) child.stdin!.end(opts.input);
     const done = new Promise<CliRun>((settle, fail) => {
       child.once('error', fail);
       child.once('close', (code) => {

@@ -252,15 +252,16 @@ describe('not running, locked, usage', () => {
 async function standIn(dir: string): Promise<{ server: Server; path: string; seen: { url: string; headers: Record<string, unknown>; body: Buffer }[] }> {
   const seen: { url: string; headers: Record<string, unknown>; body: Buffer }[] = [];
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    seen.push({ url: req.url!, headers: req.headers, body });
     const target = new URL(req.url!, 'http://plugboard').searchParams.get('url')!;
+    // Refused on the headers alone, as Plugboard refuses a bad key, without waiting for the body.
     if (target.startsWith('https://elsewhere')) {
       res.writeHead(403, { 'content-type': 'application/json', 'plugboard-answered-by': 'plugboard' });
       return res.end(JSON.stringify({ error: { code: 'origin_not_allowed', message: 'https://elsewhere.example is not one of x\'s API origins.' } }));
     }
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    seen.push({ url: req.url!, headers: req.headers, body });
     const status = target === '/limited' ? 429 : 200;
     res.writeHead(status, { 'content-type': 'application/json', 'x-rate-limit-reset': '1700000000', 'plugboard-answered-by': 'platform' });
     res.end(JSON.stringify({ got: sha256(body.toString('latin1')), length: body.length }));
@@ -304,6 +305,11 @@ describe('plugboard request (against a stand-in of /v1/request)', () => {
 
       const outside = await cli.run(['request', 'x:@alice', 'GET', 'https://elsewhere.example/x'], { env });
       expect([outside.code, outside.stdout, outside.stderr]).toEqual([3, '', "plugboard: https://elsewhere.example is not one of x's API origins.\n"]);
+      // Refused while stdin is still open (nothing typed yet): the command says so and ends, it does not wait for EOF.
+      const waiting = cli.start(['request', 'x:@alice', 'POST', 'https://elsewhere.example/x', '--data', '@-'], { env, stdinOpen: true });
+      const early = await Promise.race([waiting.done, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      waiting.child.stdin!.end();
+      expect(early?.code).toBe(3);
     } finally {
       await new Promise((r) => server.close(r));
       rmSync(dir, { recursive: true, force: true });

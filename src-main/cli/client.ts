@@ -21,8 +21,12 @@ export function send(socket: string, method: string, path: string, opts: SendOpt
     const req = request({ socketPath: socket, method, path, headers }, resolve);
     req.on('error', (e) => reject(unreachable(socket, e as NodeJS.ErrnoException)));
     if (opts.body === undefined || typeof opts.body === 'string') req.end(opts.body);
-    // Plugboard may answer (a refusal) before the body is all sent; the answer is what counts then.
-    else pipeline(opts.body, req).catch((e: NodeJS.ErrnoException) => reject(unreachable(socket, e)));
+    else {
+      // Headers go at once, not with the first chunk: Plugboard can refuse (no key, locked…) before stdin says anything,
+      // and that answer is what counts then, however much of the body was sent.
+      req.flushHeaders();
+      pipeline(opts.body, req).catch((e: NodeJS.ErrnoException) => reject(unreachable(socket, e)));
+    }
   });
 }
 

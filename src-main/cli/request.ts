@@ -31,7 +31,15 @@ export async function request(cli: Cli, args: string[]): Promise<number> {
   const path = `/v1/request?${new URLSearchParams({ account, method, url })}`;
   const res = await send(socket, 'POST', path, { key, body, headers });
   // Plugboard's own refusal (not the platform's): its sentence and the protocol's exit code.
-  if (res.headers[ANSWERED_BY_HEADER] !== 'platform' && res.statusCode! >= 400) throw await refusal(res);
+  if (res.headers[ANSWERED_BY_HEADER] !== 'platform' && res.statusCode! >= 400) {
+    // A refusal can come before the body is all read: stop reading it (stdin would keep the command waiting).
+    const failure = await refusal(res);
+    if (body && typeof body !== 'string') {
+      body.destroy();
+      res.destroy();
+    }
+    throw failure;
+  }
   const status = res.statusCode!;
   const refused = status >= 400;
   if (values.json) {
