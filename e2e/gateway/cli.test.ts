@@ -231,11 +231,12 @@ describe('not running, locked, usage', () => {
       [['exec', '--', 'true'], /Name at least one --account/],
       [['help', 'nothing'], /There is no command "nothing"/],
     ];
-    for (const [args, sentence] of cases) {
-      const run = await cli.run(args);
-      expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr, args.join(' ')).toMatch(sentence);
-    }
+    // Each run is a Node start (~0.4 s); none needs another's result.
+    const runs = await Promise.all(cases.map(([args]) => cli.run(args)));
+    cases.forEach(([args, sentence], i) => {
+      expect(runs[i]!.code, args.join(' ')).toBe(2);
+      expect(runs[i]!.stderr, args.join(' ')).toMatch(sentence);
+    });
     const missingFile = await cli.run(['request', 'x:@a', 'POST', '/x', '--data', '@/no/such/file'], { env: { PLUGBOARD_KEY: 'pbk_k' } });
     expect([missingFile.code, missingFile.stderr]).toEqual([2, 'plugboard: Cannot read /no/such/file for --data: ENOENT.\n']);
 
