@@ -162,7 +162,12 @@ test('after a restart the same accounts are there, and no token is readable in t
   const id = await pills(page).first().getAttribute('data-account-id');
   const planted = [secrets.get(`account:${id}`, 'access_token')!, secrets.get(`account:${id}`, 'refresh_token')!, CLIENT.secret];
   db.close();
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
+  // Regular files only: the tools' socket lives in the data folder too and cannot be read.
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const s = statSync(join(dir, n));
+      return s.isDirectory() ? files(join(dir, n)) : s.isFile() ? [join(dir, n)] : [];
+    });
   const everything = Buffer.concat(files(dataDir).map((f) => readFileSync(f)));
   for (const secret of planted) {
     expect(secret.length).toBeGreaterThan(10);

@@ -75,6 +75,8 @@ async function connectX(page: Page, who: RegExp): Promise<void> {
 async function checkAxe(page: Page, state: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
+    // Let the new scheme reach every element before axe reads computed colours.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     const axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
     const { violations } = await (colorScheme === 'dark' ? axe.withRules(['color-contrast']) : axe).analyze();
     const found = violations
@@ -96,6 +98,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 const pairingDialog = (page: Page, name: string) => page.getByRole('dialog', { name: `“${name}” asks to use your accounts` });
 
 test('pair one account without token reading, use the key, see it listed, Revoke it', async ({ page }) => {
+  // 20 s alone here, 40 s with four busy processes beside it.
+  test.setTimeout(120_000);
   mkdirSync(SHOTS, { recursive: true });
   await page.setViewportSize({ width: 1200, height: 860 });
   demo = await startDemo();
