@@ -4,6 +4,7 @@
 // with their tokens sealed in `secrets`. Every write that touches tokens is one transaction.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { statements, type Statements } from './statements.ts';
 import type { ErrorKind, PlatformId, Renewal } from '../api/contract.ts';
 import type { Profile, TokenSet } from '../connectors/types.ts';
 import type { Secrets } from '../vault/secrets.ts';
@@ -49,26 +50,28 @@ export const UNREADABLE_TOKEN_MESSAGE =
 
 export class Accounts {
   readonly #db: Database.Database;
+  readonly #sql: Statements;
   readonly #secrets: Secrets;
   readonly #activity: Activity;
 
   constructor(db: Database.Database, secrets: Secrets, activity: Activity) {
     this.#db = db;
+    this.#sql = statements(db);
     this.#secrets = secrets;
     this.#activity = activity;
   }
 
   get(id: string): AccountRow | undefined {
-    return this.#db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    return this.#sql.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
   }
 
   /** Every account of every workspace: the scheduler, tray and notices cover them all. */
   all(): AccountRow[] {
-    return this.#db.prepare('SELECT * FROM accounts').all() as AccountRow[];
+    return this.#sql.prepare('SELECT * FROM accounts').all() as AccountRow[];
   }
 
   list(workspaceId: string): AccountRow[] {
-    return this.#db.prepare('SELECT * FROM accounts WHERE workspace_id = ? ORDER BY platform, created_at, id').all(workspaceId) as AccountRow[];
+    return this.#sql.prepare('SELECT * FROM accounts WHERE workspace_id = ? ORDER BY platform, created_at, id').all(workspaceId) as AccountRow[];
   }
 
   /**
@@ -90,7 +93,7 @@ export class Accounts {
   }): { id: string; renewed: boolean } {
     const { workspaceId, platform, profile, tokens, now } = input;
     return this.#db.transaction(() => {
-      const existing = this.#db
+      const existing = this.#sql
         .prepare('SELECT * FROM accounts WHERE workspace_id = ? AND platform = ? AND platform_user_id = ?')
         .get(workspaceId, platform, profile.platformUserId) as AccountRow | undefined;
       const id = existing?.id ?? randomUUID();
@@ -113,7 +116,7 @@ export class Accounts {
         now,
       };
       if (existing) {
-        this.#db
+        this.#sql
           .prepare(
             `UPDATE accounts SET handle = @handle, display_name = @display_name, avatar = @avatar, avatar_url = @avatar_url, scopes = @scopes, details = @details,
              token_expires_at = @token_expires_at, connection_expires_at = @connection_expires_at, via = @via, renewal = @renewal, last_synced_at = @now, token_obtained_at = @now,
@@ -121,7 +124,7 @@ export class Accounts {
           )
           .run(values);
       } else {
-        this.#db
+        this.#sql
           .prepare(
             `INSERT INTO accounts (id, workspace_id, platform, platform_user_id, handle, display_name, avatar, avatar_url, scopes, details,
              token_expires_at, connection_expires_at, via, renewal, last_synced_at, token_obtained_at, created_at, updated_at)
@@ -145,7 +148,7 @@ export class Accounts {
       const row = this.get(id);
       if (!row) return;
       this.#putTokens(id, tokens, now);
-      this.#db
+      this.#sql
         .prepare(
           `UPDATE accounts SET token_expires_at = ?, connection_expires_at = ?, scopes = ?, last_synced_at = ?, token_obtained_at = ?,
            last_error_kind = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = ? WHERE id = ?`,
@@ -159,17 +162,17 @@ export class Accounts {
 
   /** A re-read profile; `avatar` is given only when the picture was fetched again (its URL changed). */
   updateProfile(id: string, profile: Profile, now: number, avatar?: { dataUri: string | null; url: string | null }): void {
-    this.#db
+    this.#sql
       .prepare('UPDATE accounts SET handle = ?, display_name = ?, details = ?, last_synced_at = ?, updated_at = ? WHERE id = ?')
       .run(profile.handle, profile.displayName, JSON.stringify(profile.details), now, now, id);
-    if (avatar) this.#db.prepare('UPDATE accounts SET avatar = ?, avatar_url = ? WHERE id = ?').run(avatar.dataUri, avatar.url, id);
+    if (avatar) this.#sql.prepare('UPDATE accounts SET avatar = ?, avatar_url = ? WHERE id = ?').run(avatar.dataUri, avatar.url, id);
   }
 
   recordError(id: string, kind: ErrorKind, message: string, now: number): void {
     this.#db.transaction(() => {
       const row = this.get(id);
       if (!row) return;
-      this.#db
+      this.#sql
         .prepare('UPDATE accounts SET last_error_kind = ?, last_error_message = ?, last_error_at = ?, updated_at = ? WHERE id = ?')
         .run(kind, message, now, now, id);
       this.#activity.add(row, 'refresh_failed', message, now);
@@ -182,7 +185,7 @@ export class Accounts {
       const row = this.get(id);
       if (!row) return;
       this.#secrets.deleteOwner(accountOwner(id));
-      this.#db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+      this.#sql.prepare('DELETE FROM accounts WHERE id = ?').run(id);
       this.#activity.add(row, 'disconnected', null, now);
     })();
   }

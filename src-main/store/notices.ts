@@ -1,6 +1,7 @@
 // The memory of notices sent (F9): each fires once per account, threshold and
 // deadline, across restarts. The same rows are the browser host's in-app list.
 import type Database from 'better-sqlite3';
+import { statements, type Statements } from './statements.ts';
 import type { PlatformId } from '../api/contract.ts';
 
 export type Threshold = 'warn_window' | 'warn_1d' | 'expired' | 'refused';
@@ -29,14 +30,16 @@ export interface AppNoticeRow {
 
 export class Notices {
   readonly #db: Database.Database;
+  readonly #sql: Statements;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#sql = statements(db);
   }
 
   /** Records a notice; false when this one was already sent (nothing changes then). */
   record(n: Omit<NoticeRow, 'read_at'>): boolean {
-    const r = this.#db
+    const r = this.#sql
       .prepare(
         `INSERT INTO notices (account_id, threshold, deadline, workspace_id, platform, title, body, sent_at)
          VALUES (@account_id, @threshold, @deadline, @workspace_id, @platform, @title, @body, @sent_at)
@@ -48,13 +51,13 @@ export class Notices {
 
   /** Every call is a new notice: each export is its own event. */
   recordApp(n: Omit<AppNoticeRow, 'id' | 'read_at'>): void {
-    this.#db.prepare('INSERT INTO app_notices (kind, title, body, sent_at) VALUES (@kind, @title, @body, @sent_at)').run(n);
+    this.#sql.prepare('INSERT INTO app_notices (kind, title, body, sent_at) VALUES (@kind, @title, @body, @sent_at)').run(n);
   }
 
   /** Unread notices a user can see (superseded thresholds have no text and do not count), the app's too. */
   unreadCount(): number {
     return (
-      this.#db.prepare("SELECT (SELECT count(*) FROM notices WHERE read_at IS NULL AND title <> '') + (SELECT count(*) FROM app_notices WHERE read_at IS NULL) AS n").get() as {
+      this.#sql.prepare("SELECT (SELECT count(*) FROM notices WHERE read_at IS NULL AND title <> '') + (SELECT count(*) FROM app_notices WHERE read_at IS NULL) AS n").get() as {
         n: number;
       }
     ).n;
@@ -62,21 +65,21 @@ export class Notices {
 
   recent(limit = 50): NoticeRow[] {
     // Superseded thresholds are remembered with no text and never shown.
-    return this.#db.prepare("SELECT * FROM notices WHERE title <> '' ORDER BY sent_at DESC LIMIT ?").all(limit) as NoticeRow[];
+    return this.#sql.prepare("SELECT * FROM notices WHERE title <> '' ORDER BY sent_at DESC LIMIT ?").all(limit) as NoticeRow[];
   }
 
   recentApp(limit = 50): AppNoticeRow[] {
-    return this.#db.prepare('SELECT * FROM app_notices ORDER BY sent_at DESC, id DESC LIMIT ?').all(limit) as AppNoticeRow[];
+    return this.#sql.prepare('SELECT * FROM app_notices ORDER BY sent_at DESC, id DESC LIMIT ?').all(limit) as AppNoticeRow[];
   }
 
   markAllRead(now: number): void {
     this.#db.transaction(() => {
-      this.#db.prepare('UPDATE notices SET read_at = ? WHERE read_at IS NULL').run(now);
-      this.#db.prepare('UPDATE app_notices SET read_at = ? WHERE read_at IS NULL').run(now);
+      this.#sql.prepare('UPDATE notices SET read_at = ? WHERE read_at IS NULL').run(now);
+      this.#sql.prepare('UPDATE app_notices SET read_at = ? WHERE read_at IS NULL').run(now);
     })();
   }
 
   forgetAccount(accountId: string): void {
-    this.#db.prepare('DELETE FROM notices WHERE account_id = ?').run(accountId);
+    this.#sql.prepare('DELETE FROM notices WHERE account_id = ?').run(accountId);
   }
 }

@@ -1,6 +1,7 @@
 // Tools the user paired with the gateway: a name, a hash of the key it was given once, and what it may do
 // with which accounts. The key itself is never stored: a lost key means pairing again.
 import type Database from 'better-sqlite3';
+import { statements, type Statements } from './statements.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TOOL_CAPABILITIES, type ToolCapability } from '../api/contract.ts';
 
@@ -32,9 +33,11 @@ export function hashKey(key: string): string {
 
 export class Tools {
   readonly #db: Database.Database;
+  readonly #sql: Statements;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#sql = statements(db);
   }
 
   /** Stores the grant and returns the tool's key, the only time it exists outside the tool. */
@@ -43,11 +46,11 @@ export class Tools {
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const capabilities = TOOL_CAPABILITIES.filter((c) => p.capabilities.includes(c));
     this.#db.transaction(() => {
-      this.#db
+      this.#sql
         .prepare('INSERT INTO tools (id, workspace_id, name, key_hash, all_accounts, capabilities, paired_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, p.workspaceId, p.name, hashKey(key), p.accounts === 'all' ? 1 : 0, JSON.stringify(capabilities), p.at);
       if (p.accounts !== 'all') {
-        const grant = this.#db.prepare('INSERT OR IGNORE INTO tool_accounts (tool_id, account_id) VALUES (?, ?)');
+        const grant = this.#sql.prepare('INSERT OR IGNORE INTO tool_accounts (tool_id, account_id) VALUES (?, ?)');
         for (const accountId of p.accounts) grant.run(id, accountId);
       }
     })();
@@ -55,36 +58,36 @@ export class Tools {
   }
 
   get(id: string): ToolRow | null {
-    const raw = this.#db.prepare('SELECT * FROM tools WHERE id = ?').get(id) as RawToolRow | undefined;
+    const raw = this.#sql.prepare('SELECT * FROM tools WHERE id = ?').get(id) as RawToolRow | undefined;
     return raw ? this.#cook(raw) : null;
   }
 
   /** The tool a presented key belongs to; null for an unknown or revoked key. */
   byKey(key: string): ToolRow | null {
-    const raw = this.#db.prepare('SELECT * FROM tools WHERE key_hash = ?').get(hashKey(key)) as RawToolRow | undefined;
+    const raw = this.#sql.prepare('SELECT * FROM tools WHERE key_hash = ?').get(hashKey(key)) as RawToolRow | undefined;
     return raw ? this.#cook(raw) : null;
   }
 
   list(workspaceId: string): ToolRow[] {
-    return (this.#db.prepare('SELECT * FROM tools WHERE workspace_id = ? ORDER BY paired_at, id').all(workspaceId) as RawToolRow[]).map((r) => this.#cook(r));
+    return (this.#sql.prepare('SELECT * FROM tools WHERE workspace_id = ? ORDER BY paired_at, id').all(workspaceId) as RawToolRow[]).map((r) => this.#cook(r));
   }
 
   nameTaken(workspaceId: string, name: string): boolean {
-    return this.#db.prepare('SELECT 1 FROM tools WHERE workspace_id = ? AND name = ?').get(workspaceId, name) !== undefined;
+    return this.#sql.prepare('SELECT 1 FROM tools WHERE workspace_id = ? AND name = ?').get(workspaceId, name) !== undefined;
   }
 
   remove(id: string): boolean {
-    return this.#db.prepare('DELETE FROM tools WHERE id = ?').run(id).changes > 0;
+    return this.#sql.prepare('DELETE FROM tools WHERE id = ?').run(id).changes > 0;
   }
 
   recordUse(id: string, p: { at: number; accountId: string | null; what: string }): void {
-    this.#db.prepare('UPDATE tools SET last_used_at = ?, last_used_account = ?, last_used_what = ? WHERE id = ?').run(p.at, p.accountId, p.what, id);
+    this.#sql.prepare('UPDATE tools SET last_used_at = ?, last_used_account = ?, last_used_what = ? WHERE id = ?').run(p.at, p.accountId, p.what, id);
   }
 
   #cook(raw: RawToolRow): ToolRow {
     const ids = raw.all_accounts
       ? []
-      : (this.#db.prepare('SELECT account_id FROM tool_accounts WHERE tool_id = ? ORDER BY account_id').all(raw.id) as { account_id: string }[]).map((r) => r.account_id);
+      : (this.#sql.prepare('SELECT account_id FROM tool_accounts WHERE tool_id = ? ORDER BY account_id').all(raw.id) as { account_id: string }[]).map((r) => r.account_id);
     const parsed: unknown = JSON.parse(raw.capabilities);
     const capabilities = TOOL_CAPABILITIES.filter((c) => Array.isArray(parsed) && parsed.includes(c));
     return { ...raw, all_accounts: raw.all_accounts === 1, capabilities, account_ids: ids };
