@@ -22,6 +22,8 @@ import {
   type NoticeView,
   type PairingRequestView,
   type PlatformView,
+  type PostConfirmationView,
+  type PostView,
   type ToolView,
   type WorkspaceView,
 } from './views.ts';
@@ -56,6 +58,29 @@ const exportPassphrase = z
   .string()
   .min(10, 'Use a passphrase of at least 10 characters: it is all that protects the tokens in the file')
   .max(1024);
+
+/** The longest text a post may have anywhere (WordPress); each platform's own limit is in post-rules.ts. */
+export const MAX_POST_TEXT = 100_000;
+export const MAX_POST_ACCOUNTS = 50;
+
+const postText = z
+  .string()
+  .max(MAX_POST_TEXT, `Keep the text under ${MAX_POST_TEXT} characters`)
+  .refine((s) => s.trim().length > 0, 'Write something to post')
+  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'The text cannot contain control characters');
+
+const postLink = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'Enter a link that starts with https://');
 
 export const requestSchemas = {
   'platforms.list': z.strictObject({}),
@@ -145,6 +170,22 @@ export const requestSchemas = {
   }),
   'tools.deny': z.strictObject({ requestId: id }),
   'tools.revoke': z.strictObject({ toolId: id }),
+  /**
+   * One post to several accounts of the active workspace; each platform's rules (post-rules.ts) are checked
+   * before anything is sent, and each account gets its own result. draft: WordPress keeps it as a draft.
+   */
+  'posts.publish': z.strictObject({
+    text: postText,
+    link: postLink.optional(),
+    accountIds: z.array(id).min(1, 'Choose at least one account').max(MAX_POST_ACCOUNTS, `Post to at most ${MAX_POST_ACCOUNTS} accounts at once`),
+    draft: z.boolean().optional(),
+  }),
+  /** The posts published through Plugboard in the active workspace, newest first; accountId: that account's only. */
+  'posts.history': z.strictObject({ accountId: id.optional() }),
+  /** Tools' posts waiting for the user to confirm them. */
+  'posts.pending': z.strictObject({}),
+  'posts.confirm': z.strictObject({ requestId: id }),
+  'posts.reject': z.strictObject({ requestId: id }),
 } as const;
 
 export type MethodName = keyof typeof requestSchemas;
@@ -219,6 +260,12 @@ export interface Results {
   'tools.approve': ToolView;
   'tools.deny': { requestId: string };
   'tools.revoke': { toolId: string };
+  /** The post as the history keeps it, with a result per account (one account's failure never stops the others). */
+  'posts.publish': PostView;
+  'posts.history': PostView[];
+  'posts.pending': PostConfirmationView[];
+  'posts.confirm': { requestId: string };
+  'posts.reject': { requestId: string };
 }
 
 export type ApiErrorCode =
@@ -257,7 +304,9 @@ export type ApiEvent =
   /** Workspaces were added, renamed, deleted, or the active one changed. */
   | { type: 'workspaces.changed' }
   /** A tool asked to pair, was approved, denied or revoked, or its request expired. */
-  | { type: 'tools.changed' };
+  | { type: 'tools.changed' }
+  /** A post was published (the history grew), or a tool's post began or stopped waiting for confirmation. */
+  | { type: 'posts.changed' };
 
 /** What the preload exposes as `window.plugboard`, and what the host's HTTP client implements. */
 export interface PlugboardApi {

@@ -240,7 +240,11 @@ export interface FlowView {
 }
 
 /** What a connected tool may do with the accounts it was granted. */
-export const TOOL_CAPABILITIES = ['request', 'token'] as const;
+/**
+ * request: call platform APIs through Plugboard. token: read access tokens (the riskier grant). publish: post
+ * through Plugboard, each post shown to the user to confirm. publish_unattended: post without that confirmation.
+ */
+export const TOOL_CAPABILITIES = ['request', 'token', 'publish', 'publish_unattended'] as const;
 export type ToolCapability = (typeof TOOL_CAPABILITIES)[number];
 
 /** An account as the Connected tools view names it. */
@@ -272,4 +276,49 @@ export interface PairingRequestView {
   expiresAt: string;
   /** A tool of that name is already paired here: approving replaces it and ends its old key. */
   replacesExisting: boolean;
+}
+
+/**
+ * What became of one account's part of a post. posted: the platform took it (url: the post's address there, when
+ * it gives one). refused: the platform said no (message: its reason, in a sentence). not_tried: Plugboard did not
+ * send it (message: why — a rule of the platform, an account that needs Reconnect). unknown: it was sent and the
+ * answer was lost; it is never sent again by itself (message: how to check).
+ */
+export type PostOutcome = 'posted' | 'refused' | 'not_tried' | 'unknown';
+
+export interface PostResultView {
+  accountId: string;
+  platform: PlatformId;
+  handle: string;
+  outcome: PostOutcome;
+  url: string | null;
+  message: string | null;
+}
+
+/** Who asked for a post: the window, or a paired tool (by the name it had then). */
+export type PostAuthorView = { kind: 'window' } | { kind: 'tool'; toolId: string; name: string };
+
+/** A post published through Plugboard, with a result per account: the history (F-publish). */
+export interface PostView {
+  id: string;
+  workspaceId: string;
+  at: string;
+  by: PostAuthorView;
+  text: string;
+  link: string | null;
+  draft: boolean;
+  results: PostResultView[];
+}
+
+/** A tool's post waiting for the user to confirm it in the window; it expires unanswered. */
+export interface PostConfirmationView {
+  id: string;
+  toolId: string;
+  toolName: string;
+  text: string;
+  link: string | null;
+  draft: boolean;
+  accounts: ToolAccountView[];
+  requestedAt: string;
+  expiresAt: string;
 }

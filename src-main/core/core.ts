@@ -13,6 +13,7 @@ import { dataHandlers } from '../domains/data.ts';
 import { lockHandlers } from '../domains/lock.ts';
 import { noticeHandlers, noticeView } from '../domains/notices.ts';
 import { platformHandlers } from '../domains/platforms.ts';
+import { postHandlers } from '../domains/posts.ts';
 import { settingsHandlers } from '../domains/settings.ts';
 import { toolHandlers } from '../domains/tools.ts';
 import { workspaceHandlers } from '../domains/workspaces.ts';
@@ -120,6 +121,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     ...settingsHandlers(ctx),
     ...noticeHandlers(ctx),
     ...toolHandlers(ctx),
+    ...postHandlers(ctx),
   };
   const gateway = gatewayHandler(ctx);
 

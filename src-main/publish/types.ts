@@ -1,0 +1,36 @@
+// What a platform's publisher is given and answers.
+import type { Http } from '../http/http.ts';
+import type { AccountRow } from '../store/accounts.ts';
+
+/** What a publisher sends: the user's text (the link not yet added), the link, and whether to keep a draft. */
+export interface OutgoingPost {
+  text: string;
+  link: string | null;
+  draft: boolean;
+}
+
+/** The account's credentials as they stand after any renewal: never leave the main process. */
+export interface PublishCredentials {
+  accessToken: string | null;
+  appPassword: string | null;
+}
+
+export interface PublishContext {
+  http: Http;
+  account: AccountRow;
+  credentials: PublishCredentials;
+}
+
+/** What the platform answered: its id for the post, and the post's address there when it can be known. */
+export interface PublishedPost {
+  platformPostId: string;
+  url: string | null;
+}
+
+/**
+ * Sends one post for one account. A refusal is a PlatformError with the platform's reason in a sentence; a
+ * PlatformError with `mayHaveArrived` means the answer was lost after sending, and the post is never sent again.
+ */
+export interface Publisher {
+  publish(ctx: PublishContext, post: OutgoingPost): Promise<PublishedPost>;
+}
