@@ -13,7 +13,7 @@ import { dataHandlers } from '../domains/data.ts';
 import { lockHandlers } from '../domains/lock.ts';
 import { noticeHandlers, noticeView } from '../domains/notices.ts';
 import { platformHandlers } from '../domains/platforms.ts';
-import { postHandlers } from '../domains/posts.ts';
+import { postConfirmationPlaceholders, postHandlers } from '../domains/posts.ts';
 import { settingsHandlers } from '../domains/settings.ts';
 import { toolHandlers } from '../domains/tools.ts';
 import { workspaceHandlers } from '../domains/workspaces.ts';
@@ -26,6 +26,7 @@ import { Activity } from '../store/activity.ts';
 import { AppCredentials } from '../store/app-credentials.ts';
 import { openDatabase } from '../store/db.ts';
 import { Notices } from '../store/notices.ts';
+import { Posts } from '../store/posts.ts';
 import { Tools } from '../store/tools.ts';
 import { Workspaces } from '../store/workspaces.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
@@ -94,6 +95,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     clock, logger, db, vault, secrets, accounts, activity, appCredentials, notices, http, lifecycle, emit, warningWindowMs,
     workspaces: new Workspaces(db),
     tools: new Tools(db),
+    posts: new Posts(db),
     pairing: new Pairing({ clock, changed: () => emit({ type: 'tools.changed' }) }),
     prefs: deps.prefs,
     keyWrapper: deps.keyWrapper,
@@ -122,6 +124,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     ...noticeHandlers(ctx),
     ...toolHandlers(ctx),
     ...postHandlers(ctx),
+    ...postConfirmationPlaceholders(),
   };
   const gateway = gatewayHandler(ctx);
 
