@@ -489,6 +489,8 @@ export interface FakeServer {
   route(method: string, path: string, handler: Handler, opts?: RouteOptions): void;
   /** A JSON POST test control at /__control/<name>; the handler's result is sent back as {ok:true,result}. */
   control<S extends z.ZodType>(name: string, schema: S, handler: (body: z.infer<S>) => unknown): void;
+  /** A read-only test control answering GET /__control/<name> with {ok:true,result}: what a demo page can poll. */
+  view(name: string, read: () => unknown): void;
   failNext(endpoint: string, kind: FailureKind, opts?: FailOptions): void;
   answerLate(endpoint: string, opts: LateOptions): void;
   /** The next consent request is decided without a page. */
@@ -540,6 +542,7 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
   const endpoints = new Set(opts.endpoints);
   const routes: Route[] = [];
   const controls = new Map<string, (body: unknown) => unknown>();
+  const views = new Map<string, (body: unknown) => unknown>();
   const failures = new Map<string, QueuedFailure[]>();
   const lateAnswers = new Map<string, (number | null)[]>();
   const log: RequestLogEntry[] = [];
@@ -595,7 +598,9 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     };
 
     if (isControl) {
-      const control = method === 'POST' ? controls.get(url.pathname.slice(CONTROL_PREFIX.length)) : undefined;
+      const name = url.pathname.slice(CONTROL_PREFIX.length);
+      // GET reaches only views: a page the demo opens must not be able to change a fake.
+      const control = method === 'POST' ? controls.get(name) : method === 'GET' ? views.get(name) : undefined;
       if (!control) return send(res, json(404, { ok: false, error: `no control ${method} ${url.pathname}` }));
       try {
         send(res, json(200, { ok: true, result: (await control(body ?? {})) ?? null }));
@@ -704,6 +709,9 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     },
     control(name, schema, handler) {
       controls.set(name, (body) => handler(schema.parse(body)));
+    },
+    view(name, read) {
+      views.set(name, () => read());
     },
     failNext(endpoint, kind, failOpts = {}) {
       validEndpoint(endpoint);
