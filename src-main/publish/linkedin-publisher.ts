@@ -1,5 +1,3 @@
-// src-main/publish/: one post to many accounts — each platform's publisher, the rules checked first, a result per account.
-//
 // LinkedIn: a text post as the member (urn:li:person) or as a company page they administer
 // (urn:li:organization), through the versioned Posts API. The link goes in the text (post-rules.ts), and the new
 // post's URN comes back in the x-restli-id header, not in a body.

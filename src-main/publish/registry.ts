@@ -1,8 +1,10 @@
 // The publisher of each platform that takes text posts (api/post-rules.ts says which do).
 import type { PlatformId } from '../api/views.ts';
+import { facebookPublisher } from './facebook-publisher.ts';
 import { linkedinPublisher } from './linkedin-publisher.ts';
 import type { Publisher } from './types.ts';
 
 export const PUBLISHERS: Partial<Record<PlatformId, Publisher>> = {
   linkedin: linkedinPublisher,
+  facebook: facebookPublisher,
 };
