@@ -52,7 +52,8 @@ describe('LinkedIn: posting', () => {
 
     const [post] = fake.posts();
     expect(post).toMatchObject({ author: `urn:li:person:${LINKEDIN_MEMBER_TWO_PAGES}`, text: textWithLink('linkedin', text, link), cut: false, visibility: 'PUBLIC', lifecycleState: 'PUBLISHED' });
-    expect(post!.commentary).toContain('\\(beta\\)');
+    // Escaped where markup, left alone where LinkedIn should act: the hashtag and the link.
+    expect(post!.commentary).toMatch(/^Launch \\\(beta\\\) .* C\\# #launch 🚀\n\nhttps:\/\/example\.com\/a_b\?\(x\\\)$/su);
     expect(result).toEqual({ platformPostId: post!.urn, url: `https://www.linkedin.com/feed/update/${post!.urn}/` });
     const sent = fake.requests.find((r) => r.endpoint === 'posts')!;
     expect(sent.headerNames).toEqual(expect.arrayContaining(['linkedin-version', 'x-restli-protocol-version']));
@@ -75,6 +76,8 @@ describe('LinkedIn: posting', () => {
     await linkedinPublisher.publish(page, plain('From the bakery'));
     const listed = (await (await fetch(`${fake.origin}/__control/posts`)).json()) as { ok: boolean; result: { author: string; text: string }[] };
     expect(listed.result).toEqual([expect.objectContaining({ author: `urn:li:organization:${LINKEDIN_ORG_WITH_LOGO}`, text: 'From the bakery' })]);
+    // GET reaches read-only views alone, never a control that changes the fake.
+    expect((await fetch(`${fake.origin}/__control/clear-requests`)).status).toBe(404);
   });
 });
 

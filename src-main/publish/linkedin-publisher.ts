@@ -33,13 +33,14 @@ export function littleText(text: string): string {
 
 const isPage = (account: AccountRow) => account.platform_user_id.startsWith('organization:');
 
-/** LinkedIn's refusal as a sentence; 401 and a retired version read as the connector reads them. */
+/** LinkedIn's refusal as a sentence; a dead token and a retired version read as the connector reads them. */
 async function refusal(res: Response, account: AccountRow): Promise<never> {
   if (res.status >= 500) {
     await res.body?.cancel();
     throw serverFailure('LinkedIn', res.status);
   }
   const e = serviceErrorOf(await res.text());
+  if (res.status === 401 || res.status === 426) throwServiceError(res.status, e, 'the new post');
   const opts = { status: res.status };
   if (res.status === 429) throw new PlatformError('rate_limited', 'LinkedIn has reached its daily limit of posts for this app or member. Try again tomorrow.', opts);
   if (res.status === 403) {
@@ -51,15 +52,10 @@ async function refusal(res: Response, account: AccountRow): Promise<never> {
       opts,
     );
   }
-  if (res.status === 422 && /duplicate/i.test(e.message ?? '')) {
-    throw new PlatformError('denied', 'LinkedIn refused the post as a duplicate of one already on this account.', opts);
-  }
-  if (res.status === 400 || res.status === 422) {
-    // Validation messages come as lines of "ERROR :: /field :: reason".
-    const reason = (e.message ?? '').split('\n').map((line) => line.replace(/^ERROR :: /, '').replace(/ :: /g, ': ').trim()).filter(Boolean).join('; ');
-    if (e.code !== 'VERSION_MISSING') throw new PlatformError('denied', `LinkedIn refused the post${reason ? ` (${reason})` : ` (HTTP ${res.status})`}.`, opts);
-  }
-  throwServiceError(res.status, e, 'the new post');
+  if (/duplicate/i.test(e.message ?? '')) throw new PlatformError('denied', 'LinkedIn refused the post as a duplicate of one already on this account.', opts);
+  // Validation messages come as lines of "ERROR :: /field :: reason".
+  const reason = (e.message ?? '').split('\n').map((line) => line.replace(/^ERROR :: /, '').replace(/ :: /g, ': ').trim()).filter(Boolean).join('; ');
+  throw new PlatformError('denied', `LinkedIn refused the post (${reason || `HTTP ${res.status}${e.code ? `, ${e.code}` : ''}`}).`, opts);
 }
 
 export const linkedinPublisher: Publisher = {
