@@ -1,9 +1,10 @@
 // Fake Facebook: the Login dialog (www.facebook.com/vNN.N/dialog/oauth) with granular consent, and the
 // Graph API (graph.facebook.com/vNN.N/…) a Pages connector needs: code → short-lived user token,
 // fb_exchange_token → 60-day user token, /me, /me/accounts with Page tokens, a Page's linked Instagram
-// account, debug_token, revoking the app (DELETE …/permissions), and posting on a Page (facebook-posts.ts). One port serves www.facebook.com,
-// graph.facebook.com and the picture CDN (see originMap()). Facts per /work/shared/platforms.md
-// ("Facebook Pages", and Instagram "via Facebook Page"); people, Pages and IG accounts from meta-seed.ts.
+// account, debug_token, revoking the app (DELETE …/permissions), and posting on a Page (facebook-posts.ts).
+// One port serves www.facebook.com, graph.facebook.com and the picture CDN (see originMap()). Facts per
+// /work/shared/platforms.md ("Facebook Pages", and Instagram "via Facebook Page"); people, Pages and IG
+// accounts from meta-seed.ts.
 //
 // Every Graph error is Meta's body {"error":{"message","type","code","error_subcode","fbtrace_id"}}:
 // 190 with subcodes 458 (app removed), 459 (checkpoint), 460 (password changed), 463 (expired),
@@ -63,6 +64,7 @@ import { FACEBOOK_USERS, INSTAGRAM_ACCOUNTS, seedInstagram, type SeedFacebookUse
 
 export const FACEBOOK_ENDPOINTS = ['token', 'exchange', 'debug_token', 'me', 'accounts', 'page', 'permissions'] as const;
 export type FacebookEndpoint = (typeof FACEBOOK_ENDPOINTS)[number] | (typeof FACEBOOK_POST_ENDPOINTS)[number];
+const ALL_ENDPOINTS = [...FACEBOOK_ENDPOINTS, ...FACEBOOK_POST_ENDPOINTS];
 
 export const PICTURE_ORIGIN = 'https://scontent.xx.fbcdn.net';
 /** Dana's Studio: its picture answers 404 (the pill shows the initial). */
@@ -311,7 +313,7 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
   const server = await createFakeServer({
     name: 'Facebook',
     port: opts.port,
-    endpoints: [...FACEBOOK_ENDPOINTS, ...FACEBOOK_POST_ENDPOINTS],
+    endpoints: ALL_ENDPOINTS,
     failures: {
       sample: (endpoint) => sampleBody(endpoint as FacebookEndpoint),
       missingFields: (endpoint) => {
@@ -832,14 +834,14 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
   });
   server.control('kill-tokens', z.object({ userId: z.string(), why: z.enum(['app_removed', 'checkpoint', 'password_changed', 'expired', 'logged_out']) }), ({ userId, why }) => killTokens(userId, why));
   server.control('clear-checkpoint', z.object({ userId: z.string() }), ({ userId }) => checkpoints.delete(userId));
-  server.control('throttle-next', z.object({ endpoint: z.enum([...FACEBOOK_ENDPOINTS, ...FACEBOOK_POST_ENDPOINTS]), code: z.union([z.literal(4), z.literal(17), z.literal(32), z.literal(613)]), retryAfterSec: z.number().positive().optional() }), ({ endpoint, code, retryAfterSec }) =>
+  server.control('throttle-next', z.object({ endpoint: z.enum(ALL_ENDPOINTS), code: z.union([z.literal(4), z.literal(17), z.literal(32), z.literal(613)]), retryAfterSec: z.number().positive().optional() }), ({ endpoint, code, retryAfterSec }) =>
     throttleNext(endpoint, code, { retryAfterSec }),
   );
   server.control('link-instagram', z.object({ pageId: z.string(), igUserId: z.string().nullable() }), ({ pageId, igUserId }) => linkInstagram(pageId, igUserId));
   server.control('set-page-tasks', z.object({ userId: z.string(), pageId: z.string(), tasks: z.array(z.string()) }), ({ userId, pageId, tasks: t }) => tasks.set(`${userId}|${pageId}`, t));
 
   function throttleNext(endpoint: FacebookEndpoint, code: ThrottleCode, o: { retryAfterSec?: number } = {}): void {
-    if (![...FACEBOOK_ENDPOINTS, ...FACEBOOK_POST_ENDPOINTS].includes(endpoint)) throw new Error(`Facebook fake has no endpoint '${endpoint}'`);
+    if (!ALL_ENDPOINTS.includes(endpoint)) throw new Error(`Facebook fake has no endpoint '${endpoint}'`);
     const queue = throttles.get(endpoint) ?? [];
     queue.push({ code, retryAfterSec: o.retryAfterSec ?? 600 });
     throttles.set(endpoint, queue);

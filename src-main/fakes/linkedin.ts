@@ -67,6 +67,7 @@ import { LINKEDIN_POST_ENDPOINTS, mountLinkedInPosts, type LinkedInPost } from '
 
 export const LINKEDIN_ENDPOINTS = ['token', 'refresh', 'revoke', 'userinfo', 'organizationAcls', 'organizations', 'images'] as const;
 export type LinkedInEndpoint = (typeof LINKEDIN_ENDPOINTS)[number] | (typeof LINKEDIN_POST_ENDPOINTS)[number];
+const ALL_ENDPOINTS = [...LINKEDIN_ENDPOINTS, ...LINKEDIN_POST_ENDPOINTS];
 
 /** Products an app adds on its Products tab; each grants some scopes. */
 export const LINKEDIN_PRODUCTS = {
@@ -203,7 +204,7 @@ const badCode = (note: string) => tokenError(400, 'invalid_request', LINKEDIN_CO
 const deadRefresh = (note: string) => tokenError(400, 'invalid_grant', 'The provided authorization grant or refresh token is invalid, expired or revoked.', note);
 
 /** LinkedIn's API error body. */
-export function serviceError(status: number, body: { serviceErrorCode?: number; code?: string; message: string }, note: string, headers: Record<string, string> = {}): Reply {
+function serviceError(status: number, body: { serviceErrorCode?: number; code?: string; message: string }, note: string, headers: Record<string, string> = {}): Reply {
   return { ...json(status, { status, ...body }, headers), note };
 }
 const invalidToken = (note: string) => serviceError(401, { serviceErrorCode: 65600, message: 'Invalid access token' }, note);
@@ -275,7 +276,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   const server = await createFakeServer({
     name: 'LinkedIn',
     port: opts.port,
-    endpoints: [...LINKEDIN_ENDPOINTS, ...LINKEDIN_POST_ENDPOINTS],
+    endpoints: ALL_ENDPOINTS,
     failures: {
       sample: (endpoint) => {
         switch (endpoint) {
@@ -671,7 +672,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   return platformSurface(
     server,
     {
-      endpoints: [...LINKEDIN_ENDPOINTS, ...LINKEDIN_POST_ENDPOINTS],
+      endpoints: ALL_ENDPOINTS,
       hosts: ['https://www.linkedin.com', 'https://api.linkedin.com', MEDIA_ORIGIN],
       users,
       grants: book,

@@ -1,9 +1,9 @@
 // Fake Threads: the authorization window, the code → short-lived (1 h) → long-lived (60 days) token
 // chain, the 60-day extension of a long-lived token that is at least 24 hours old, GET /v1.0/me and
-// profile pictures, and publishing a text post (threads-posts.ts), per /work/shared/platforms.md "Threads" and
-// Meta's Threads docs. One port serves
-// threads.net and www.threads.net (the dialog; Meta's newest pages write threads.com, so that host is
-// mapped too), graph.threads.net and the picture CDN (see originMap()).
+// profile pictures, and publishing a text post (threads-posts.ts), per /work/shared/platforms.md "Threads"
+// and Meta's Threads docs. One port serves threads.net and www.threads.net (the dialog; Meta's newest
+// pages write threads.com, so that host is mapped too), graph.threads.net and the picture CDN (see
+// originMap()).
 //
 // Shapes: graph.threads.net answers errors in the Graph API shape
 // {"error":{"message","type","code","error_subcode","fbtrace_id"}} with HTTP 400 (500 for code 2).
@@ -54,6 +54,8 @@ import { mountThreadsPosts, THREADS_POST_ENDPOINTS, type ThreadsPost, type Threa
 
 export const THREADS_ENDPOINTS = ['token', 'exchange', 'refresh', 'me'] as const;
 export type ThreadsEndpoint = (typeof THREADS_ENDPOINTS)[number];
+const ALL_ENDPOINTS = [...THREADS_ENDPOINTS, ...THREADS_POST_ENDPOINTS];
+const postStep = (endpoint: string) => (THREADS_POST_ENDPOINTS as readonly string[]).includes(endpoint);
 
 export type ThrottleCode = 4 | 17 | 32;
 
@@ -217,18 +219,11 @@ export async function startFakeThreads(opts: FakeThreadsOptions = {}): Promise<F
   const server = await createFakeServer({
     name: 'Threads',
     port: opts.port,
-    endpoints: [...THREADS_ENDPOINTS, ...THREADS_POST_ENDPOINTS],
+    endpoints: ALL_ENDPOINTS,
     failures: {
-      sample: (endpoint) =>
-        (THREADS_POST_ENDPOINTS as readonly string[]).includes(endpoint) ? { id: '18000000000000001' } : endpoint === 'token' ? sampleShort : endpoint === 'me' ? sampleMe : sampleLong,
+      sample: (endpoint) => (postStep(endpoint) ? { id: '18000000000000001' } : endpoint === 'token' ? sampleShort : endpoint === 'me' ? sampleMe : sampleLong),
       missingFields: (endpoint) =>
-        (THREADS_POST_ENDPOINTS as readonly string[]).includes(endpoint)
-          ? {}
-          : endpoint === 'token'
-            ? { user_id: USER_SEEDS[0]!.id }
-            : endpoint === 'me'
-              ? { name: users[0]!.name }
-              : { token_type: 'bearer' },
+        postStep(endpoint) ? {} : endpoint === 'token' ? { user_id: USER_SEEDS[0]!.id } : endpoint === 'me' ? { name: users[0]!.name } : { token_type: 'bearer' },
       rateLimited: (endpoint, { resetAt }) => throttled(4, Math.max(0, resetAt - server.clock.nowSec()), endpoint),
       invalidGrant: (endpoint) =>
         endpoint === 'token'
@@ -483,7 +478,7 @@ export async function startFakeThreads(opts: FakeThreadsOptions = {}): Promise<F
   return platformSurface(
     server,
     {
-      endpoints: [...THREADS_ENDPOINTS, ...THREADS_POST_ENDPOINTS],
+      endpoints: ALL_ENDPOINTS,
       hosts: ['https://threads.net', 'https://www.threads.net', 'https://threads.com', 'https://www.threads.com', 'https://graph.threads.net', PICTURE_ORIGIN],
       users,
       grants: { expireAccessTokens, revokeUser: (userId) => endGrants(userId, 458), liveGrants },
