@@ -3,13 +3,14 @@
 // GET /v1.0/{media-id}?fields=permalink gives the post's address. What was published is kept, read back with
 // fake.posts() or GET {origin}/__control/posts (the demo polls it).
 //
-// Per Meta's Threads posts guide: a TEXT container takes `text` (500 characters, an emoji counted as its UTF-8
-// bytes: post-rules.ts counts the same way) and `link_attachment`; a post holds at most 5 links
-// (THREADS_API__LINK_LIMIT_EXCEEDED); an unpublished container expires after 24 hours; publishing needs
-// threads_content_publish. Modelled where Meta shows no reply (unconfirmed wording and codes): the length
-// refusal ("Param text must be at most 500 characters long", Graph's parameter wording), the link limit's
-// subcode, and the refusal to publish a container twice. Text containers are ready at once (media ones are not
-// modelled).
+// Per Meta's Threads docs: a TEXT container takes `text` (500 characters, an emoji counted as its UTF-8 bytes:
+// post-rules.ts counts the same way) and `link_attachment`; since 22 December 2025 more than 5 links (the unique
+// URLs of the text, and an attached link that differs from them) fail at the container step with
+// THREADS_API__LINK_LIMIT_EXCEEDED (Text Attachments page); an unpublished container expires after 24 hours;
+// publishing needs threads_content_publish. Modelled where Meta shows no reply (unconfirmed wording and codes):
+// the length refusal ("Param text must be at most 500 characters long", Graph's parameter wording), where the
+// link limit's name stands in the body (here error_user_msg, with a made-up subcode), and the refusal to publish
+// a container twice. Text containers are ready at once (media ones, which take time, are not modelled).
 import { randomInt } from 'node:crypto';
 import { countLength, URL_IN_TEXT } from '../api/post-rules.ts';
 import { json, type FakeRequest, type FakeServer, type Reply } from './fake-server.ts';
@@ -17,7 +18,6 @@ import { json, type FakeRequest, type FakeServer, type Reply } from './fake-serv
 export const THREADS_POST_ENDPOINTS = ['threads', 'threads_publish', 'media'] as const;
 export type ThreadsPostEndpoint = (typeof THREADS_POST_ENDPOINTS)[number];
 
-/** Modelled: Meta names the error THREADS_API__LINK_LIMIT_EXCEEDED but shows no subcode for it. */
 const LINK_LIMIT_SUBCODE = 4279009;
 
 export interface ThreadsPost {

@@ -30,7 +30,7 @@ export const facebookPublisher: Publisher = {
       what: "the new post's id",
       posts: true,
       describe: (err, status) =>
-        isPermission(err.code)
+        isPermission(err?.code)
           ? new PlatformError(
               'auth',
               `Facebook refused to post on ${account.display_name}: it takes posts only with the Page's own access, granted "Create and manage content on your Page" by someone whose Page role can create content. Reconnect the Page and leave that permission ticked.`,

@@ -13,8 +13,11 @@ export interface GraphPostStep<S extends z.ZodType> {
   what: string;
   /** The step makes the post: an unreadable success may still have posted. */
   posts: boolean;
-  /** The publisher's own sentence for an error, where the shared reading would mislead; null for the shared one. */
-  describe?: (err: GraphErrorBody, status: number) => PlatformError | null;
+  /**
+   * The publisher's own sentence for a refusal, where the shared reading would mislead; null for the shared one.
+   * Given the raw body too, since Meta names some errors only in words (err is null when the body is not Graph's).
+   */
+  describe?: (err: GraphErrorBody | null, status: number, body: string) => PlatformError | null;
 }
 
 const reasonOf = (err: GraphErrorBody) => (err.error_user_msg ?? err.message ?? '').replace(/^\(#\d+\)\s*/, '').replace(/\.$/, '');
@@ -33,15 +36,21 @@ export async function readGraphStep<S extends z.ZodType>(res: Response, step: Gr
     await res.body?.cancel();
     throw serverFailure(step.name, res.status);
   }
+  const text = await res.text();
   let body: unknown;
   try {
-    body = JSON.parse(await res.text());
+    body = JSON.parse(text);
   } catch {
     body = undefined;
   }
   const error = graphErrorSchema.safeParse(body);
-  if (error.success) throw step.describe?.(error.data.error, res.status) ?? refusal(step.name, error.data.error, res);
-  if (!res.ok) throw new PlatformError(res.status === 429 ? 'rate_limited' : 'denied', `${step.name} refused the post (HTTP ${res.status}).`, opts);
+  const err = error.success ? error.data.error : null;
+  if (!res.ok || err) {
+    const own = step.describe?.(err, res.status, text);
+    if (own) throw own;
+    if (err) throw refusal(step.name, err, res);
+    throw new PlatformError(res.status === 429 ? 'rate_limited' : 'denied', `${step.name} refused the post (HTTP ${res.status}).`, opts);
+  }
   const parsed = step.schema.safeParse(body);
   if (!parsed.success) {
     throw new PlatformError(

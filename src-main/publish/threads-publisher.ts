@@ -13,12 +13,17 @@ const GRAPH = 'https://graph.threads.net/v1.0';
 const idSchema = z.object({ id: z.string().regex(/^\d+$/) });
 const permalinkSchema = z.object({ permalink: z.string().url() });
 
-/** Meta names the link limit's error THREADS_API__LINK_LIMIT_EXCEEDED; its code and subcode are not documented, so the name decides. */
-function describe(err: GraphErrorBody, status: number): PlatformError | null {
-  if (/LINK_LIMIT_EXCEEDED/.test(`${err.message ?? ''} ${err.error_user_msg ?? ''}`)) {
+/**
+ * Meta's Threads docs (Text Attachments) say a post with more than 5 links fails at the container step "with the
+ * error code: THREADS_API__LINK_LIMIT_EXCEEDED", without saying where in the body that name stands, so the name
+ * anywhere in it decides.
+ */
+function describe(err: GraphErrorBody | null, status: number, body: string): PlatformError | null {
+  if (body.includes('THREADS_API__LINK_LIMIT_EXCEEDED')) {
     return new PlatformError('denied', 'Threads takes at most 5 links in a post, and this one has more.', { status });
   }
-  if (err.code === 10 || (err.code !== undefined && err.code >= 200 && err.code <= 299)) {
+  const code = err?.code;
+  if (code === 10 || (code !== undefined && code >= 200 && code <= 299)) {
     return new PlatformError('auth', 'Threads refused the post: the connection lacks permission to publish (threads_content_publish). Reconnect the account and allow publishing.', { status });
   }
   return null;
