@@ -9,7 +9,7 @@ import type { PublishContext } from '../../src-main/publish/types.ts';
 import type { AccountRow } from '../../src-main/store/accounts.ts';
 
 /** The row accounts.upsertConnected stores for the identity (details as JSON, scopes space-separated). */
-export function accountRow(platform: PlatformId, identity: Identity, tokens: TokenSet, now: number): AccountRow {
+function accountRow(platform: PlatformId, identity: Identity, tokens: TokenSet, now: number): AccountRow {
   return {
     id: `${platform}-${identity.platformUserId}`,
     workspace_id: 'default',
