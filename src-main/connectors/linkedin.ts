@@ -57,7 +57,7 @@ const serviceErrorSchema = z.object({
   code: z.string().optional(),
   message: z.string().optional(),
 });
-type ServiceError = z.infer<typeof serviceErrorSchema>;
+export type ServiceError = z.infer<typeof serviceErrorSchema>;
 
 const userInfoSchema = z.object({
   sub: z.string().min(1),
@@ -136,7 +136,7 @@ async function tokenRequest(ctx: ConnectorContext, grant: 'authorization_code' |
   return tokenSetOf(decl, r, r.refresh_token_expires_in, now);
 }
 
-function serviceErrorOf(body: string): ServiceError {
+export function serviceErrorOf(body: string): ServiceError {
   try {
     const parsed = serviceErrorSchema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : {};
@@ -146,7 +146,7 @@ function serviceErrorOf(body: string): ServiceError {
 }
 
 /** LinkedIn's service errors as plain sentences; `what` names the data asked for. */
-function throwServiceError(status: number, e: ServiceError, what: string): never {
+export function throwServiceError(status: number, e: ServiceError, what: string): never {
   if (e.code === 'NONEXISTENT_VERSION' || e.code === 'VERSION_MISSING' || status === 426) {
     fail('setup', `LinkedIn no longer serves API version ${LINKEDIN_VERSION}, which this version of Plugboard uses. Update Plugboard; the account itself is fine.`, status);
   }

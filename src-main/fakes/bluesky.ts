@@ -479,7 +479,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   server.route('GET', '/xrpc/com.atproto.repo.getRecord', getRecord, { endpoint: 'getRecord' });
   server.route('GET', '/xrpc/com.atproto.sync.getRepoStatus', getRepoStatus, { endpoint: 'getRepoStatus' });
   server.route('POST', '/xrpc/com.atproto.repo.createRecord', createRecord, { endpoint: 'createRecord' });
-  server.control('posts', z.object({}), () => posts, { read: true });
+  server.view('posts', () => posts);
   server.route('GET', '/xrpc/com.atproto.sync.getBlob', (req) => blob(req.query.get('cid')));
   server.route('GET', '/img/avatar/plain/:did/:file', (req) => blob(/^([a-z2-7]+)@(png|jpeg)$/.exec(req.params.file ?? '')?.[1] ?? null));
 

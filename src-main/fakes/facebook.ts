@@ -1,9 +1,10 @@
 // Fake Facebook: the Login dialog (www.facebook.com/vNN.N/dialog/oauth) with granular consent, and the
 // Graph API (graph.facebook.com/vNN.N/…) a Pages connector needs: code → short-lived user token,
 // fb_exchange_token → 60-day user token, /me, /me/accounts with Page tokens, a Page's linked Instagram
-// account, debug_token, and revoking the app (DELETE …/permissions). One port serves www.facebook.com,
-// graph.facebook.com and the picture CDN (see originMap()). Facts per /work/shared/platforms.md
-// ("Facebook Pages", and Instagram "via Facebook Page"); people, Pages and IG accounts from meta-seed.ts.
+// account, debug_token, revoking the app (DELETE …/permissions), and posting on a Page (facebook-posts.ts).
+// One port serves www.facebook.com, graph.facebook.com and the picture CDN (see originMap()). Facts per
+// /work/shared/platforms.md ("Facebook Pages", and Instagram "via Facebook Page"); people, Pages and IG
+// accounts from meta-seed.ts.
 //
 // Every Graph error is Meta's body {"error":{"message","type","code","error_subcode","fbtrace_id"}}:
 // 190 with subcodes 458 (app removed), 459 (checkpoint), 460 (password changed), 463 (expired),
@@ -28,7 +29,9 @@
 //   throttle-next         {endpoint, code: 4|17|32|613, retryAfterSec?}
 //   link-instagram        {pageId, igUserId: string|null}
 //   set-page-tasks        {userId, pageId, tasks: string[]}
-//   fail-next             {endpoint: token|exchange|debug_token|me|accounts|page|permissions, kind, times?, retryAfterSec?}
+//   fail-next             {endpoint: token|exchange|debug_token|me|accounts|page|permissions|feed, kind, times?, retryAfterSec?}
+//   answer-late           {endpoint, afterMs: number|null, times?}   served, but answered late or never
+//   GET posts                               → the Page posts received (facebook-posts.ts)
 //   advance               {seconds}         moves the fake clock → {now}
 //   expire-access-tokens  {userId?}         tokens that expire (user tokens, Page tokens of short-lived ones)
 //   revoke-user           {userId}          as when the user removes the app in Facebook's settings
@@ -56,10 +59,12 @@ import {
   type RateLimitInfo,
   type Reply,
 } from './fake-server.ts';
+import { FACEBOOK_POST_ENDPOINTS, mountFacebookPosts, type FacebookPost } from './facebook-posts.ts';
 import { FACEBOOK_USERS, INSTAGRAM_ACCOUNTS, seedInstagram, type SeedFacebookUser, type SeedPage } from './meta-seed.ts';
 
 export const FACEBOOK_ENDPOINTS = ['token', 'exchange', 'debug_token', 'me', 'accounts', 'page', 'permissions'] as const;
-export type FacebookEndpoint = (typeof FACEBOOK_ENDPOINTS)[number];
+export type FacebookEndpoint = (typeof FACEBOOK_ENDPOINTS)[number] | (typeof FACEBOOK_POST_ENDPOINTS)[number];
+const ALL_ENDPOINTS = [...FACEBOOK_ENDPOINTS, ...FACEBOOK_POST_ENDPOINTS];
 
 export const PICTURE_ORIGIN = 'https://scontent.xx.fbcdn.net';
 /** Dana's Studio: its picture answers 404 (the pill shows the initial). */
@@ -108,6 +113,8 @@ export interface FakeFacebook extends FakeOAuthPlatform<FacebookEndpoint> {
   throttleNext(endpoint: FacebookEndpoint, code: ThrottleCode, opts?: { retryAfterSec?: number }): void;
   linkInstagram(pageId: string, igUserId: string | null): void;
   setPageTasks(userId: string, pageId: string, tasks: string[]): void;
+  /** The Page posts received, oldest first (facebook-posts.ts). */
+  posts(): FacebookPost[];
 }
 
 const DAY_SEC = 86_400;
@@ -183,6 +190,7 @@ const DEFAULT_THROTTLE: Record<FacebookEndpoint, ThrottleCode> = {
   me: 17,
   accounts: 17,
   page: 32,
+  feed: 32,
 };
 
 /**
@@ -305,7 +313,7 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
   const server = await createFakeServer({
     name: 'Facebook',
     port: opts.port,
-    endpoints: FACEBOOK_ENDPOINTS,
+    endpoints: ALL_ENDPOINTS,
     failures: {
       sample: (endpoint) => sampleBody(endpoint as FacebookEndpoint),
       missingFields: (endpoint) => {
@@ -323,6 +331,8 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
             return { instagram_business_account: { username: 'sunrise.bakery' } };
           case 'permissions':
             return {};
+          case 'feed':
+            return { post_id: `${samplePage.pageId}_1` };
         }
       },
       rateLimited: (endpoint, info: RateLimitInfo) => throttleReply(DEFAULT_THROTTLE[endpoint as FacebookEndpoint], info.resetAt - server.clock.nowSec(), samplePage.pageId),
@@ -352,6 +362,8 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
         return { id: samplePage.pageId, instagram_business_account: { id: samplePage.instagram, username: 'sunrise.bakery' } };
       case 'permissions':
         return { success: true };
+      case 'feed':
+        return { id: `${samplePage.pageId}_1` };
     }
   }
 
@@ -822,14 +834,14 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
   });
   server.control('kill-tokens', z.object({ userId: z.string(), why: z.enum(['app_removed', 'checkpoint', 'password_changed', 'expired', 'logged_out']) }), ({ userId, why }) => killTokens(userId, why));
   server.control('clear-checkpoint', z.object({ userId: z.string() }), ({ userId }) => checkpoints.delete(userId));
-  server.control('throttle-next', z.object({ endpoint: z.enum(FACEBOOK_ENDPOINTS), code: z.union([z.literal(4), z.literal(17), z.literal(32), z.literal(613)]), retryAfterSec: z.number().positive().optional() }), ({ endpoint, code, retryAfterSec }) =>
+  server.control('throttle-next', z.object({ endpoint: z.enum(ALL_ENDPOINTS), code: z.union([z.literal(4), z.literal(17), z.literal(32), z.literal(613)]), retryAfterSec: z.number().positive().optional() }), ({ endpoint, code, retryAfterSec }) =>
     throttleNext(endpoint, code, { retryAfterSec }),
   );
   server.control('link-instagram', z.object({ pageId: z.string(), igUserId: z.string().nullable() }), ({ pageId, igUserId }) => linkInstagram(pageId, igUserId));
   server.control('set-page-tasks', z.object({ userId: z.string(), pageId: z.string(), tasks: z.array(z.string()) }), ({ userId, pageId, tasks: t }) => tasks.set(`${userId}|${pageId}`, t));
 
   function throttleNext(endpoint: FacebookEndpoint, code: ThrottleCode, o: { retryAfterSec?: number } = {}): void {
-    if (!FACEBOOK_ENDPOINTS.includes(endpoint)) throw new Error(`Facebook fake has no endpoint '${endpoint}'`);
+    if (!ALL_ENDPOINTS.includes(endpoint)) throw new Error(`Facebook fake has no endpoint '${endpoint}'`);
     const queue = throttles.get(endpoint) ?? [];
     queue.push({ code, retryAfterSec: o.retryAfterSec ?? 600 });
     throttles.set(endpoint, queue);
@@ -840,6 +852,13 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
     if (igUserId !== null && !seedInstagram(igUserId)) throw new Error(`no Instagram account ${igUserId}`);
     igLinks.set(pageId, igUserId);
   }
+
+  /** A Page token of this Page, granted pages_manage_posts and pages_read_engagement for it, held by a role that creates content. */
+  function mayPost(rec: TokenRecord, pageId: string): boolean {
+    const granted = (scope: string) => rec.auth.scopes.includes(scope) && (rec.auth.targets[scope] ?? rec.auth.pageIds).includes(pageId);
+    return rec.kind === 'page' && rec.pageId === pageId && granted('pages_manage_posts') && granted('pages_read_engagement') && tasksOf(rec.auth.userId, pageId).includes('CREATE_CONTENT');
+  }
+  const { feed, posts } = mountFacebookPosts({ server, now, validVersion, unknownPath, requireToken, pageExists: (id) => pageOf(id) !== undefined, mayPost, graphError });
 
   // Specific paths first: the router takes the first match.
   server.route('GET', '/:version/dialog/oauth', dialog);
@@ -857,6 +876,7 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
   server.route('DELETE', '/:version/me/permissions', throttled('permissions', deletePermissions), { endpoint: 'permissions' });
   server.route('DELETE', '/:version/:id/permissions', throttled('permissions', deletePermissions), { endpoint: 'permissions' });
   server.route('GET', `${PICTURE_DIR}/:file`, picture);
+  server.route('POST', '/:version/:id/feed', throttled('feed', feed), { endpoint: 'feed' });
   server.route('GET', '/:version/:id', throttled('page', node), { endpoint: 'page' });
 
   return platformSurface(
@@ -876,6 +896,7 @@ export async function startFakeFacebook(opts: FakeFacebookOptions = {}): Promise
       setPageTasks: (userId: string, pageId: string, t: string[]) => {
         tasks.set(`${userId}|${pageId}`, [...t]);
       },
+      posts,
     },
   );
 }

@@ -490,8 +490,10 @@ export interface FakeServer {
   readonly requests: RequestLogEntry[];
   clearRequests(): void;
   route(method: string, path: string, handler: Handler, opts?: RouteOptions): void;
-  /** A JSON POST test control at /__control/<name>; the handler's result is sent back as {ok:true,result}. read: GET works too. */
-  control<S extends z.ZodType>(name: string, schema: S, handler: (body: z.infer<S>) => unknown, opts?: { read?: boolean }): void;
+  /** A JSON POST test control at /__control/<name>; the handler's result is sent back as {ok:true,result}. */
+  control<S extends z.ZodType>(name: string, schema: S, handler: (body: z.infer<S>) => unknown): void;
+  /** A read-only test control answering GET /__control/<name> with {ok:true,result}: what a demo page can poll. */
+  view(name: string, read: () => unknown): void;
   failNext(endpoint: string, kind: FailureKind, opts?: FailOptions): void;
   answerLate(endpoint: string, opts: LateOptions): void;
   /** The next consent request is decided without a page. */
@@ -543,10 +545,9 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
   const endpoints = new Set(opts.endpoints);
   const routes: Route[] = [];
   const controls = new Map<string, (body: unknown) => unknown>();
+  const views = new Map<string, (body: unknown) => unknown>();
   const failures = new Map<string, QueuedFailure[]>();
   const lateAnswers = new Map<string, LateOptions['afterMs'][]>();
-  /** Controls that also answer a GET: ones that only read (a browser or the demo can open them). */
-  const readable = new Set<string>();
   const log: RequestLogEntry[] = [];
   const pendingConsents = new Map<string, PendingConsent>();
   let autoDecision: ConsentDecision | null = null;
@@ -601,7 +602,8 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
 
     if (isControl) {
       const name = url.pathname.slice(CONTROL_PREFIX.length);
-      const control = method === 'POST' || (method === 'GET' && readable.has(name)) ? controls.get(name) : undefined;
+      // GET reaches only views: a page the demo opens must not be able to change a fake.
+      const control = method === 'POST' ? controls.get(name) : method === 'GET' ? views.get(name) : undefined;
       if (!control) return send(res, json(404, { ok: false, error: `no control ${method} ${url.pathname}` }));
       try {
         send(res, json(200, { ok: true, result: (await control(body ?? {})) ?? null }));
@@ -709,9 +711,11 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     route(method, path, handler, routeOpts = {}) {
       routes.push({ method: method.toUpperCase(), segments: splitPath(path), handler, endpoint: routeOpts.endpoint });
     },
-    control(name, schema, handler, controlOpts = {}) {
+    control(name, schema, handler) {
       controls.set(name, (body) => handler(schema.parse(body)));
-      if (controlOpts.read) readable.add(name);
+    },
+    view(name, read) {
+      views.set(name, () => read());
     },
     failNext(endpoint, kind, failOpts = {}) {
       validEndpoint(endpoint);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_KINDS } from './fake-server.ts';
+import { LINKEDIN_POST_ENDPOINTS } from './linkedin-posts.ts';
 import {
   LINKEDIN_CODE_MISMATCH,
   LINKEDIN_ENDPOINTS,
@@ -361,11 +362,18 @@ describe('failure catalogue', () => {
         return get(`/rest/organizations/${LINKEDIN_ORG_WITH_LOGO}`);
       case 'images':
         return get(`/rest/images/urn%3Ali%3Aimage%3Ax`);
+      case 'posts':
+        return fetch(`${li.origin}/rest/posts`, {
+          signal,
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.access_token}`, 'linkedin-version': VERSION, 'content-type': 'application/json' },
+          body: JSON.stringify({ author: `urn:li:person:${LINKEDIN_MEMBER_TWO_PAGES}`, commentary: 'hello', visibility: 'PUBLIC', distribution: { feedDistribution: 'MAIN_FEED' }, lifecycleState: 'PUBLISHED' }),
+        });
     }
   }
   const api = (e: LinkedInEndpoint) => !['token', 'refresh', 'revoke'].includes(e);
 
-  for (const endpoint of LINKEDIN_ENDPOINTS) {
+  for (const endpoint of [...LINKEDIN_ENDPOINTS, ...LINKEDIN_POST_ENDPOINTS]) {
     for (const kind of ERROR_KINDS) {
       it(`${endpoint}: ${kind}`, async () => {
         if (kind === 'timeout') {

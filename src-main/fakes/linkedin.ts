@@ -2,7 +2,8 @@
 // 60-day access tokens, refresh tokens only for apps approved for programmatic refresh (365 days
 // from the first issue, not extended by refreshing), revoke, OpenID userinfo, and the versioned
 // Community Management calls a creator needs to list the company pages they administer
-// (organizationAcls, organizations, images), per /work/shared/platforms.md and LinkedIn's docs.
+// (organizationAcls, organizations, images), and posting as either (linkedin-posts.ts), per
+// /work/shared/platforms.md and LinkedIn's docs.
 // One port serves www.linkedin.com, api.linkedin.com and media.licdn.com (see originMap()).
 //
 // What the docs and public reports say, and what this fake does with it (checked November 2026):
@@ -32,7 +33,9 @@
 //   cancel-login-next     {}                next authorize GET redirects with user_cancelled_login
 //   auto-approve          {userId}          next authorize GET redirects with a code at once
 //   auto-deny             {}                next authorize GET redirects with user_cancelled_authorize
-//   fail-next             {endpoint: token|refresh|revoke|userinfo|organizationAcls|organizations|images, kind, times?}
+//   fail-next             {endpoint: token|refresh|revoke|userinfo|organizationAcls|organizations|images|posts, kind, times?}
+//   answer-late           {endpoint, afterMs: number|null, times?}   served, but answered late or never
+//   GET posts                               → the posts received (linkedin-posts.ts)
 //   advance               {seconds}         moves the fake clock → {now}
 //   expire-access-tokens  {userId?}
 //   revoke-user           {userId}
@@ -60,9 +63,11 @@ import {
   GrantBook,
   type OAuthGrant,
 } from './fake-server.ts';
+import { LINKEDIN_POST_ENDPOINTS, mountLinkedInPosts, type LinkedInPost } from './linkedin-posts.ts';
 
 export const LINKEDIN_ENDPOINTS = ['token', 'refresh', 'revoke', 'userinfo', 'organizationAcls', 'organizations', 'images'] as const;
-export type LinkedInEndpoint = (typeof LINKEDIN_ENDPOINTS)[number];
+export type LinkedInEndpoint = (typeof LINKEDIN_ENDPOINTS)[number] | (typeof LINKEDIN_POST_ENDPOINTS)[number];
+const ALL_ENDPOINTS = [...LINKEDIN_ENDPOINTS, ...LINKEDIN_POST_ENDPOINTS];
 
 /** Products an app adds on its Products tab; each grants some scopes. */
 export const LINKEDIN_PRODUCTS = {
@@ -128,6 +133,8 @@ export interface FakeLinkedIn extends FakeOAuthPlatform<LinkedInEndpoint> {
   /** The next authorize request ends as if the member closed LinkedIn's sign-in page. */
   cancelLoginNext(): void;
   setOldestActiveVersion(version: string): void;
+  /** The posts received, oldest first (linkedin-posts.ts). */
+  posts(): LinkedInPost[];
 }
 
 /** Ana: administers two company pages (one without a logo) and is only an analyst of a third. */
@@ -269,7 +276,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   const server = await createFakeServer({
     name: 'LinkedIn',
     port: opts.port,
-    endpoints: LINKEDIN_ENDPOINTS,
+    endpoints: ALL_ENDPOINTS,
     failures: {
       sample: (endpoint) => {
         switch (endpoint) {
@@ -282,6 +289,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
           case 'images':
             return imageBody(organizations[0]!);
           case 'revoke':
+          case 'posts':
             return {};
           default:
             return sampleToken;
@@ -298,6 +306,7 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
           case 'images':
             return { owner: `urn:li:organization:${organizations[0]!.id}` };
           case 'revoke':
+          case 'posts':
             return {};
           default:
             return { expires_in: lifetimeSec, scope: sampleToken.scope };
@@ -651,15 +660,24 @@ export async function startFakeLinkedIn(opts: FakeLinkedInOptions = {}): Promise
   };
   server.control('cancel-login-next', z.object({}), cancelLoginNext);
 
+  const { posts } = mountLinkedInPosts({
+    server,
+    now,
+    bearer,
+    versionProblem,
+    roleOf: (sub, organizationId) => users.find((u) => u.sub === sub)?.acls.find((a) => a.organizationId === organizationId && a.state === 'APPROVED')?.role ?? null,
+    serviceError,
+  });
+
   return platformSurface(
     server,
     {
-      endpoints: LINKEDIN_ENDPOINTS,
+      endpoints: ALL_ENDPOINTS,
       hosts: ['https://www.linkedin.com', 'https://api.linkedin.com', MEDIA_ORIGIN],
       users,
       grants: book,
       consent: true,
     },
-    { organizations, registerApp, cancelLoginNext, setOldestActiveVersion },
+    { organizations, registerApp, cancelLoginNext, setOldestActiveVersion, posts },
   );
 }

@@ -1,8 +1,9 @@
 // Fake Threads: the authorization window, the code → short-lived (1 h) → long-lived (60 days) token
 // chain, the 60-day extension of a long-lived token that is at least 24 hours old, GET /v1.0/me and
-// profile pictures, per /work/shared/platforms.md "Threads" and Meta's Threads docs. One port serves
-// threads.net and www.threads.net (the dialog; Meta's newest pages write threads.com, so that host is
-// mapped too), graph.threads.net and the picture CDN (see originMap()).
+// profile pictures, and publishing a text post (threads-posts.ts), per /work/shared/platforms.md "Threads"
+// and Meta's Threads docs. One port serves threads.net and www.threads.net (the dialog; Meta's newest
+// pages write threads.com, so that host is mapped too), graph.threads.net and the picture CDN (see
+// originMap()).
 //
 // Shapes: graph.threads.net answers errors in the Graph API shape
 // {"error":{"message","type","code","error_subcode","fbtrace_id"}} with HTTP 400 (500 for code 2).
@@ -21,7 +22,9 @@
 //   register-app          {clientId, clientSecret, redirectUris: string[] (https only), name?, live?, testers?, facebookAppId?}
 //   auto-approve          {userId}          next authorize GET redirects with a code at once
 //   auto-deny             {}                next authorize GET redirects with access_denied
-//   fail-next             {endpoint: token|exchange|refresh|me, kind, times?, retryAfterSec?, limit?}
+//   fail-next             {endpoint: token|exchange|refresh|me|threads|threads_publish|media, kind, times?, retryAfterSec?, limit?}
+//   answer-late           {endpoint, afterMs: number|null, times?}   served, but answered late or never
+//   GET posts                               → the posts published (threads-posts.ts)
 //   throttle-next         {endpoint, code: 4|17|32, times?, retryAfterSec?}
 //   advance               {seconds}         moves the fake clock → {now}
 //   expire-access-tokens  {userId?}
@@ -47,9 +50,12 @@ import {
   type FakeRequest,
   type Reply,
 } from './fake-server.ts';
+import { mountThreadsPosts, THREADS_POST_ENDPOINTS, type ThreadsPost, type ThreadsPostEndpoint } from './threads-posts.ts';
 
 export const THREADS_ENDPOINTS = ['token', 'exchange', 'refresh', 'me'] as const;
 export type ThreadsEndpoint = (typeof THREADS_ENDPOINTS)[number];
+const ALL_ENDPOINTS = [...THREADS_ENDPOINTS, ...THREADS_POST_ENDPOINTS];
+const postStep = (endpoint: string) => (THREADS_POST_ENDPOINTS as readonly string[]).includes(endpoint);
 
 export type ThrottleCode = 4 | 17 | 32;
 
@@ -80,13 +86,15 @@ export interface ThreadsAppRegistration {
   facebookAppId?: string;
 }
 
-export interface FakeThreads extends FakeOAuthPlatform<ThreadsEndpoint> {
+export interface FakeThreads extends FakeOAuthPlatform<ThreadsEndpoint | ThreadsPostEndpoint> {
   readonly users: readonly ThreadsUser[];
   registerApp(app: ThreadsAppRegistration): void;
   /** The next `times` requests to the endpoint are throttled with this Graph code and its usage headers. */
   throttleNext(endpoint: ThreadsEndpoint, code: ThrottleCode, opts?: { times?: number; retryAfterSec?: number }): void;
   /** The user changed their password: every token of theirs answers 190/460. */
   changePassword(userId: string): void;
+  /** The posts published, oldest first (threads-posts.ts). */
+  posts(): ThreadsPost[];
 }
 
 export interface FakeThreadsOptions {
@@ -123,9 +131,10 @@ const TOKEN_HEADERS = { 'content-type': 'application/json; charset=UTF-8', 'cach
 
 const fbtrace = () => randomBytes(8).toString('base64url');
 
-function graphError(status: number, code: number, message: string, note: string, extra: { subcode?: number; headers?: Record<string, string> } = {}): Reply {
+function graphError(status: number, code: number, message: string, note: string, extra: { subcode?: number; userMessage?: string; headers?: Record<string, string> } = {}): Reply {
   const error: Record<string, unknown> = { message, type: 'OAuthException', code };
   if (extra.subcode !== undefined) error.error_subcode = extra.subcode;
+  if (extra.userMessage !== undefined) error.error_user_msg = extra.userMessage;
   error.fbtrace_id = fbtrace();
   // Graph names a dead token in WWW-Authenticate as well as in the body.
   const challenge: Record<string, string> = code === 190 ? { 'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${message.replace(/"/g, "'")}"` } : {};
@@ -210,10 +219,11 @@ export async function startFakeThreads(opts: FakeThreadsOptions = {}): Promise<F
   const server = await createFakeServer({
     name: 'Threads',
     port: opts.port,
-    endpoints: THREADS_ENDPOINTS,
+    endpoints: ALL_ENDPOINTS,
     failures: {
-      sample: (endpoint) => (endpoint === 'token' ? sampleShort : endpoint === 'me' ? sampleMe : sampleLong),
-      missingFields: (endpoint) => (endpoint === 'token' ? { user_id: USER_SEEDS[0]!.id } : endpoint === 'me' ? { name: users[0]!.name } : { token_type: 'bearer' }),
+      sample: (endpoint) => (postStep(endpoint) ? { id: '18000000000000001' } : endpoint === 'token' ? sampleShort : endpoint === 'me' ? sampleMe : sampleLong),
+      missingFields: (endpoint) =>
+        postStep(endpoint) ? {} : endpoint === 'token' ? { user_id: USER_SEEDS[0]!.id } : endpoint === 'me' ? { name: users[0]!.name } : { token_type: 'bearer' },
       rateLimited: (endpoint, { resetAt }) => throttled(4, Math.max(0, resetAt - server.clock.nowSec()), endpoint),
       invalidGrant: (endpoint) =>
         endpoint === 'token'
@@ -451,17 +461,30 @@ export async function startFakeThreads(opts: FakeThreadsOptions = {}): Promise<F
   server.route('GET', '/refresh_access_token', guarded('refresh', refresh), { endpoint: 'refresh' });
   server.route('GET', '/v1.0/me', guarded('me', me), { endpoint: 'me' });
   server.route('GET', `${PICTURE_DIR}/:file`, picture);
+  // After /v1.0/me: the router takes the first match, and a media id sits where "me" does.
+  const { posts } = mountThreadsPosts({
+    server,
+    now,
+    grantOf: (req) => {
+      const value = param(req, 'access_token') ?? /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!value) return graphError(400, 2500, 'An active access token must be used to query information about the current user.', 'no token');
+      const found = check(value);
+      return 'grant' in found ? found.grant : found;
+    },
+    usernameOf: (userId) => users.find((u) => u.id === userId)!.username,
+    graphError,
+  });
 
   return platformSurface(
     server,
     {
-      endpoints: THREADS_ENDPOINTS,
+      endpoints: ALL_ENDPOINTS,
       hosts: ['https://threads.net', 'https://www.threads.net', 'https://threads.com', 'https://www.threads.com', 'https://graph.threads.net', PICTURE_ORIGIN],
       users,
       grants: { expireAccessTokens, revokeUser: (userId) => endGrants(userId, 458), liveGrants },
       consent: true,
     },
-    { registerApp, throttleNext, changePassword: (userId: string) => endGrants(userId, 460) },
+    { registerApp, throttleNext, changePassword: (userId: string) => endGrants(userId, 460), posts },
   );
 }
 

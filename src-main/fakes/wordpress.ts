@@ -427,7 +427,7 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
 
   server.control('delete-app-passwords', z.object({ login: z.string() }), ({ login }) => fake.deleteAppPasswords(login));
   server.control('demote', z.object({ login: z.string() }), ({ login }) => fake.demote(login));
-  server.control('posts', z.object({}), () => posts, { read: true });
+  server.view('posts', () => posts);
 
   const fake: FakeWordPress = {
     origin: server.origin,

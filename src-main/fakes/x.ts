@@ -460,7 +460,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   server.route('POST', '/2/oauth2/revoke', revoke, { endpoint: 'revoke' });
   server.route('GET', '/2/users/me', me, { endpoint: 'me' });
   server.route('POST', '/2/tweets', tweet, { endpoint: 'tweets' });
-  server.control('posts', z.object({}), () => posts, { read: true });
+  server.view('posts', () => posts);
   server.route('GET', '/profile_images/:id/:file', avatar);
 
   server.control('change-profile', z.object({ userId: z.string(), name: z.string().optional(), color: z.tuple([z.number(), z.number(), z.number()]).optional() }), ({ userId, ...change }) =>

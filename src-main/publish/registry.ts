@@ -1,6 +1,9 @@
 // The publisher of each platform that takes text posts (api/post-rules.ts says which do).
 import type { PlatformId } from '../api/views.ts';
 import { blueskyPublisher } from './bluesky-publisher.ts';
+import { facebookPublisher } from './facebook-publisher.ts';
+import { linkedinPublisher } from './linkedin-publisher.ts';
+import { threadsPublisher } from './threads-publisher.ts';
 import type { Publisher } from './types.ts';
 import { wordpressPublisher } from './wordpress-publisher.ts';
 import { xPublisher } from './x-publisher.ts';
@@ -9,4 +12,7 @@ export const PUBLISHERS: Partial<Record<PlatformId, Publisher>> = {
   x: xPublisher,
   bluesky: blueskyPublisher,
   wordpress: wordpressPublisher,
+  linkedin: linkedinPublisher,
+  facebook: facebookPublisher,
+  threads: threadsPublisher,
 };

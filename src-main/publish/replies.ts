@@ -2,6 +2,20 @@
 // server error after the post was sent leaves its fate unknown, and the body is read without trusting it.
 import { PlatformError } from '../errors/platform-error.ts';
 import { retryAt } from '../oauth/oauth-client.ts';
+import type { PublishCredentials } from './types.ts';
+
+export function accessTokenOf(name: string, credentials: PublishCredentials): string {
+  if (!credentials.accessToken) throw new PlatformError('auth', `No ${name} access is stored for this account. Reconnect the account.`);
+  return credentials.accessToken;
+}
+
+/**
+ * A 5xx to a post already sent. Any of them may come after the platform stored the post (a gateway that stopped
+ * waiting, a failure after the write), so none is read as "not posted": the post is not sent again.
+ */
+export function serverFailure(name: string, status: number): PlatformError {
+  return new PlatformError('server', `${name} answered with a server error (HTTP ${status}) after the post was sent.`, { status, mayHaveArrived: true });
+}
 
 /** Throws for a rate limit or a server error; any other answer is the publisher's to read. */
 export async function rejectUnusableAnswer(name: string, res: Response): Promise<void> {
@@ -13,8 +27,7 @@ export async function rejectUnusableAnswer(name: string, res: Response): Promise
   }
   if (res.status >= 500) {
     await res.body?.cancel();
-    // A server (or a proxy in front of it) failing after the post arrived may have stored it first.
-    throw new PlatformError('server', `${name} answered with a server error (HTTP ${res.status}) after the post was sent.`, { status: res.status, mayHaveArrived: true });
+    throw serverFailure(name, res.status);
   }
 }
 
