@@ -21,7 +21,8 @@ export async function post(cli: Cli, args: string[]): Promise<number> {
   const { socket, key } = connection(cli);
 
   const tool = await callJson<ToolResult>(socket, 'GET', '/v1/tool', { key });
-  if (!tool.capabilities.includes('publish_unattended')) {
+  // Without the grant at all, Plugboard's refusal says so; nothing waits.
+  if (tool.capabilities.includes('publish') && !tool.capabilities.includes('publish_unattended')) {
     cli.stderr.write(`Waiting for you to confirm the post in Plugboard's window (Ctrl-C takes it back)…\n`);
   }
   const body: PostRequest = { text, to, ...(values.link ? { link: values.link as string } : {}), ...(values.draft ? { draft: true } : {}) };
