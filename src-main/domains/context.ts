@@ -19,6 +19,7 @@ import type { Accounts } from '../store/accounts.ts';
 import type { Activity } from '../store/activity.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
 import type { Notices } from '../store/notices.ts';
+import type { Posts } from '../store/posts.ts';
 import type { Tools } from '../store/tools.ts';
 import type { Workspaces } from '../store/workspaces.ts';
 import type { KeyWrapper } from '../vault/key-wrapper.ts';
@@ -40,6 +41,8 @@ export interface CoreContext extends Pick<CoreDeps, 'keyWrapper' | 'weakKeychain
   /** Tools paired with the gateway, and the requests waiting for the user. */
   tools: Tools;
   pairing: Pairing;
+  /** Posts published through Plugboard and each account's result: the history. */
+  posts: Posts;
   /** Tools' posts waiting for the user to confirm them. */
   postConfirmations: PostConfirmations;
   http: Http;
