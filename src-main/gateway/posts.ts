@@ -47,9 +47,10 @@ export async function publishRoute(ctx: GatewayContext, tool: ToolRow, req: Inco
     ...post,
     accountIds: rows.map((r) => r.id),
   });
+  // The tool's last use; the account's history already has the post from publishPost ('posted', for the tool).
   for (const result of view.results) {
     const row = rows.find((r) => r.id === result.accountId);
-    if (row) recordUse(ctx, now, row, 'tool_request', `post → ${result.outcome.replace('_', ' ')}`);
+    if (row) recordUse(ctx, now, row, null, `post → ${result.outcome.replace('_', ' ')}`);
   }
   sendJson(res, 200, view);
 }
