@@ -50,6 +50,7 @@ describe('POST /v1/posts', { timeout: 6_000 }, () => {
     ]);
     expect(Date.parse(pending.expiresAt) - Date.parse(pending.requestedAt)).toBe(10 * 60_000);
     expect(postsChanged()).toBeGreaterThanOrEqual(1);
+    expect((await h.ok('notices.list', {})).map((n) => n.title)).toContain('"newsletter" wants to post to 2 accounts');
 
     await h.ok('posts.confirm', { requestId: pending.id });
     const reply = await asked;

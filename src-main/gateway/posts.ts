@@ -69,6 +69,10 @@ async function confirmed(ctx: GatewayContext, tool: ToolRow, rows: AccountRow[],
     if (e instanceof TooManyPendingPosts) throw new GatewayFailure('posts_pending', e.message);
     throw e;
   }
+  // The window may be in the tray while an assistant waits on it.
+  const where = rows.length === 1 ? '1 account' : `${rows.length} accounts`;
+  ctx.notices.recordApp({ kind: 'tool_post', title: `"${tool.name}" wants to post to ${where}`, body: 'Open Plugboard to confirm or decline it.', sent_at: ctx.clock.now() });
+  ctx.emit({ type: 'notices.changed' });
   ctx.logger.info('tool post waits for the user', { tool: tool.id, request: asked.id, accounts: rows.length });
   const gone = () => asked.withdraw();
   res.once('close', gone);
