@@ -1,6 +1,7 @@
 // POST /v1/posts through the real core and socket: the publish capability and the accounts' grants, the post
 // waiting in the window exactly as sent (posts.pending), confirmed → a result per account from the real publisher
-// against the fake X, rejected, expired, withdrawn by a tool that hangs up, and publish_unattended not waiting.
+// against the fake X, rejected, expired, withdrawn by a tool that hangs up, answered `locked` when Plugboard closes,
+// and publish_unattended not waiting.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../src-main/api/contract.ts';
 import { harnessPool } from '../kit/core-harness.ts';
@@ -101,6 +102,17 @@ describe('POST /v1/posts', { timeout: 6_000 }, () => {
     expect(await h.ok('posts.pending', {})).toEqual([]);
     expect(postsChanged()).toBe(before + 1);
     expect((await h.error('posts.confirm', { requestId: pending.id })).code).toBe('not_found');
+  });
+
+  it('a post still waiting when Plugboard closes (quits or locks) is answered `locked`, not left hanging', async () => {
+    const { h, alice } = await setup();
+    const { key } = await h.pair('late', { accounts: [alice], capabilities: ['publish'] });
+    const asked = h.send('POST', '/v1/posts', { key, body: { text: 'too late', to: [alice] } });
+    await h.waitForPost('late');
+    await h.core.close();
+    const reply = await asked;
+    expect([reply.status, reply.json.error.code]).toEqual([503, 'locked']);
+    expect(reply.json.error.message).toBe('Plugboard was locked or closed before the user answered, so nothing was posted.');
   });
 
   // Nobody confirms here: a post that waited would hang until the test's time-out.
