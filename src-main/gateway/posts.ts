@@ -36,6 +36,7 @@ export async function publishRoute(ctx: GatewayContext, tool: ToolRow, req: Inco
 
   if (!tool.capabilities.includes('publish_unattended')) {
     await confirmed(ctx, tool, rows, post, res);
+    // A tool gone as the user confirmed would never learn the results, and might send the post again.
     if (res.destroyed) return;
   }
   // A key revoked while the post waited does not publish, confirmed or not.
