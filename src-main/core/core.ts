@@ -13,12 +13,14 @@ import { dataHandlers } from '../domains/data.ts';
 import { lockHandlers } from '../domains/lock.ts';
 import { noticeHandlers, noticeView } from '../domains/notices.ts';
 import { platformHandlers } from '../domains/platforms.ts';
-import { postConfirmationPlaceholders, postHandlers } from '../domains/posts.ts';
+import { postConfirmationHandlers } from '../domains/post-confirmations.ts';
+import { postHandlers } from '../domains/posts.ts';
 import { settingsHandlers } from '../domains/settings.ts';
 import { toolHandlers } from '../domains/tools.ts';
 import { workspaceHandlers } from '../domains/workspaces.ts';
 import { gatewayHandler } from '../gateway/api.ts';
 import { Pairing } from '../gateway/pairing.ts';
+import { PostConfirmations } from '../gateway/post-confirmations.ts';
 import { createHttp } from '../http/http.ts';
 import { checkOriginMap } from '../http/origins.ts';
 import { Accounts } from '../store/accounts.ts';
@@ -97,6 +99,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     tools: new Tools(db),
     posts: new Posts(db),
     pairing: new Pairing({ clock, changed: () => emit({ type: 'tools.changed' }) }),
+    postConfirmations: new PostConfirmations({ clock, changed: () => emit({ type: 'posts.changed' }), ttlMs: deps.postConfirmationTtlMs }),
     prefs: deps.prefs,
     keyWrapper: deps.keyWrapper,
     weakKeychain: deps.weakKeychain,
@@ -124,7 +127,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     ...noticeHandlers(ctx),
     ...toolHandlers(ctx),
     ...postHandlers(ctx),
-    ...postConfirmationPlaceholders(),
+    ...postConfirmationHandlers(ctx),
   };
   const gateway = gatewayHandler(ctx);
 
@@ -176,6 +179,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     async close() {
       ctx.flows.closeAll();
       ctx.pairing.closeAll();
+      ctx.postConfirmations.closeAll();
       lifecycle.stop();
       await lifecycle.settle();
       listeners.clear();
