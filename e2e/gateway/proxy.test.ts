@@ -241,7 +241,8 @@ describe('the proxy, against the fake X', () => {
       'used by uploader: POST /__stream/sink → 200',
       'used by uploader: POST /__stream/sink → 200',
     ]);
-  });
+    // 9 s in a loaded CI run, 20 s beside four busy processes: the default 20 s is too tight for 400 MiB through two hops.
+  }, 60_000);
 
   it('ends the platform request when the tool hangs up mid-download', async () => {
     const h = await setup();
