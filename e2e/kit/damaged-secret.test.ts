@@ -83,7 +83,7 @@ describe('a damaged secret', () => {
       [alice]: ['not_tried', `@alice_creates on X needs Reconnect in Plugboard: ${UNREADABLE_TOKEN_MESSAGE}`],
       [bob]: ['posted', null],
     });
-    expect(h.fake.posts.map((p) => p.username)).toEqual(['bob_builds']);
+    expect(h.fake.posts().map((p) => p.username)).toEqual(['bob_builds']);
   });
 
   it('a reconnect stores a fresh token and the account is green again, also after a restart', async () => {

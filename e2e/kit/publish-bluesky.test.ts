@@ -18,7 +18,7 @@ describe('posts.publish to Bluesky', () => {
     const id = await h.connectBluesky();
     const post = await h.ok('posts.publish', { text: 'Café ☕ — read https://example.com/a', link: 'https://example.com/b', accountIds: [id] });
 
-    const [stored] = h.bluesky.posts;
+    const [stored] = h.bluesky.posts();
     expect(stored!.text).toBe('Café ☕ — read https://example.com/a\n\nhttps://example.com/b');
     const bytes = Buffer.from(stored!.text, 'utf8');
     expect(stored!.facets.map((f) => bytes.subarray(f.index.byteStart, f.index.byteEnd).toString('utf8'))).toEqual(['https://example.com/a', 'https://example.com/b']);
@@ -41,7 +41,7 @@ describe('posts.publish to Bluesky', () => {
     expect(long.results[0]).toMatchObject({ outcome: 'not_tried', message: 'Bluesky takes 300 characters as it counts them; this is 301.' });
     const heavy = await h.ok('posts.publish', { text: family.repeat(150), accountIds: [id] });
     expect(heavy.results[0]).toMatchObject({ outcome: 'not_tried', message: 'Bluesky takes at most 3,000 bytes of text; this is longer.' });
-    expect(h.bluesky.posts).toHaveLength(1);
+    expect(h.bluesky.posts()).toHaveLength(1);
   });
 
   it('the PDS’s own refusal of a record becomes one sentence (the publisher alone, past the core’s checks)', async () => {
@@ -58,7 +58,7 @@ describe('posts.publish to Bluesky', () => {
     await expect(blueskyPublisher.publish({ http, account, credentials }, { text: '👨‍👩‍👧‍👦'.repeat(150), link: null, draft: false })).rejects.toMatchObject({
       message: 'Bluesky refused the post: InvalidRequest: Invalid app.bsky.feed.post record: string too big (maximum 3000, got 3750) at $.record.text.',
     });
-    expect(h.bluesky.posts).toEqual([]);
+    expect(h.bluesky.posts()).toEqual([]);
   });
 
   it('an expired session is renewed once and the post sent once more', async () => {
@@ -83,7 +83,7 @@ describe('posts.publish to Bluesky', () => {
     const [result] = (await h.ok('posts.publish', { text: 'lost?', accountIds: [id] })).results;
     expect(result!.outcome).toBe('unknown');
     expect(result!.message).toMatch(/Check https:\/\/bsky\.app\/profile\/alice\.bsky\.social before posting it again\.$/);
-    expect(h.bluesky.posts.map((p) => p.text)).toEqual(['lost?']);
+    expect(h.bluesky.posts().map((p) => p.text)).toEqual(['lost?']);
     expect(h.calls(h.bluesky, 'createRecord')).toEqual([200]);
   });
 });

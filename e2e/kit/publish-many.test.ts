@@ -18,9 +18,9 @@ describe('posts.publish to several accounts', () => {
     const byPlatform = Object.fromEntries(post.results.map((r) => [r.platform, r]));
     expect(post.results).toHaveLength(3);
     expect(byPlatform.x).toMatchObject({ accountId: x, outcome: 'refused', message: 'X refused the post: You are not allowed to create a Tweet with duplicate content.' });
-    expect(byPlatform.bluesky).toMatchObject({ accountId: bluesky, outcome: 'posted', url: `https://bsky.app/profile/alice.bsky.social/post/${h.bluesky.posts[0]!.rkey}` });
+    expect(byPlatform.bluesky).toMatchObject({ accountId: bluesky, outcome: 'posted', url: `https://bsky.app/profile/alice.bsky.social/post/${h.bluesky.posts()[0]!.rkey}` });
     expect(byPlatform.wordpress).toMatchObject({ accountId: wordpress, outcome: 'posted', url: 'https://blog.example.com/hello-everyone/' });
-    expect(h.fake.posts.map((p) => p.text)).toEqual(['Hello everyone\n\nhttps://example.com']);
+    expect(h.fake.posts().map((p) => p.text)).toEqual(['Hello everyone\n\nhttps://example.com']);
 
     expect((await h.ok('posts.history', {})).map((p) => p.results.map((r) => `${r.platform}:${r.outcome}`))).toEqual([
       ['bluesky:posted', 'wordpress:posted', 'x:refused'],

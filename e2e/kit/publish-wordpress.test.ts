@@ -13,7 +13,7 @@ describe('posts.publish to WordPress', () => {
     const h = await setup();
     const id = await h.connectWordPress();
     const post = await h.ok('posts.publish', { text: 'Launch day\nWe <finally> shipped.\n\nThanks & see you', link: 'https://example.com/?a=1&b=2', accountIds: [id] });
-    expect(h.wordpress.posts).toEqual([
+    expect(h.wordpress.posts()).toEqual([
       {
         id: 100,
         author: 1,
@@ -30,7 +30,7 @@ describe('posts.publish to WordPress', () => {
     const h = await setup();
     const id = await h.connectWordPress();
     const post = await h.ok('posts.publish', { text: 'Not yet', accountIds: [id], draft: true });
-    expect(h.wordpress.posts.map((p) => [p.status, p.title])).toEqual([['draft', 'Not yet']]);
+    expect(h.wordpress.posts().map((p) => [p.status, p.title])).toEqual([['draft', 'Not yet']]);
     expect(post).toMatchObject({ draft: true, results: [{ outcome: 'posted', url: 'https://blog.example.com/?p=100' }] });
     expect((await h.ok('accounts.activity', { accountId: id }))[0]).toMatchObject({ kind: 'posted', detail: 'saved a draft: https://blog.example.com/?p=100' });
   });
@@ -41,7 +41,7 @@ describe('posts.publish to WordPress', () => {
     h.wordpress.demote('admin');
     const [result] = (await h.ok('posts.publish', { text: 'Hello', accountIds: [id] })).results;
     expect(result).toMatchObject({ outcome: 'refused', message: 'WordPress refused the post: Sorry, you are not allowed to create posts as this user.' });
-    expect(h.wordpress.posts).toEqual([]);
+    expect(h.wordpress.posts()).toEqual([]);
   });
 
   it('a deleted application password is refused once (nothing renews it) and asks to Reconnect', async () => {

@@ -14,8 +14,8 @@ describe('posts.publish to X', () => {
     const id = await h.connectX();
     const post = await h.ok('posts.publish', { text: 'Launch day ☀️', link: 'https://example.com/launch', accountIds: [id] });
 
-    expect(h.fake.posts.map((p) => [p.username, p.text])).toEqual([['plugboard_demo', 'Launch day ☀️\n\nhttps://example.com/launch']]);
-    const sent = h.fake.posts[0]!;
+    expect(h.fake.posts().map((p) => [p.username, p.text])).toEqual([['plugboard_demo', 'Launch day ☀️\n\nhttps://example.com/launch']]);
+    const sent = h.fake.posts()[0]!;
     expect(post.results).toEqual([
       { accountId: id, platform: 'x', handle: 'plugboard_demo', outcome: 'posted', url: `https://x.com/plugboard_demo/status/${sent.id}`, message: null },
     ]);
@@ -47,7 +47,7 @@ describe('posts.publish to X', () => {
     await h.ok('posts.publish', { text: 'once', accountIds: [id] });
     const again = await h.ok('posts.publish', { text: 'once', accountIds: [id] });
     expect(again.results[0]).toMatchObject({ outcome: 'refused', url: null, message: 'X refused the post: You are not allowed to create a Tweet with duplicate content.' });
-    expect(h.fake.posts).toHaveLength(1);
+    expect(h.fake.posts()).toHaveLength(1);
     expect((await h.ok('posts.history', {})).map((p) => p.results[0]!.outcome)).toEqual(['refused', 'posted']);
   });
 
@@ -61,7 +61,7 @@ describe('posts.publish to X', () => {
     expect(result!.message).toBe(
       'The post was sent to X but its answer was lost on the way back. It may or may not have been posted; Plugboard did not send it again. Check https://x.com/plugboard_demo before posting it again.',
     );
-    expect(h.fake.posts.map((p) => p.text)).toEqual(['did it arrive?']);
+    expect(h.fake.posts().map((p) => p.text)).toEqual(['did it arrive?']);
     expect(h.calls(h.fake, '/2/tweets')).toEqual([201]);
   });
 
@@ -129,7 +129,7 @@ describe('posts.publish to X', () => {
     const id = await h.connectX();
     const error = await h.error('posts.publish', { text: 'hello', accountIds: [id, '00000000-0000-4000-8000-000000000000'] });
     expect(error.code).toBe('not_found');
-    expect(h.fake.posts).toEqual([]);
+    expect(h.fake.posts()).toEqual([]);
     expect(await h.ok('posts.history', {})).toEqual([]);
   });
 
@@ -141,6 +141,6 @@ describe('posts.publish to X', () => {
     expect(await h.ok('posts.history', {})).toEqual([first]);
     const after = await h.ok('posts.publish', { text: 'after', accountIds: [id] });
     expect(after.results[0]).toMatchObject({ platform: 'x', handle: 'plugboard_demo', outcome: 'not_tried', message: 'This account was disconnected before the post was sent.' });
-    expect(h.fake.posts.map((p) => p.text)).toEqual(['before']);
+    expect(h.fake.posts().map((p) => p.text)).toEqual(['before']);
   });
 });

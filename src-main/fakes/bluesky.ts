@@ -98,7 +98,7 @@ export interface FakeBluesky extends FakePlatform<BlueskyEndpoint> {
   /** The user deactivates the account in Bluesky (on: false reactivates it). */
   deactivate(did: string, on: boolean): void;
   /** The posts created, oldest first. */
-  readonly posts: readonly BlueskyPost[];
+  posts(): readonly BlueskyPost[];
 }
 
 export const BLUESKY_USERS: readonly BlueskyUser[] = [
@@ -516,7 +516,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
       refreshTokenWorks,
       takedown,
       deactivate,
-      posts,
+      posts: () => posts,
     },
   );
 }

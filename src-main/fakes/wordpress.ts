@@ -101,7 +101,7 @@ export interface FakeWordPress extends FakePlatform<WordPressEndpoint> {
   /** Application passwords created through the authorize page: who, for which app. */
   readonly authorized: readonly { login: string; appId: string; appName: string; uuid: string; password: string }[];
   /** The posts created, oldest first. */
-  readonly posts: readonly WordPressPost[];
+  posts(): readonly WordPressPost[];
   /** The site's admin makes the user a subscriber. */
   demote(login: string): void;
 }
@@ -457,7 +457,7 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
       pendingAuthorize = { decision, login };
     },
     authorized,
-    posts,
+    posts: () => posts,
     demote(login) {
       const user = users.find((u) => u.login === login);
       if (!user) throw new Error(`fake WordPress has no user ${login}`);

@@ -314,9 +314,9 @@ describe('POST /2/tweets', () => {
     expect(res.status).toBe(201);
     const { data } = await jsonOf<{ data: { id: string; text: string; edit_history_tweet_ids: string[] } }>(res);
     expect(data).toEqual({ id: expect.stringMatching(/^\d{19}$/), text: 'hello https://example.com', edit_history_tweet_ids: [data.id] });
-    expect(x.posts).toEqual([{ id: data.id, authorId: DEMO, username: 'plugboard_demo', text: 'hello https://example.com', at: expect.any(Number) }]);
+    expect(x.posts()).toEqual([{ id: data.id, authorId: DEMO, username: 'plugboard_demo', text: 'hello https://example.com', at: expect.any(Number) }]);
     const listed = await jsonOf<{ ok: boolean; result: unknown[] }>(await fetch(`${x.origin}/__control/posts`));
-    expect(listed).toEqual({ ok: true, result: x.posts });
+    expect(listed).toEqual({ ok: true, result: x.posts() });
   });
 
   it('weighs the text as X does: 280, a URL as 23, CJK as 2', async () => {
@@ -340,14 +340,14 @@ describe('POST /2/tweets', () => {
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Forbidden' });
     expect((await tweet('nonsense', { text: 'who?' })).status).toBe(401);
-    expect(x.posts.map((p) => p.text)).toEqual(['once']);
+    expect(x.posts().map((p) => p.text)).toEqual(['once']);
   });
 
   it('a cut answer still leaves the post made', async () => {
     const { access_token } = await connect();
     x.answerLate('tweets', { afterMs: 'drop' });
     await expect(tweet(access_token, { text: 'made, unanswered' })).rejects.toThrow();
-    expect(x.posts.map((p) => p.text)).toEqual(['made, unanswered']);
+    expect(x.posts().map((p) => p.text)).toEqual(['made, unanswered']);
     expect(x.requests.at(-1)).toMatchObject({ endpoint: 'tweets', status: 201, note: expect.stringMatching(/connection cut$/) });
   });
 });

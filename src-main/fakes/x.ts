@@ -92,7 +92,7 @@ export interface FakeX extends FakeOAuthPlatform<XEndpoint> {
   /** The user renames themselves or uploads a new picture (which, as on X, gets a new URL). */
   changeProfile(userId: string, change: { name?: string; color?: [number, number, number] }): void;
   /** The posts received, oldest first (a lost answer's post among them: X made it). */
-  readonly posts: readonly XPost[];
+  posts(): readonly XPost[];
 }
 
 const AVATAR_SIZE = 48;
@@ -473,7 +473,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     {
       registerApp,
       changeProfile,
-      posts,
+      posts: () => posts,
     },
   );
 }

@@ -20,6 +20,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { PlatformId } from '../api/contract.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { printPostsArriving } from './demo-posts.ts';
 import { startFakeBluesky } from '../fakes/bluesky.ts';
 import { startFakeFacebook } from '../fakes/facebook.ts';
 import { startFakeInstagram } from '../fakes/instagram.ts';
@@ -58,6 +59,9 @@ const DEMO_HTTPS_PAGE = 'https://relay.plugboard-demo.invalid';
 
 const fakeX = await startFakeX({ refreshTokenLifetimeSec: refreshDays > 0 ? refreshDays * 86_400 : undefined });
 const fakeGoogle = await startFakeGoogle();
+const fakeLinkedIn = await startFakeLinkedIn();
+const fakeFacebook = await startFakeFacebook();
+const fakeThreads = await startFakeThreads();
 const demoPlatforms: DemoPlatform[] = [
   { id: 'x', fake: fakeX, users: fakeX.users.map((u) => `@${u.username}`) },
   { id: 'tiktok', fake: await startFakeTikTok(), users: ['three TikTok creators'] },
@@ -66,12 +70,12 @@ const demoPlatforms: DemoPlatform[] = [
   // The demo's LinkedIn app has the Community Management API, so "Company pages" can be turned on.
   {
     id: 'linkedin',
-    fake: withSecret(await startFakeLinkedIn(), { products: ['sign-in-openid', 'share-on-linkedin', 'community-management'] }),
+    fake: withSecret(fakeLinkedIn, { products: ['sign-in-openid', 'share-on-linkedin', 'community-management'] }),
     users: ['a member with two company pages', 'a member with none'],
   },
-  { id: 'facebook', fake: withSecret(await startFakeFacebook()), users: ['Dana (three Pages)', 'Maya (one Page)', 'Pat (no Page)'], redirect: 'https' },
+  { id: 'facebook', fake: withSecret(fakeFacebook), users: ['Dana (three Pages)', 'Maya (one Page)', 'Pat (no Page)'], redirect: 'https' },
   { id: 'instagram', fake: withSecret(await startFakeInstagram()), users: ['@sunrise.bakery', '@maya.makes', 'a personal account'], redirect: 'https' },
-  { id: 'threads', fake: withSecret(await startFakeThreads(), { live: true }), users: ['three Threads profiles'], redirect: 'https' },
+  { id: 'threads', fake: withSecret(fakeThreads, { live: true }), users: ['three Threads profiles'], redirect: 'https' },
 ];
 
 /** The demo's app registrations always carry a secret; some fakes' registerApp insists on one in its type. */
@@ -135,7 +139,17 @@ console.log(`  data folder:   ${dataDir} (deleted on exit)`);
 console.log(`  passphrase:    ${passphrase} (Export asks for it)`);
 console.log(`  tools:         PLUGBOARD_SOCKET=${host.socketPath} plugboard pair --name my-script`);
 console.log(`  time travel:   type +30m, +2h or +6d and Enter (X refresh tokens live ${refreshDays} days here)`);
+console.log('  posts:         each post a fake platform receives is printed here as it arrives');
 console.log(`\nOpen ${host.url}`);
+printPostsArriving(host.core, [
+  ['X', fakeX],
+  ['LinkedIn', fakeLinkedIn],
+  ['Facebook', fakeFacebook],
+  ['Threads', fakeThreads],
+  ['Bluesky', fakeBluesky],
+  ['WordPress', fakeWordPress],
+  ['WordPress (local)', fakeLocalWordPress],
+]);
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const m = /^\+(\d+)([mhd])$/.exec(line.trim());
