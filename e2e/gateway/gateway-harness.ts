@@ -28,12 +28,15 @@ export class GatewayHarness extends CoreHarness<FakeX> {
   readonly replies: SocketReply[] = [];
   gateway!: GatewaySocket;
 
-  /** `extraOrigins`: other fakes the core reaches too (their originMap()); 'protocol' lets an HTTPS relay answer. */
-  static async open(opts: { extraOrigins?: Record<string, string> } = {}): Promise<GatewayHarness> {
+  /**
+   * `extraOrigins`: other fakes the core reaches too (their originMap()); 'protocol' lets an HTTPS relay answer.
+   * `postConfirmationTtlMs`: how long a tool's post waits for the user.
+   */
+  static async open(opts: { extraOrigins?: Record<string, string>; postConfirmationTtlMs?: number } = {}): Promise<GatewayHarness> {
     const fake = await startFakeX();
     const port = await freePort();
     fake.registerApp({ ...X_APP, redirectUris: [`http://127.0.0.1:${port}/callback/x`] });
-    const { core, dataDir } = await CoreHarness.openParts(fake, 'gateway', opts.extraOrigins, ['loopback', 'protocol', 'manual']);
+    const { core, dataDir } = await CoreHarness.openParts(fake, 'gateway', opts.extraOrigins, ['loopback', 'protocol', 'manual'], opts.postConfirmationTtlMs);
     const h = new GatewayHarness(fake, core, dataDir);
     await h.ok('platforms.setRedirect', { platform: 'x', kind: 'loopback', port });
     await h.ok('credentials.save', { platform: 'x', ...X_APP });
@@ -139,6 +142,16 @@ export class GatewayHarness extends CoreHarness<FakeX> {
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error(`no pairing request named ${name} arrived`);
+  }
+
+  /** The first post of `toolName` waiting for the user, as the window lists it. */
+  async waitForPost(toolName: string) {
+    for (let i = 0; i < 200; i++) {
+      const found = (await this.ok('posts.pending', {})).find((p) => p.toolName === toolName);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no post of ${toolName} is waiting`);
   }
 
   override async close(): Promise<void> {

@@ -46,6 +46,7 @@ export function openKitCore(opts: {
   httpTokenTimeoutMs?: number;
   /** Default: the browser host's (no plugboard:// handler). */
   redirectKinds?: RedirectKind[];
+  postConfirmationTtlMs?: number;
 }): Promise<Core> {
   const { fake, dataDir } = opts;
   return openCore({
@@ -59,6 +60,7 @@ export function openKitCore(opts: {
     clock: { now: () => fake.now(), setTimeout: systemClock.setTimeout },
     httpTimeoutMs: opts.httpTimeoutMs ?? KIT_HTTP_TIMEOUT_MS,
     httpTokenTimeoutMs: opts.httpTokenTimeoutMs ?? opts.httpTimeoutMs ?? KIT_HTTP_TIMEOUT_MS,
+    postConfirmationTtlMs: opts.postConfirmationTtlMs,
   });
 }
 
@@ -82,9 +84,10 @@ export class CoreHarness<F extends CoreFake> {
     platform: string,
     extraOrigins: Record<string, string> = {},
     redirectKinds?: RedirectKind[],
+    postConfirmationTtlMs?: number,
   ): Promise<{ core: Core; dataDir: string }> {
     const dataDir = kitDataDir(platform);
-    const core = await openKitCore({ fake, dataDir, extraOrigins, redirectKinds });
+    const core = await openKitCore({ fake, dataDir, extraOrigins, redirectKinds, postConfirmationTtlMs });
     return { core, dataDir };
   }
 

@@ -13,12 +13,14 @@ import { dataHandlers } from '../domains/data.ts';
 import { lockHandlers } from '../domains/lock.ts';
 import { noticeHandlers, noticeView } from '../domains/notices.ts';
 import { platformHandlers } from '../domains/platforms.ts';
+import { postConfirmationHandlers } from '../domains/post-confirmations.ts';
 import { postHandlers } from '../domains/posts.ts';
 import { settingsHandlers } from '../domains/settings.ts';
 import { toolHandlers } from '../domains/tools.ts';
 import { workspaceHandlers } from '../domains/workspaces.ts';
 import { gatewayHandler } from '../gateway/api.ts';
 import { Pairing } from '../gateway/pairing.ts';
+import { PostConfirmations } from '../gateway/post-confirmations.ts';
 import { createHttp } from '../http/http.ts';
 import { checkOriginMap } from '../http/origins.ts';
 import { Accounts } from '../store/accounts.ts';
@@ -95,6 +97,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     workspaces: new Workspaces(db),
     tools: new Tools(db),
     pairing: new Pairing({ clock, changed: () => emit({ type: 'tools.changed' }) }),
+    postConfirmations: new PostConfirmations({ clock, changed: () => emit({ type: 'posts.changed' }), ttlMs: deps.postConfirmationTtlMs }),
     prefs: deps.prefs,
     keyWrapper: deps.keyWrapper,
     weakKeychain: deps.weakKeychain,
@@ -122,6 +125,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     ...noticeHandlers(ctx),
     ...toolHandlers(ctx),
     ...postHandlers(ctx),
+    ...postConfirmationHandlers(ctx),
   };
   const gateway = gatewayHandler(ctx);
 
@@ -173,6 +177,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     async close() {
       ctx.flows.closeAll();
       ctx.pairing.closeAll();
+      ctx.postConfirmations.closeAll();
       lifecycle.stop();
       await lifecycle.settle();
       listeners.clear();

@@ -35,6 +35,8 @@ export interface CoreDeps {
   httpTokenTimeoutMs?: number;
   /** How long a Connect waits for the browser, ms. */
   flowTimeoutMs?: number;
+  /** How long a tool's post waits for the user to confirm it, ms (default 10 minutes). */
+  postConfirmationTtlMs?: number;
   /** The OS's word on connectivity (Electron's net.isOnline); absent: assume online and learn from failures. */
   isOnline?: () => boolean;
   /** Shows a desktop notification (Electron); absent in the browser host, where notices are an in-app list. */

@@ -12,6 +12,7 @@ import type { PassphraseAttempts } from '../core/passphrase-attempts.ts';
 import type { CoreDeps } from '../core/types.ts';
 import type { Http } from '../http/http.ts';
 import type { Pairing } from '../gateway/pairing.ts';
+import type { PostConfirmations } from '../gateway/post-confirmations.ts';
 import type { Flows } from '../oauth/flows.ts';
 import type { Prefs } from '../prefs/prefs.ts';
 import type { Accounts } from '../store/accounts.ts';
@@ -39,6 +40,8 @@ export interface CoreContext extends Pick<CoreDeps, 'keyWrapper' | 'weakKeychain
   /** Tools paired with the gateway, and the requests waiting for the user. */
   tools: Tools;
   pairing: Pairing;
+  /** Tools' posts waiting for the user to confirm them. */
+  postConfirmations: PostConfirmations;
   http: Http;
   prefs: Prefs;
   lifecycle: Lifecycle;

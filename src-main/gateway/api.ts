@@ -8,9 +8,10 @@ import type { AccountRow } from '../store/accounts.ts';
 import type { ToolRow } from '../store/tools.ts';
 import { accountRef } from './account-ref.ts';
 import { PairingError } from './pairing.ts';
+import { publishRoute } from './posts.ts';
 import { proxyRequest } from './proxy.ts';
 import { freshTokens, grantedAccount, recordUse, type GatewayContext, type ToolRoute } from './tool-access.ts';
-import type { GatewayAccount, PairResult, TokenResult } from './protocol.ts';
+import type { GatewayAccount, PairResult, TokenResult, ToolResult } from './protocol.ts';
 import { GatewayFailure, presentedKey, readJson, sendError, sendJson } from './replies.ts';
 
 export type { GatewayContext, ToolRoute } from './tool-access.ts';
@@ -54,6 +55,20 @@ async function listAccounts(ctx: GatewayContext, tool: ToolRow, _req: IncomingMe
   sendJson(res, 200, grantedAccounts(ctx, tool).map((row) => gatewayAccount(ctx, row)));
 }
 
+function toolResult(ctx: GatewayContext, tool: ToolRow): ToolResult {
+  return {
+    toolId: tool.id,
+    name: tool.name,
+    capabilities: tool.capabilities,
+    accounts: tool.all_accounts ? 'all' : grantedAccounts(ctx, tool).map((row) => gatewayAccount(ctx, row)),
+  };
+}
+
+/** Lets a tool that kept its key learn what it may do now (the MCP server offers platform_request only with 'request'). */
+async function whoAmI(ctx: GatewayContext, tool: ToolRow, _req: IncomingMessage, res: ServerResponse): Promise<void> {
+  sendJson(res, 200, toolResult(ctx, tool));
+}
+
 async function token(ctx: GatewayContext, tool: ToolRow, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const row = grantedAccount(ctx, tool, url.searchParams.get('account'), 'token');
   const fresh = await freshTokens(ctx, row);
@@ -91,22 +106,17 @@ async function pair(ctx: GatewayContext, req: IncomingMessage, res: ServerRespon
     if (answer.reason === 'expired') throw new GatewayFailure('pairing_expired', 'Nobody answered in Plugboard in time; ask again.');
     throw new GatewayFailure('pairing_expired', 'Plugboard stopped waiting for an answer (it is closing or was locked); ask again.');
   }
-  const tool = ctx.tools.get(answer.toolId)!;
-  const result: PairResult = {
-    key: answer.key,
-    toolId: tool.id,
-    name: tool.name,
-    capabilities: tool.capabilities,
-    accounts: tool.all_accounts ? 'all' : grantedAccounts(ctx, tool).map((row) => gatewayAccount(ctx, row)),
-  };
+  const result: PairResult = { key: answer.key, ...toolResult(ctx, ctx.tools.get(answer.toolId)!) };
   sendJson(res, 200, result);
 }
 
 /** Routes for paired tools, by "METHOD /path". */
 const toolRoutes = new Map<string, ToolRoute>([
+  ['GET /v1/tool', whoAmI],
   ['GET /v1/accounts', listAccounts],
   ['GET /v1/token', token],
   ['POST /v1/request', proxyRequest],
+  ['POST /v1/posts', publishRoute],
 ]);
 
 export function gatewayHandler(ctx: GatewayContext): (req: IncomingMessage, res: ServerResponse) => void {

@@ -19,6 +19,12 @@ export const GATEWAY_ERRORS = {
   /** A request under this name is already waiting for the user. */
   pairing_pending: { status: 409, exit: 3 },
   pairing_expired: { status: 408, exit: 3 },
+  /** The user declined a tool's post in the window. */
+  rejected: { status: 403, exit: 3 },
+  /** Nobody answered a tool's post in the window in time. */
+  expired: { status: 408, exit: 3 },
+  /** The tool already has as many posts waiting for the user as it may. */
+  posts_pending: { status: 429, exit: 3 },
   too_large: { status: 413, exit: 2 },
   /** The platform refused, or the token could not be renewed. */
   platform: { status: 502, exit: 5 },
@@ -34,7 +40,7 @@ export interface GatewayErrorBody {
 }
 
 /** Exit codes of the `plugboard` command. */
-export const EXIT = { done: 0, failed: 1, usage: 2, notAllowed: 3, notRunning: 4, platformRefused: 5 } as const;
+export const EXIT = { done: 0, failed: 1, usage: 2, notAllowed: 3, notRunning: 4, platformRefused: 5, notAllPosted: 6 } as const;
 
 /** On a proxied reply: whose answer it is ('platform'), so a tool can tell a platform's 403 from Plugboard's. */
 export const ANSWERED_BY_HEADER = 'plugboard-answered-by';
@@ -60,12 +66,27 @@ export interface PairRequest {
   description?: string;
 }
 
-export interface PairResult {
-  key: string;
+/** GET /v1/tool: who the key belongs to and what the user allowed it, as pairing answered (without the key). */
+export interface ToolResult {
   toolId: string;
   name: string;
   capabilities: string[];
   accounts: 'all' | GatewayAccount[];
+}
+
+export interface PairResult extends ToolResult {
+  key: string;
+}
+
+
+/** POST /v1/posts: one post to the named accounts; the answer is the post with a result per account (PostView). */
+export interface PostRequest {
+  text: string;
+  link?: string;
+  /** Account references, as the command takes them. */
+  to: string[];
+  /** WordPress keeps it as a draft. */
+  draft?: boolean;
 }
 
 export interface TokenResult {

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ToolCapability } from '../api/contract.ts';
 import type { CoreContext } from '../domains/context.ts';
+import type { PublishDeps } from '../publish/publish.ts';
 import { PlatformError } from '../errors/platform-error.ts';
 import type { AccountRow } from '../store/accounts.ts';
 import type { ToolRow } from '../store/tools.ts';
@@ -10,10 +11,19 @@ import { VaultCorruptError } from '../vault/vault.ts';
 import { accountRef, resolveAccountRef } from './account-ref.ts';
 import { GatewayFailure } from './replies.ts';
 
+/** What the routes use of the core, publishing's needs among them (whatever publishPost names). */
 export type GatewayContext = Pick<
   CoreContext,
-  'tools' | 'pairing' | 'accounts' | 'activity' | 'notices' | 'lifecycle' | 'http' | 'clock' | 'logger' | 'emit' | 'warningWindowMs' | 'db' | 'prefs'
->;
+  'tools' | 'pairing' | 'postConfirmations' | 'accounts' | 'activity' | 'notices' | 'lifecycle' | 'http' | 'clock' | 'logger' | 'emit' | 'warningWindowMs' | 'db' | 'prefs'
+> &
+  PublishDeps;
+
+const CAPABILITY_REFUSALS: Record<ToolCapability, (name: string) => string> = {
+  request: (name) => `"${name}" may not call platform APIs through Plugboard; pair it again and allow that if it needs to.`,
+  token: (name) => `"${name}" may not read access tokens; pair it again and allow that in Plugboard if it needs them.`,
+  publish: (name) => `"${name}" may not publish posts through Plugboard; pair it again and allow publishing if it needs to.`,
+  publish_unattended: (name) => `"${name}" may not publish without the user confirming each post in Plugboard.`,
+};
 
 /** A route of a paired tool: its row, the request, the reply. */
 export type ToolRoute = (ctx: GatewayContext, tool: ToolRow, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -21,12 +31,7 @@ export type ToolRoute = (ctx: GatewayContext, tool: ToolRow, req: IncomingMessag
 /** The account a tool names, if it was granted to it with this capability. */
 export function grantedAccount(ctx: GatewayContext, tool: ToolRow, ref: string | null, capability: ToolCapability): AccountRow {
   if (!tool.capabilities.includes(capability)) {
-    throw new GatewayFailure(
-      'capability_not_granted',
-      capability === 'token'
-        ? `"${tool.name}" may not read access tokens; pair it again and allow that in Plugboard if it needs them.`
-        : `"${tool.name}" may not call platform APIs through Plugboard; pair it again and allow that if it needs to.`,
-    );
+    throw new GatewayFailure('capability_not_granted', CAPABILITY_REFUSALS[capability](tool.name));
   }
   const found = resolveAccountRef(ref ?? '', ctx.accounts.list(tool.workspace_id));
   if (!found.ok) throw new GatewayFailure(found.code, found.message);
