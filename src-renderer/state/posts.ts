@@ -48,8 +48,9 @@ export function compose(change: Partial<Composition>): void {
   set((s) => ({ composition: { ...s.composition, ...change } }));
 }
 
+/** Starts the next post: the same accounts are the likeliest next time, so they stay chosen. */
 export function clearComposer(): void {
-  set({ composition: EMPTY, published: null });
+  set((s) => ({ composition: { ...EMPTY, accountIds: s.composition.accountIds }, published: null }));
 }
 
 /** What belongs to the workspace left behind goes with it. */
