@@ -110,7 +110,8 @@ export interface PostCheck {
   problems: string[];
 }
 
-const PLATFORM_NAMES: Record<PlatformId, string> = {
+/** Each platform's name as a sentence says it ("X", not the connectors' "X (Twitter)"). */
+export const PLATFORM_NAMES: Record<PlatformId, string> = {
   x: 'X',
   bluesky: 'Bluesky',
   threads: 'Threads',

@@ -113,7 +113,9 @@ export type ActivityKind =
   /** A connected tool called the platform through Plugboard: "used by weekly-report: GET /2/users/me → 200". */
   | 'tool_request'
   /** A connected tool was handed the access token itself (shown in red: the token then lives outside Plugboard). */
-  | 'tool_token';
+  | 'tool_token'
+  /** A post was sent (or refused, or not sent) through Plugboard: "posted: https://x.com/…/status/…". */
+  | 'posted';
 
 export interface ActivityView {
   kind: ActivityKind;

@@ -28,6 +28,7 @@ import { Activity } from '../store/activity.ts';
 import { AppCredentials } from '../store/app-credentials.ts';
 import { openDatabase } from '../store/db.ts';
 import { Notices } from '../store/notices.ts';
+import { Posts } from '../store/posts.ts';
 import { Tools } from '../store/tools.ts';
 import { Workspaces } from '../store/workspaces.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
@@ -96,6 +97,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     clock, logger, db, vault, secrets, accounts, activity, appCredentials, notices, http, lifecycle, emit, warningWindowMs,
     workspaces: new Workspaces(db),
     tools: new Tools(db),
+    posts: new Posts(db),
     pairing: new Pairing({ clock, changed: () => emit({ type: 'tools.changed' }) }),
     postConfirmations: new PostConfirmations({ clock, changed: () => emit({ type: 'posts.changed' }), ttlMs: deps.postConfirmationTtlMs }),
     prefs: deps.prefs,

@@ -19,6 +19,7 @@ import type { Accounts } from '../store/accounts.ts';
 import type { Activity } from '../store/activity.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
 import type { Notices } from '../store/notices.ts';
+import type { Posts } from '../store/posts.ts';
 import type { Tools } from '../store/tools.ts';
 import type { Workspaces } from '../store/workspaces.ts';
 import type { KeyWrapper } from '../vault/key-wrapper.ts';
@@ -42,6 +43,8 @@ export interface CoreContext extends Pick<CoreDeps, 'keyWrapper' | 'weakKeychain
   pairing: Pairing;
   /** Tools' posts waiting for the user to confirm them. */
   postConfirmations: PostConfirmations;
+  /** Posts published through Plugboard and each account's result: the history. */
+  posts: Posts;
   http: Http;
   prefs: Prefs;
   lifecycle: Lifecycle;

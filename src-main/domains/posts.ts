@@ -1,14 +1,14 @@
-// Publishing: one post to many accounts (posts.publish) and its history; tools' posts waiting for the user are
-// in post-confirmations.ts.
-import { ApiFailure } from '../core/api-failure.ts';
-import type { CoreContext, DomainHandlers } from './context.ts';
+// Publishing from the window: one post to several accounts of the active workspace (posts.publish), and the history.
+import { publishPost, type PublishDeps } from '../publish/publish.ts';
+import { activeWorkspace, type CoreContext, type DomainHandlers } from './context.ts';
 
-type PostsContext = Pick<CoreContext, 'accounts'>;
+type PostsContext = PublishDeps & Pick<CoreContext, 'prefs'>;
 
-// i14-base only: i14-core replaces these handlers.
-export function postHandlers(_ctx: PostsContext): DomainHandlers<'posts.publish' | 'posts.history'> {
-  const notYet = async (): Promise<never> => {
-    throw new ApiFailure('internal', 'Publishing is not built yet.');
+export function postHandlers(ctx: PostsContext): DomainHandlers<'posts.publish' | 'posts.history'> {
+  return {
+    'posts.publish': async ({ text, link, accountIds, draft }) =>
+      publishPost(ctx, { workspaceId: activeWorkspace(ctx), by: { kind: 'window' }, text, link: link ?? null, accountIds, draft: draft ?? false }),
+
+    'posts.history': async ({ accountId }) => ctx.posts.list(activeWorkspace(ctx), accountId),
   };
-  return { 'posts.publish': notYet, 'posts.history': notYet };
 }

@@ -30,8 +30,11 @@ export interface FailOptions {
 }
 
 export interface LateOptions {
-  /** How long after the platform acted the answer is sent, ms; null: never (the connection stays open). */
-  afterMs: number | null;
+  /**
+   * How long after the platform acted the answer is sent, ms; null: never (the connection stays open); 'drop': the
+   * connection is cut instead of answering (a proxy or the network failing after the platform acted).
+   */
+  afterMs: number | null | 'drop';
   /** How many consecutive requests to the endpoint answer this way (default 1). */
   times?: number;
 }
@@ -487,8 +490,8 @@ export interface FakeServer {
   readonly requests: RequestLogEntry[];
   clearRequests(): void;
   route(method: string, path: string, handler: Handler, opts?: RouteOptions): void;
-  /** A JSON POST test control at /__control/<name>; the handler's result is sent back as {ok:true,result}. */
-  control<S extends z.ZodType>(name: string, schema: S, handler: (body: z.infer<S>) => unknown): void;
+  /** A JSON POST test control at /__control/<name>; the handler's result is sent back as {ok:true,result}. read: GET works too. */
+  control<S extends z.ZodType>(name: string, schema: S, handler: (body: z.infer<S>) => unknown, opts?: { read?: boolean }): void;
   failNext(endpoint: string, kind: FailureKind, opts?: FailOptions): void;
   answerLate(endpoint: string, opts: LateOptions): void;
   /** The next consent request is decided without a page. */
@@ -541,7 +544,9 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
   const routes: Route[] = [];
   const controls = new Map<string, (body: unknown) => unknown>();
   const failures = new Map<string, QueuedFailure[]>();
-  const lateAnswers = new Map<string, (number | null)[]>();
+  const lateAnswers = new Map<string, LateOptions['afterMs'][]>();
+  /** Controls that also answer a GET: ones that only read (a browser or the demo can open them). */
+  const readable = new Set<string>();
   const log: RequestLogEntry[] = [];
   const pendingConsents = new Map<string, PendingConsent>();
   let autoDecision: ConsentDecision | null = null;
@@ -595,7 +600,8 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     };
 
     if (isControl) {
-      const control = method === 'POST' ? controls.get(url.pathname.slice(CONTROL_PREFIX.length)) : undefined;
+      const name = url.pathname.slice(CONTROL_PREFIX.length);
+      const control = method === 'POST' || (method === 'GET' && readable.has(name)) ? controls.get(name) : undefined;
       if (!control) return send(res, json(404, { ok: false, error: `no control ${method} ${url.pathname}` }));
       try {
         send(res, json(200, { ok: true, result: (await control(body ?? {})) ?? null }));
@@ -625,7 +631,8 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     if (late === undefined) return answer(result);
     // Done at the platform, logged as done; the answer alone is held back.
     entry.status = result.status;
-    entry.note = `${result.note ?? ''}${result.note ? '; ' : ''}${late === null ? 'answer withheld' : `answered ${late} ms late`}`;
+    entry.note = `${result.note ?? ''}${result.note ? '; ' : ''}${late === null ? 'answer withheld' : late === 'drop' ? 'connection cut' : `answered ${late} ms late`}`;
+    if (late === 'drop') return void res.destroy();
     // A client that gave up has closed the connection by then; nothing is left to answer.
     if (late !== null) setTimeout(() => res.destroyed || send(res, result), late).unref();
   }
@@ -702,8 +709,9 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     route(method, path, handler, routeOpts = {}) {
       routes.push({ method: method.toUpperCase(), segments: splitPath(path), handler, endpoint: routeOpts.endpoint });
     },
-    control(name, schema, handler) {
+    control(name, schema, handler, controlOpts = {}) {
       controls.set(name, (body) => handler(schema.parse(body)));
+      if (controlOpts.read) readable.add(name);
     },
     failNext(endpoint, kind, failOpts = {}) {
       validEndpoint(endpoint);
@@ -770,7 +778,7 @@ export async function createFakeServer(opts: FakeServerOptions): Promise<FakeSer
     }),
     ({ endpoint, kind, ...rest }) => fake.failNext(endpoint, kind, rest),
   );
-  fake.control('answer-late', z.object({ endpoint: z.string(), afterMs: z.number().int().nonnegative().nullable(), times: z.number().int().positive().optional() }), ({ endpoint, ...rest }) =>
+  fake.control('answer-late', z.object({ endpoint: z.string(), afterMs: z.union([z.number().int().nonnegative(), z.literal('drop')]).nullable(), times: z.number().int().positive().optional() }), ({ endpoint, ...rest }) =>
     fake.answerLate(endpoint, rest),
   );
   fake.control('advance', z.object({ seconds: z.number() }), ({ seconds }) => {

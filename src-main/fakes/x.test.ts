@@ -366,6 +366,14 @@ describe('failure injection', () => {
         });
       case 'me':
         return fetch(`${x.origin}/2/users/me?user.fields=username`, { ...init, headers: { authorization: `Bearer ${tokens.access_token}` } });
+      case 'tweets':
+        // A new text each time: the same one twice is a duplicate.
+        return fetch(`${x.origin}/2/tweets`, {
+          ...init,
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `post ${randomBytes(4).toString('hex')}` }),
+        });
     }
   }
 
@@ -391,6 +399,7 @@ describe('failure injection', () => {
         expect(res.status).toBe(200);
         const parsed = JSON.parse(body);
         if (endpoint === 'me') expect(parsed).toEqual({ data: { name: 'x' } });
+        else if (endpoint === 'tweets') expect(parsed.data.id).toBeUndefined();
         else if (endpoint === 'revoke') expect(parsed.revoked).toBeUndefined();
         else expect(parsed.access_token).toBeUndefined();
         break;
@@ -405,7 +414,7 @@ describe('failure injection', () => {
         expect(Math.floor(x.now() / 1000) + 120 - Number(res.headers.get('x-rate-limit-reset'))).toBeLessThanOrEqual(1);
         break;
       case 'invalid_grant':
-        if (endpoint === 'me') {
+        if (endpoint === 'me' || endpoint === 'tweets') {
           expect(res.status).toBe(401);
           expect(JSON.parse(body)).toEqual(UNAUTHORIZED);
         } else {
@@ -418,7 +427,7 @@ describe('failure injection', () => {
         break;
     }
     expect(x.requests.at(-1)).toMatchObject({ endpoint, note: `injected ${kind}` });
-    expect((await call(endpoint, tokens)).status).toBe(200);
+    expect((await call(endpoint, tokens)).status).toBe(endpoint === 'tweets' ? 201 : 200);
   });
 
   it('hangs on timeout, for each endpoint', async () => {

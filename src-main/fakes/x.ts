@@ -16,8 +16,14 @@
 //   change-profile        {userId, name?, color?: [r,g,b]}  a new name and/or picture (new picture URL)
 //   requests              {}                → the request log
 //   clear-requests        {}
+//   posts                 {}                → the posts received (GET works too, for the demo to show them arriving)
+//   answer-late           {endpoint: 'tweets', afterMs: 'drop'}   the next post is made, its answer lost
+//
+// POST /2/tweets follows X's rules: text required and at most 280 as twitter-text weighs it (api/post-rules.ts
+// counts the same way), tweet.write needed, the same text twice refused as a duplicate.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { countLength } from '../api/post-rules.ts';
 import {
   appRegistry,
   createFakeServer,
@@ -40,7 +46,7 @@ import {
   type OAuthGrant,
 } from './fake-server.ts';
 
-export const X_ENDPOINTS = ['token', 'refresh', 'revoke', 'me'] as const;
+export const X_ENDPOINTS = ['token', 'refresh', 'revoke', 'me', 'tweets'] as const;
 export type XEndpoint = (typeof X_ENDPOINTS)[number];
 
 export type XSubscription = 'None' | 'Basic' | 'Premium' | 'PremiumPlus';
@@ -56,6 +62,16 @@ export interface XUser {
 }
 
 export type XAppRegistration = AppRegistration;
+
+/** A post the fake X accepted. */
+export interface XPost {
+  id: string;
+  authorId: string;
+  username: string;
+  text: string;
+  /** Fake-clock epoch ms. */
+  at: number;
+}
 
 export interface FakeXOptions {
   port?: number;
@@ -75,6 +91,8 @@ export interface FakeX extends FakeOAuthPlatform<XEndpoint> {
   registerApp(app: XAppRegistration): void;
   /** The user renames themselves or uploads a new picture (which, as on X, gets a new URL). */
   changeProfile(userId: string, change: { name?: string; color?: [number, number, number] }): void;
+  /** The posts received, oldest first (a lost answer's post among them: X made it). */
+  readonly posts: readonly XPost[];
 }
 
 const AVATAR_SIZE = 48;
@@ -165,9 +183,11 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     endpoints: X_ENDPOINTS,
     failures: {
       sample: (endpoint) =>
-        endpoint === 'me' ? { data: { id: USER_SEEDS[0]!.id, name: USER_SEEDS[0]!.name, username: USER_SEEDS[0]!.username } } : endpoint === 'revoke' ? { revoked: true } : sampleTokenReply,
+        endpoint === 'tweets'
+          ? { data: { id: '1800000000000000001', text: 'hello', edit_history_tweet_ids: ['1800000000000000001'] } }
+          : endpoint === 'me' ? { data: { id: USER_SEEDS[0]!.id, name: USER_SEEDS[0]!.name, username: USER_SEEDS[0]!.username } } : endpoint === 'revoke' ? { revoked: true } : sampleTokenReply,
       missingFields: (endpoint) =>
-        endpoint === 'me' ? { data: { name: 'x' } } : endpoint === 'revoke' ? {} : { token_type: 'bearer', expires_in: lifetimeSec, scope: sampleTokenReply.scope },
+        endpoint === 'tweets' ? { data: { text: 'hello' } } : endpoint === 'me' ? { data: { name: 'x' } } : endpoint === 'revoke' ? {} : { token_type: 'bearer', expires_in: lifetimeSec, scope: sampleTokenReply.scope },
       rateLimited: (_endpoint, { resetAt, limit }) =>
         json(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, {
           ...PROBLEM,
@@ -175,7 +195,7 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
           'x-rate-limit-remaining': '0',
           'x-rate-limit-reset': String(resetAt),
         }),
-      invalidGrant: (endpoint) => (endpoint === 'me' ? unauthorized('') : endpoint === 'token' ? deadCode('') : deadToken('')),
+      invalidGrant: (endpoint) => (endpoint === 'me' || endpoint === 'tweets' ? unauthorized('') : endpoint === 'token' ? deadCode('') : deadToken('')),
       overrides: {
         server_error: () => json(500, { title: 'Internal Server Error', type: 'about:blank', status: 500, detail: 'Internal Server Error' }, PROBLEM),
       },
@@ -383,6 +403,37 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     return { ...json(200, { data }), note: 'ok' };
   }
 
+  const posts: XPost[] = [];
+  let nextPostId = 1_800_000_000_000_000_001n;
+  const TWEET_LIMIT = 280;
+  const invalid = (message: string, note: string): Reply => ({
+    ...json(400, { errors: [{ message }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' }, PROBLEM),
+    note,
+  });
+
+  function tweet(req: FakeRequest): Reply {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) return unauthorized('no bearer token');
+    const grant = book.byAccess.get(m[1]!);
+    const expiresAt = grant?.accessTokens.get(m[1]!);
+    if (!grant || expiresAt === undefined) return unauthorized('unknown or revoked token');
+    if (expiresAt <= now()) return unauthorized('expired token');
+    if (!grant.scopes.includes('tweet.write')) return forbidden('needs scope tweet.write');
+    if (req.json === undefined) return invalid('Requests with bodies must have content-type of application/json.', 'not JSON');
+    const body = req.json as { text?: unknown };
+    if (typeof body.text !== 'string' || body.text.length === 0) return invalid('$.text: is missing but it is required', 'no text');
+    if (countLength('x-weighted', body.text) > TWEET_LIMIT) {
+      return invalid('Your Tweet text is too long. For more information on how Twitter determines text length see https://github.com/twitter/twitter-text.', 'too long');
+    }
+    const user = users.find((u) => u.id === grant.userId)!;
+    if (posts.some((p) => p.authorId === user.id && p.text === body.text)) {
+      return { ...json(403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 }, PROBLEM), note: 'duplicate' };
+    }
+    const id = String(nextPostId++);
+    posts.push({ id, authorId: user.id, username: user.username, text: body.text, at: now() });
+    return { ...json(201, { data: { id, text: body.text, edit_history_tweet_ids: [id] } }), note: `posted ${id}` };
+  }
+
   function avatar(req: FakeRequest): Reply {
     const user = users.find((u) => u.id === req.params.id && u.profile_image_url.endsWith(`/${req.params.file}`));
     const image = user && avatars.get(user.id);
@@ -408,6 +459,8 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   server.route('POST', '/2/oauth2/token', token, { endpoint: (req) => (req.form.get('grant_type') === 'refresh_token' ? 'refresh' : 'token') });
   server.route('POST', '/2/oauth2/revoke', revoke, { endpoint: 'revoke' });
   server.route('GET', '/2/users/me', me, { endpoint: 'me' });
+  server.route('POST', '/2/tweets', tweet, { endpoint: 'tweets' });
+  server.control('posts', z.object({}), () => posts, { read: true });
   server.route('GET', '/profile_images/:id/:file', avatar);
 
   server.control('change-profile', z.object({ userId: z.string(), name: z.string().optional(), color: z.tuple([z.number(), z.number(), z.number()]).optional() }), ({ userId, ...change }) =>
@@ -417,7 +470,11 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   return platformSurface(
     server,
     { endpoints: X_ENDPOINTS, hosts: ['https://x.com', 'https://twitter.com', 'https://api.x.com', 'https://pbs.twimg.com'], users, grants: book, consent: true },
-    { registerApp, changeProfile },
+    {
+      registerApp,
+      changeProfile,
+      posts,
+    },
   );
 }
 

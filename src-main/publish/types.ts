@@ -30,7 +30,11 @@ export interface PublishedPost {
 /**
  * Sends one post for one account. A refusal is a PlatformError with the platform's reason in a sentence; a
  * PlatformError with `mayHaveArrived` means the answer was lost after sending, and the post is never sent again.
+ * A PlatformError of kind 'auth' says the platform refused the token before doing anything (an expired token):
+ * the core may renew it and send once more, so a publisher uses that kind for nothing else.
  */
 export interface Publisher {
   publish(ctx: PublishContext, post: OutgoingPost): Promise<PublishedPost>;
+  /** Where the user can look for the post when its answer was lost (the account's profile page). */
+  whereToCheck?(account: AccountRow): string;
 }

@@ -128,4 +128,33 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (tool_id, account_id)
   );
   `,
+  // 7: posts published through Plugboard and what each account made of them. A result keeps the account's platform
+  // and handle as they were, so the history outlives a Disconnect; a workspace's posts go with it.
+  `
+  CREATE TABLE posts (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    by_kind TEXT NOT NULL,
+    by_tool_id TEXT,
+    by_name TEXT,
+    text TEXT NOT NULL,
+    link TEXT,
+    draft INTEGER NOT NULL
+  );
+  CREATE INDEX posts_by_workspace ON posts (workspace_id, at);
+  CREATE TABLE post_results (
+    post_id TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    platform_post_id TEXT,
+    url TEXT,
+    message TEXT,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (post_id, account_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX post_results_by_account ON post_results (account_id);
+  `,
 ];

@@ -106,6 +106,9 @@ export function activityPhrase(entry: ActivityView): string {
       return entry.detail ? capitalised(entry.detail) : 'Used by a connected tool';
     case 'tool_token':
       return `${entry.detail ? capitalised(entry.detail) : 'A connected tool read the access token'} — it now lives outside Plugboard until it expires`;
+    // The detail says what became of it: "posted: https://…", "refused a post: …".
+    case 'posted':
+      return entry.detail ? capitalised(entry.detail) : 'Posted';
     default:
       return String(entry.kind);
   }
