@@ -1,14 +1,13 @@
 import { Check, LoaderCircle, Send } from 'lucide-react';
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { checkPost, PUBLISH_RULES, type PostCheck } from '../../src-main/api/post-rules.ts';
+import { checkPost, PLATFORM_NAMES, PUBLISH_RULES, type PostCheck } from '../../src-main/api/post-rules.ts';
 import type { AccountView, PlatformId, PostOutcome } from '../../src-main/api/contract.ts';
 import { useAccounts } from '../state/accounts.ts';
-import { usePlatforms } from '../state/platforms.ts';
 import { clearComposer, compose, publish, usePosts } from '../state/posts.ts';
 import { showPage } from '../state/tools.ts';
 import { Avatar } from './Avatar.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
-import { PostResults, shortName } from './PostResults.tsx';
+import { PostResults } from './PostResults.tsx';
 import { atHandle, plural } from './format.ts';
 
 /** Shown by the counters only once there is text: an empty box is not a problem yet. */
@@ -31,14 +30,12 @@ interface PlatformCheck {
  */
 export function Composer() {
   const accounts = useAccounts((s) => s.accounts);
-  const platforms = usePlatforms((s) => s.platforms);
   const { text, link, accountIds, draft } = usePosts((s) => s.composition);
   const publishing = usePosts((s) => s.publishing);
   const published = usePosts((s) => s.published);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
 
-  const nameOf = (p: PlatformId) => shortName(platforms.find((v) => v.id === p)?.name ?? p);
   // Chosen accounts of another workspace (after a switch) or since disconnected drop out here.
   const chosen = accounts.filter((a) => accountIds.includes(a.id));
   const hasWordPress = chosen.some((a) => a.platform === 'wordpress');
@@ -48,7 +45,7 @@ export function Composer() {
   // The same check the core makes before sending, so what the counters say is what happens.
   const checks = [...byPlatform].map(([platform, list]): PlatformCheck => ({
     platform,
-    name: nameOf(platform),
+    name: PLATFORM_NAMES[platform],
     check: checkPost(platform, { text, link: link.trim() || null, draft: keepDraft }),
     accounts: list,
   }));
@@ -106,7 +103,7 @@ export function Composer() {
               <li key={a.id}>
                 <button
                   type="button"
-                  className="composer-chip"
+                  className={rule.supported ? 'composer-chip' : 'composer-chip composer-chip--cannot'}
                   aria-pressed={on}
                   disabled={!rule.supported || done}
                   aria-describedby={rule.supported ? undefined : `${id}-cannot-${a.platform}`}
@@ -115,7 +112,7 @@ export function Composer() {
                   <Avatar account={a} />
                   <span className="composer-chip-handle">{atHandle(a.handle)}</span>
                   <PlatformBadge platform={a.platform} size="sm" />
-                  <span className="sr-only">on {nameOf(a.platform)}</span>
+                  <span className="sr-only">on {PLATFORM_NAMES[a.platform]}</span>
                   {on && <Check size={14} className="composer-chip-check" aria-hidden="true" />}
                 </button>
               </li>

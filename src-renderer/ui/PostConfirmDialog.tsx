@@ -89,7 +89,7 @@ function Confirmation({ request, position, total }: { request: PostConfirmationV
         <p className="muted">A tool you paired asks to publish this. Nothing is posted unless you say Post.</p>
 
         <div className="confirm-part">
-          <h3 className="confirm-label">Text, exactly as it will be posted</h3>
+          <h3 className="confirm-label">Text, exactly as the tool sent it</h3>
           {/* Focusable so the keyboard can scroll a long text; shown as sent, whitespace and all. */}
           <div className="confirm-text" tabIndex={0} role="region" aria-label="The post's text">
             {request.text}

@@ -1,5 +1,6 @@
 import { CircleCheck, CircleHelp, CircleMinus, CircleX, ExternalLink, SquareTerminal } from 'lucide-react';
 import type { PostOutcome, PostResultView, PostView } from '../../src-main/api/contract.ts';
+import { PLATFORM_NAMES } from '../../src-main/api/post-rules.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { PlatformBadge } from './PlatformBadge.tsx';
 import { atHandle, formatWhen } from './format.ts';
@@ -12,17 +13,12 @@ const OUTCOMES: Record<PostOutcome, { label: string; icon: typeof CircleCheck }>
   unknown: { label: 'Unknown', icon: CircleHelp },
 };
 
-/** The platform's name without its aside: "X", not "X (Twitter)". */
-export function shortName(name: string): string {
-  return name.replace(/\s*\(.*\)$/, '');
-}
-
 function ResultRow({ result, draft }: { result: PostResultView; draft: boolean }) {
   const platform = usePlatforms((s) => s.platforms.find((p) => p.id === result.platform)?.name ?? result.platform);
   const { label, icon: Icon } = OUTCOMES[result.outcome];
   const handle = atHandle(result.handle);
   // An unknown outcome always says how to check: the post may be there, and it is never sent again by itself.
-  const message = result.message ?? (result.outcome === 'unknown' ? `The answer was lost after sending. Look at ${handle} on ${shortName(platform)} before posting again.` : null);
+  const message = result.message ?? (result.outcome === 'unknown' ? `The answer was lost after sending. Look at ${handle} on ${PLATFORM_NAMES[result.platform]} before posting again.` : null);
   return (
     <li className="post-result" data-outcome={result.outcome}>
       <span className="post-result-who">
