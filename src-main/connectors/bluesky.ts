@@ -100,7 +100,7 @@ function toTokenSet(session: { accessJwt: string; refreshJwt: string }, now: num
 }
 
 /** A session in @atproto/api's terms for calls made with a stored access JWT. */
-async function sessionFor(ctx: ConnectorContext, pds: string, did: string, accessJwt: string): Promise<CredentialSession> {
+export async function sessionFor(ctx: ConnectorContext, pds: string, did: string, accessJwt: string): Promise<CredentialSession> {
   const session = await newSession(ctx, pds);
   // No refresh JWT on purpose: on a 401/ExpiredToken the library would otherwise refresh by itself,
   // rotating the refresh JWT behind the core's back and losing the new one. The core renews instead.

@@ -33,12 +33,18 @@
 //   takedown           {did, on}         the PDS's admin takes the account down (on: false lifts it)
 //   deactivate         {did, on}         the user deactivates the account (on: false reactivates it)
 //   users              {}                → the test users (without passwords)
+//   posts              {}                → the posts created (GET works too, for the demo)
 //   requests / clear-requests
+//
+// com.atproto.repo.createRecord takes app.bsky.feed.post records validated as the PDS's lexicon does (text at
+// most 300 graphemes and 3,000 bytes, createdAt, facets within the text's bytes), and answers a refusal as
+// @atproto/pds does: 400 InvalidRequest "Invalid app.bsky.feed.post record: Record/text must not be …".
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { countLength } from '../api/post-rules.ts';
 import { createFakeServer, json, platformSurface, png, randomToken, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
 
-export const BLUESKY_ENDPOINTS = ['createSession', 'refreshSession', 'deleteSession', 'getSession', 'getProfile', 'getRecord', 'getRepoStatus'] as const;
+export const BLUESKY_ENDPOINTS = ['createSession', 'refreshSession', 'deleteSession', 'getSession', 'getProfile', 'getRecord', 'getRepoStatus', 'createRecord'] as const;
 export type BlueskyEndpoint = (typeof BLUESKY_ENDPOINTS)[number];
 
 export interface BlueskyUser {
@@ -56,6 +62,16 @@ export interface BlueskyUser {
   emailAuthFactor: boolean;
   /** null: no profile picture. */
   avatarColor: [number, number, number] | null;
+}
+
+/** A post the fake PDS stored. */
+export interface BlueskyPost {
+  uri: string;
+  rkey: string;
+  did: string;
+  handle: string;
+  text: string;
+  facets: { index: { byteStart: number; byteEnd: number }; features: { $type: string; uri?: string }[] }[];
 }
 
 export interface FakeBlueskyOptions {
@@ -80,6 +96,8 @@ export interface FakeBluesky extends FakePlatform<BlueskyEndpoint> {
   takedown(did: string, on: boolean): void;
   /** The user deactivates the account in Bluesky (on: false reactivates it). */
   deactivate(did: string, on: boolean): void;
+  /** The posts created, oldest first. */
+  readonly posts: readonly BlueskyPost[];
 }
 
 export const BLUESKY_USERS: readonly BlueskyUser[] = [
@@ -176,6 +194,8 @@ export function rawCid(bytes: Buffer): string {
   if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
   return `b${out}`;
 }
+
+const S32 = '234567abcdefghijklmnopqrstuvwxyz';
 
 const xrpcError = (status: number, error: string, message: string, note = ''): Reply => ({ ...json(status, { error, message }), note: note || error });
 const expiredToken = (note = 'expired token') => xrpcError(400, 'ExpiredToken', 'Token has expired', note);
@@ -374,6 +394,39 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
     return image ? png(image) : { ...text(404, 'Not Found'), note: 'no such blob' };
   }
 
+  const posts: BlueskyPost[] = [];
+  const facetSchema = z.object({
+    index: z.object({ byteStart: z.number().int().nonnegative(), byteEnd: z.number().int().nonnegative() }),
+    features: z.array(z.object({ $type: z.string(), uri: z.string().optional() })),
+  });
+  const postSchema = z.object({ $type: z.literal('app.bsky.feed.post'), text: z.string(), createdAt: z.iso.datetime({ offset: true }), facets: z.array(facetSchema).optional() });
+  const invalidRecord = (why: string) => xrpcError(400, 'InvalidRequest', `Invalid app.bsky.feed.post record: ${why}`, 'invalid record');
+
+  function createRecord(req: FakeRequest): Reply {
+    const auth = authenticate(req, 'access');
+    if (!auth.ok) return auth.reply;
+    const body = z.object({ repo: z.string(), collection: z.string(), record: z.record(z.string(), z.unknown()) }).safeParse(req.json);
+    if (!body.success) return xrpcError(400, 'InvalidRequest', 'Input must have the properties "repo", "collection" and "record"', 'bad body');
+    if (findUser(body.data.repo)?.did !== auth.user.did) return xrpcError(401, 'AuthenticationRequired', 'Authentication Required', 'another repo');
+    if (!accountStatus(auth.user.did).active) return xrpcError(400, 'AccountDeactivated', 'Account is deactivated', 'account not active');
+    if (body.data.collection !== 'app.bsky.feed.post' || body.data.record.$type !== 'app.bsky.feed.post') {
+      return xrpcError(400, 'InvalidRequest', `Invalid $type: expected ${body.data.collection}, got ${String(body.data.record.$type)}`, 'wrong type');
+    }
+    const record = postSchema.safeParse(body.data.record);
+    if (!record.success) return invalidRecord(`Record/${record.error.issues[0]?.path.join('/')} ${record.error.issues[0]?.message}`);
+    const { text, facets = [] } = record.data;
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > 3000) return invalidRecord('Record/text must not be longer than 3000 characters');
+    if (countLength('graphemes', text) > 300) return invalidRecord('Record/text must not be longer than 300 graphemes');
+    if (facets.some((f) => f.index.byteEnd > bytes || f.index.byteStart > f.index.byteEnd)) return invalidRecord('Record/facets/index is outside the text');
+    // A TID as the PDS makes them: 13 characters of base32-sortable, which the client checks commit.rev against.
+    const rkey = `3l${[...(posts.length + 1).toString(32).padStart(11, '0')].map((d) => S32[parseInt(d, 32)]).join('')}`;
+    const uri = `at://${auth.user.did}/app.bsky.feed.post/${rkey}`;
+    posts.push({ uri, rkey, did: auth.user.did, handle: auth.user.handle, text, facets });
+    const cid = rawCid(Buffer.from(JSON.stringify(record.data)));
+    return { ...json(200, { uri, cid, commit: { cid, rev: rkey }, validationStatus: 'valid' }), note: `posted ${rkey}` };
+  }
+
   function getRepoStatus(req: FakeRequest): Reply {
     const did = req.query.get('did') ?? '';
     if (!users.some((u) => u.did === did)) return xrpcError(400, 'RepoNotFound', `Could not find repo for DID: ${did}`, 'unknown repo');
@@ -423,6 +476,8 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
   server.route('GET', '/xrpc/app.bsky.actor.getProfile', getProfile, { endpoint: 'getProfile' });
   server.route('GET', '/xrpc/com.atproto.repo.getRecord', getRecord, { endpoint: 'getRecord' });
   server.route('GET', '/xrpc/com.atproto.sync.getRepoStatus', getRepoStatus, { endpoint: 'getRepoStatus' });
+  server.route('POST', '/xrpc/com.atproto.repo.createRecord', createRecord, { endpoint: 'createRecord' });
+  server.control('posts', z.object({}), () => posts, { read: true });
   server.route('GET', '/xrpc/com.atproto.sync.getBlob', (req) => blob(req.query.get('cid')));
   server.route('GET', '/img/avatar/plain/:did/:file', (req) => blob(/^([a-z2-7]+)@(png|jpeg)$/.exec(req.params.file ?? '')?.[1] ?? null));
 
@@ -459,6 +514,7 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
       refreshTokenWorks,
       takedown,
       deactivate,
+      posts,
     },
   );
 }

@@ -1,5 +1,3 @@
-// src-main/publish/: one post to many accounts — each platform's publisher, the rules checked first, a result per account.
-//
 // One post to many accounts: each account's rules checked, its token renewed first when due, the post sent once,
 // and a result per account; one account's failure never stops the others.
 import type { PostAuthorView, PostResultView, PostView } from '../api/views.ts';
