@@ -1,5 +1,5 @@
 // src-main/cli/: the `plugboard` command — the user's shell and scripts as a client of the gateway's socket
-// protocol (src-main/gateway/protocol.ts): pair, accounts, request, token, exec.
+// protocol (src-main/gateway/protocol.ts): pair, accounts, request, token, exec, post; and mcp, src-main/mcp/'s server.
 //
 // A command's arguments, read with node:util's parseArgs (no dependency): any mistake is a usage error (exit 2).
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';

@@ -11,6 +11,8 @@ export interface SendOptions {
   /** A string is sent whole with its length; a stream is piped (chunked unless `headers` give a length). */
   body?: string | Readable;
   headers?: Record<string, string>;
+  /** Aborting hangs up: a request Plugboard is holding (a post waiting for the user) is taken back. */
+  signal?: AbortSignal;
 }
 
 export function send(socket: string, method: string, path: string, opts: SendOptions = {}): Promise<IncomingMessage> {
@@ -18,7 +20,7 @@ export function send(socket: string, method: string, path: string, opts: SendOpt
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (typeof opts.body === 'string') headers['content-length'] = String(Buffer.byteLength(opts.body));
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, method, path, headers }, resolve);
+    const req = request({ socketPath: socket, method, path, headers, signal: opts.signal }, resolve);
     req.on('error', (e) => reject(unreachable(socket, e as NodeJS.ErrnoException)));
     if (opts.body === undefined || typeof opts.body === 'string') req.end(opts.body);
     else {
@@ -42,7 +44,7 @@ export async function callJson<T>(socket: string, method: string, path: string, 
   }
 }
 
-export async function readText(res: IncomingMessage): Promise<string> {
+export async function readText(res: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');

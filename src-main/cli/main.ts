@@ -7,11 +7,21 @@ import { configFile } from './config.ts';
 import type { Cli } from './context.ts';
 import { exec } from './exec.ts';
 import { COMMAND_HELP, OVERVIEW } from './help.ts';
+import { post } from './post.ts';
 import { request } from './request.ts';
 import { CliFailure } from './failure.ts';
 import { version } from './version.ts';
 
-const COMMANDS: Record<string, (cli: Cli, args: string[]) => Promise<number>> = { pair, accounts, request, token, exec };
+const COMMANDS: Record<string, (cli: Cli, args: string[]) => Promise<number>> = {
+  pair,
+  accounts,
+  request,
+  token,
+  exec,
+  post,
+  // Loaded only when asked for: the MCP SDK is most of what the command would otherwise load.
+  mcp: async (cli, args) => (await import('../mcp/server.ts')).serveMcp(cli, args),
+};
 
 export async function run(argv: string[], cli: Cli = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, configFile: configFile() }): Promise<number> {
   const [name, ...args] = argv;

@@ -41,10 +41,10 @@ export interface CoreContext extends Pick<CoreDeps, 'keyWrapper' | 'weakKeychain
   /** Tools paired with the gateway, and the requests waiting for the user. */
   tools: Tools;
   pairing: Pairing;
-  /** Tools' posts waiting for the user to confirm them. */
-  postConfirmations: PostConfirmations;
   /** Posts published through Plugboard and each account's result: the history. */
   posts: Posts;
+  /** Tools' posts waiting for the user to confirm them. */
+  postConfirmations: PostConfirmations;
   http: Http;
   prefs: Prefs;
   lifecycle: Lifecycle;

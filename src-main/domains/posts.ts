@@ -1,4 +1,5 @@
 // Publishing from the window: one post to several accounts of the active workspace (posts.publish), and the history.
+// Tools' posts waiting for the user are in post-confirmations.ts.
 import { publishPost, type PublishDeps } from '../publish/publish.ts';
 import { activeWorkspace, type CoreContext, type DomainHandlers } from './context.ts';
 
