@@ -116,7 +116,7 @@ async function shoot(page: Page, name: string, target?: Locator): Promise<void> 
 }
 
 const chip = (page: Page, handle: string) => page.getByRole('group', { name: 'Post to' }).getByRole('button', { name: new RegExp(`^${handle} on `) });
-const counter = (page: Page, platform: string) => page.getByRole('list', { name: 'Length per platform' }).locator(`[data-platform="${platform}"]`);
+const counter = (page: Page, platform: string) => page.getByRole('list', { name: 'Length per platform' }).locator(`li[data-platform="${platform}"]`);
 
 test('compose to X, Bluesky and WordPress: counters per platform, X skipped when too long, results inline, in Recent posts and in the details', async ({ page }) => {
   test.setTimeout(120_000);
@@ -147,11 +147,11 @@ test('compose to X, Bluesky and WordPress: counters per platform, X skipped when
   await text.fill('Hello from Plugboard: one post, three accounts.');
   await page.getByLabel(/^Link/).fill('https://example.com/launch');
   // X adds the link to the text and counts it as 23; Bluesky counts every character of it.
-  await expect(counter(page, 'x')).toHaveText('X 72/280');
-  await expect(counter(page, 'bluesky')).toHaveText('Bluesky 75/300');
+  await expect(counter(page, 'x')).toContainText('X 72/280');
+  await expect(counter(page, 'bluesky')).toContainText('Bluesky 75/300');
   await chip(page, '@ada').click();
   await expect(page.getByLabel('Keep as draft')).toBeVisible();
-  await expect(counter(page, 'wordpress')).toHaveText(/^WordPress 75\/100,000$/);
+  await expect(counter(page, 'wordpress')).toContainText('WordPress 75/100,000');
   await expect(publishButton).toHaveText('Publish');
   await expect(publishButton).toBeEnabled();
   await checkAxe(page, 'the composer');
@@ -181,9 +181,9 @@ test('compose to X, Bluesky and WordPress: counters per platform, X skipped when
   await expect(text).toHaveValue('');
   await expect(chip(page, '@alice_creates')).toHaveAttribute('aria-pressed', 'true');
   await text.fill(`${'Long thought. '.repeat(21)}End.`);
-  await expect(counter(page, 'x')).toHaveText('X 298/280');
+  await expect(counter(page, 'x')).toContainText('X 298/280');
   await expect(counter(page, 'x')).toHaveCSS('color', 'rgb(180, 35, 24)');
-  await expect(counter(page, 'bluesky')).toHaveText('Bluesky 298/300');
+  await expect(counter(page, 'bluesky')).toContainText('Bluesky 298/300');
   await expect(page.getByText('X takes 280 characters as it counts them; this is 298. @alice_creates will be skipped.')).toBeVisible();
   await expect(page.getByRole('button', { name: /^Publish/ })).toHaveText('Publish to 2 of 3 accounts');
   await checkAxe(page, 'the composer with X over its limit');
@@ -252,9 +252,10 @@ test('a tool with publish: its post waits word for word, Post answers the tool w
   const reply = await posting;
   expect(reply.status).toBe(200);
   expect(reply.json).toMatchObject({ by: { kind: 'tool', name: 'newsletter' }, text: exact });
-  expect(reply.json.results.map((r: { handle: string; outcome: string }) => [r.handle, r.outcome])).toEqual([
-    ['alice_creates', 'posted'],
+  const outcomes = reply.json.results.map((r: { handle: string; outcome: string }) => [r.handle, r.outcome]).sort();
+  expect(outcomes).toEqual([
     ['alice.bsky.social', 'posted'],
+    ['alice_creates', 'posted'],
   ]);
 
   // Two at once: one at a time, "1 of 2"; Don't post tells the tool no, and nothing is posted.
