@@ -218,5 +218,5 @@ function resultsLine(outcomes: PostOutcome[]): string {
   const posted = outcomes.filter((o) => o === 'posted').length;
   if (posted === outcomes.length) return `Published to ${plural(posted, 'account')}.`;
   if (posted === 0) return 'Nothing was published; each account says why.';
-  return `Published to ${posted} of ${plural(outcomes.length, 'account')}; the others say why.`;
+  return `Published to ${posted} of ${plural(outcomes.length, 'account')}; ${outcomes.length - posted === 1 ? 'the other says' : 'the others say'} why.`;
 }
