@@ -1,11 +1,14 @@
 // Publishing through the real core: fake X, Bluesky and WordPress on loopback, one core (real SQLite, real vault)
 // that sees them all and shares X's clock; accounts connected the way the user connects them.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { ApiEvent } from '../../src-main/api/contract.ts';
 import { startFakeBluesky, type FakeBluesky } from '../../src-main/fakes/bluesky.ts';
 import { freePort } from '../../src-main/fakes/fake-server.ts';
 import { startFakeWordPress, type FakeWordPress } from '../../src-main/fakes/wordpress.ts';
 import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
+import { DB_FILE } from '../../src-main/store/db.ts';
 import { CoreHarness, kitDataDir, openKitCore } from './core-harness.ts';
 
 const X_APP = { clientId: 'publish-kit-app', clientSecret: 'publish-kit-secret' };
@@ -59,6 +62,17 @@ export class PublishHarness extends CoreHarness<FakeX> {
   /** The paths each fake was asked, in order, with their statuses: what was sent, and how often. */
   calls(fake: { requests: readonly { path: string; method: string; status: number | null }[] }, path: string): (number | null)[] {
     return fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(path)).map((r) => r.status);
+  }
+
+  /** The history's rows in the data folder, every workspace's. */
+  postRows(): { posts: number; results: number } {
+    const db = new Database(join(this.dataDir, DB_FILE), { readonly: true });
+    try {
+      const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      return { posts: count('posts'), results: count('post_results') };
+    } finally {
+      db.close();
+    }
   }
 
   override async close(): Promise<void> {

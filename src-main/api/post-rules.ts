@@ -54,7 +54,8 @@ export function textWithLink(platform: PlatformId, text: string, link: string | 
 }
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+// A keycap (1️⃣) is an emoji too, though none of its code points is pictographic.
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
 const X_URL_WEIGHT = 23;
 
 /** twitter-text v3's light ranges: Latin, general punctuation and a few spaces weigh 1; everything else 2. */

@@ -21,11 +21,16 @@
 //   fail-next {endpoint, kind, times?} · advance {seconds} · requests / clear-requests
 //   delete-app-passwords {login}   the user deletes every application password
 //   auto-authorize {decision, login?}   the next authorize page answers at once
+//   demote {login}                 the site's admin makes the user a subscriber (no edit_posts, no publish_posts)
+//   posts {}                       → the posts created (GET works too, for the demo)
+//
+// POST /wp/v2/posts as WordPress checks it: edit_posts to create, publish_posts to publish (a draft needs only
+// edit_posts), a status it knows, a title or content; it answers 201 with the post's id, status and link.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { createFakeServer, escapeHtml, html, json, png, redirect, solidPng, text, type FakePlatform, type FakeRequest, type Reply } from './fake-server.ts';
 
-export const WORDPRESS_ENDPOINTS = ['front', 'index', 'usersMe', 'avatar', 'authorize', 'appPasswords'] as const;
+export const WORDPRESS_ENDPOINTS = ['front', 'index', 'usersMe', 'avatar', 'authorize', 'appPasswords', 'posts'] as const;
 export type WordPressEndpoint = (typeof WORDPRESS_ENDPOINTS)[number];
 
 export interface WordPressUser {
@@ -51,6 +56,16 @@ export const WORDPRESS_USERS: readonly WordPressUser[] = [
   { id: 7, login: 'alice.author', email: 'alice@example.com', slug: 'alice-author', name: 'Alice Author', roles: ['author'], capabilities: AUTHOR_CAPS, appPasswords: ['Auth Orpa ssw0 rd12 3456 7890'] },
   { id: 9, login: 'sam', email: 'sam@example.com', slug: 'sam', name: 'Sam Subscriber', roles: ['subscriber'], capabilities: SUBSCRIBER_CAPS, appPasswords: ['subs crib erpa sswo rd00 0001'] },
 ];
+
+/** A post the fake site stored. */
+export interface WordPressPost {
+  id: number;
+  author: number;
+  status: string;
+  title: string;
+  content: string;
+  link: string;
+}
 
 export interface FakeWordPressOptions {
   port?: number;
@@ -85,6 +100,10 @@ export interface FakeWordPress extends FakePlatform<WordPressEndpoint> {
   autoAuthorize(decision: 'approve' | 'reject', login?: string): void;
   /** Application passwords created through the authorize page: who, for which app. */
   readonly authorized: readonly { login: string; appId: string; appName: string; uuid: string; password: string }[];
+  /** The posts created, oldest first. */
+  readonly posts: readonly WordPressPost[];
+  /** The site's admin makes the user a subscriber. */
+  demote(login: string): void;
 }
 
 /** wp_is_authorize_application_redirect_url_valid() as of 6.1.9 (its 6.3.2 rules were backported). */
@@ -250,6 +269,7 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
       auth.user.appPasswords.splice(auth.user.appPasswords.findIndex((p) => squash(p) === squash(gone!.password)), 1);
       return { ...json(200, { deleted: true, previous: { uuid, app_id: gone!.appId, name: gone!.appName } }), note: 'app password deleted' };
     }
+    if (r === '/wp/v2/posts' && req.method === 'POST') return createPost(req, auth.user, auth.note);
     if (r === '/wp/v2/users/me') {
       if (!auth.user) return { ...error(401, 'rest_not_logged_in', 'You are not currently logged in.'), note: auth.note };
       const context = req.query.get('context') ?? 'view';
@@ -260,6 +280,34 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
       return { ...json(200, userJson(auth.user)), note: auth.note };
     }
     return noRoute();
+  }
+
+  const posts: WordPressPost[] = [];
+  const STATUSES = ['publish', 'future', 'draft', 'pending', 'private'];
+
+  function createPost(req: FakeRequest, user: WordPressUser | null, note: string): Reply {
+    if (!user?.capabilities.edit_posts) {
+      const status = user ? 403 : 401;
+      return { ...error(status, 'rest_cannot_create', 'Sorry, you are not allowed to create posts as this user.'), note };
+    }
+    const body = (req.json ?? {}) as { title?: unknown; content?: unknown; status?: unknown };
+    const status = body.status === undefined ? 'draft' : String(body.status);
+    if (!STATUSES.includes(status)) return error(400, 'rest_invalid_param', 'Invalid parameter(s): status', { params: { status: `status is not one of ${STATUSES.join(', ')}.` } });
+    if ((status === 'publish' || status === 'future') && !user.capabilities.publish_posts) {
+      return { ...error(403, 'rest_cannot_publish', 'Sorry, you are not allowed to publish posts in this post type.'), note: 'cannot publish' };
+    }
+    const title = typeof body.title === 'string' ? body.title : '';
+    const content = typeof body.content === 'string' ? body.content : '';
+    if (!title.trim() && !content.trim()) return error(400, 'empty_content', 'Content, title, and excerpt are empty.');
+    const id = 100 + posts.length;
+    const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || String(id);
+    const link = status === 'publish' && !plain ? `${siteUrl}/${slug}/` : `${siteUrl}/?p=${id}`;
+    posts.push({ id, author: user.id, status, title, content, link });
+    const rendered = (s: string) => ({ raw: s, rendered: s });
+    return {
+      ...json(201, { id, date: new Date(server.clock.now()).toISOString().slice(0, 19), slug, status, type: 'post', link, title: rendered(title), content: { ...rendered(content), protected: false }, author: user.id }),
+      note: `created ${status} ${id}`,
+    };
   }
 
   function linkHeaders(): Record<string, string> {
@@ -286,6 +334,7 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
     const route = req.query.get('rest_route') ?? (req.path.includes('/wp-json') ? req.path.slice(req.path.indexOf('/wp-json') + '/wp-json'.length) || '/' : null);
     if (route === null) return 'front';
     if (route.includes('/application-passwords')) return 'appPasswords';
+    if (route.replace(/\/+$/, '') === '/wp/v2/posts') return 'posts';
     return route.replace(/\/+$/, '').endsWith('/users/me') ? 'usersMe' : 'index';
   };
 
@@ -303,6 +352,8 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
   server.route('GET', `${base}/wp-json/wp/v2/users`, prettyRest('/wp/v2/users'), { endpoint: endpointOf });
   server.route('GET', `${base}/wp-json/wp/v2/users/me/application-passwords/introspect`, prettyRest('/wp/v2/users/me/application-passwords/introspect'), { endpoint: endpointOf });
   server.route('DELETE', `${base}/wp-json/wp/v2/users/me/application-passwords/:uuid`, (req) => prettyRest(`/wp/v2/users/me/application-passwords/${req.params.uuid}`)(req), { endpoint: endpointOf });
+  server.route('POST', `${base}/wp-json/wp/v2/posts`, prettyRest('/wp/v2/posts'), { endpoint: endpointOf });
+  server.route('POST', `${base}/`, (req) => (req.query.get('rest_route') !== null && !opts.notWordPress ? rest(req.query.get('rest_route')!, req) : notFoundPage()), { endpoint: endpointOf });
   server.route('DELETE', `${base}/`, (req) => (req.query.get('rest_route') !== null && !opts.notWordPress ? rest(req.query.get('rest_route')!, req) : notFoundPage()), { endpoint: endpointOf });
 
   /** wp_die() as WordPress renders it: a small page with a title and the message. */
@@ -375,6 +426,8 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
   server.route('GET', '/avatar/:hash', (req) => (/^[0-9a-f]{32}$/.test(req.params.hash ?? '') ? png(avatarPng) : text(404, 'Not Found')), { endpoint: 'avatar' });
 
   server.control('delete-app-passwords', z.object({ login: z.string() }), ({ login }) => fake.deleteAppPasswords(login));
+  server.control('demote', z.object({ login: z.string() }), ({ login }) => fake.demote(login));
+  server.control('posts', z.object({}), () => posts, { read: true });
 
   const fake: FakeWordPress = {
     origin: server.origin,
@@ -404,6 +457,13 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
       pendingAuthorize = { decision, login };
     },
     authorized,
+    posts,
+    demote(login) {
+      const user = users.find((u) => u.login === login);
+      if (!user) throw new Error(`fake WordPress has no user ${login}`);
+      user.roles = ['subscriber'];
+      user.capabilities = SUBSCRIBER_CAPS;
+    },
     deleteAppPasswords(login) {
       const user = users.find((u) => u.login === login);
       if (user) user.appPasswords.length = 0;
