@@ -134,7 +134,7 @@ export function Composer() {
         <textarea
           id={`${id}-text`}
           className="input composer-text"
-          rows={6}
+          rows={5}
           value={text}
           readOnly={done}
           onChange={(e) => compose({ text: e.target.value })}
