@@ -73,6 +73,19 @@ describe('a damaged secret', () => {
     expect(await h.secretRows()).toBe(0);
   });
 
+  it('a post skips the damaged account with its fix, and goes to the others', async () => {
+    const first = await Harness.open();
+    const alice = await first.connect(ALICE);
+    const bob = await first.connect(BOB);
+    const h = harnesses.track(await first.damageAndReopen(`account:${alice}`, 'access_token'));
+    const post = await h.ok('posts.publish', { text: 'still here', accountIds: [alice, bob] });
+    expect(Object.fromEntries(post.results.map((r) => [r.accountId, [r.outcome, r.message]]))).toEqual({
+      [alice]: ['not_tried', `@alice_creates on X needs Reconnect in Plugboard: ${UNREADABLE_TOKEN_MESSAGE}`],
+      [bob]: ['posted', null],
+    });
+    expect(h.fake.posts.map((p) => p.username)).toEqual(['bob_builds']);
+  });
+
   it('a reconnect stores a fresh token and the account is green again, also after a restart', async () => {
     const first = await Harness.open();
     const alice = await first.connect(ALICE);

@@ -53,7 +53,10 @@ describe('posts.publish to Bluesky', () => {
     const credentials = { accessToken: (await h.stored(id)).accessToken, appPassword: null };
     await expect(blueskyPublisher.publish({ http, account, credentials }, { text: 'c'.repeat(301), link: null, draft: false })).rejects.toMatchObject({
       kind: 'denied',
-      message: 'Bluesky refused the post: InvalidRequest: Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes.',
+      message: 'Bluesky refused the post: InvalidRequest: Invalid app.bsky.feed.post record: grapheme too big (maximum 300, got 301) at $.record.text.',
+    });
+    await expect(blueskyPublisher.publish({ http, account, credentials }, { text: '👨‍👩‍👧‍👦'.repeat(150), link: null, draft: false })).rejects.toMatchObject({
+      message: 'Bluesky refused the post: InvalidRequest: Invalid app.bsky.feed.post record: string too big (maximum 3000, got 3750) at $.record.text.',
     });
     expect(h.bluesky.posts).toEqual([]);
   });

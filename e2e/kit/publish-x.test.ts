@@ -58,8 +58,9 @@ describe('posts.publish to X', () => {
     const post = await h.ok('posts.publish', { text: 'did it arrive?', accountIds: [id] });
     const [result] = post.results;
     expect(result!.outcome).toBe('unknown');
-    expect(result!.message).toMatch(/answer was lost/);
-    expect(result!.message).toMatch(/Plugboard did not send it again\. Check https:\/\/x\.com\/plugboard_demo before posting it again\.$/);
+    expect(result!.message).toBe(
+      'The post was sent to X but its answer was lost on the way back. It may or may not have been posted; Plugboard did not send it again. Check https://x.com/plugboard_demo before posting it again.',
+    );
     expect(h.fake.posts.map((p) => p.text)).toEqual(['did it arrive?']);
     expect(h.calls(h.fake, '/2/tweets')).toEqual([201]);
   });
@@ -68,7 +69,10 @@ describe('posts.publish to X', () => {
     const h = await setup();
     const id = await h.connectX();
     h.fake.failNext('tweets', 'server_error');
-    expect((await h.ok('posts.publish', { text: 'one', accountIds: [id] })).results[0]).toMatchObject({ outcome: 'unknown' });
+    expect((await h.ok('posts.publish', { text: 'one', accountIds: [id] })).results[0]).toMatchObject({
+      outcome: 'unknown',
+      message: expect.stringMatching(/^X answered with a server error \(HTTP 500\) after the post was sent\. It may or may not have been posted;/),
+    });
     h.fake.failNext('tweets', 'rate_limited', { retryAfterSec: 600 });
     const limited = (await h.ok('posts.publish', { text: 'two', accountIds: [id] })).results[0]!;
     expect(limited.outcome).toBe('refused');

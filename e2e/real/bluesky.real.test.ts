@@ -11,6 +11,9 @@
 // treats any failure to ask as "not taken down").
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { solidPng } from '../../src-main/fakes/fake-server.ts';
+import { createHttp } from '../../src-main/http/http.ts';
+import { blueskyPublisher } from '../../src-main/publish/bluesky-publisher.ts';
+import type { AccountRow } from '../../src-main/store/accounts.ts';
 import { CoreHarness, harnessPool, kitDataDir, openKitCore, type CoreFake } from '../kit/core-harness.ts';
 import { blueskyPdsMissing, INSTALL_HINT, startBlueskyPds, type BlueskyPds, type PdsAccount, type PdsSession } from './bluesky-pds.ts';
 
@@ -228,6 +231,28 @@ describe.skipIf(missing.length > 0)('real Bluesky PDS (@atproto/pds)', () => {
       await pds.setDeactivated(u, false);
       expect((await h.ok('accounts.refresh', { accountId: account.id })).status).toBe('connected');
       expect(pds.openSessions(u.did)).toBe(1);
+    }, TEST_MS);
+
+    test('publishes a post with its link facet, at its bsky.app address; a record over 300 graphemes is refused in the words the fake copies', async () => {
+      const h = await setup();
+      const u = await user('poster');
+      const account = await save(h, u);
+      const post = await h.ok('posts.publish', { text: 'Café ☕ https://example.com/a', link: 'https://example.com/b', accountIds: [account.id] });
+      const [result] = post.results;
+      expect(result).toMatchObject({ outcome: 'posted', url: expect.stringMatching(new RegExp(`^https://bsky\\.app/profile/${u.handle.replace(/\./g, '\\.')}/post/[a-z2-7]{13}$`)) });
+      const rkey = result!.url!.split('/').at(-1)!;
+      const stored = await pds.get<{ value: { text: string; facets: { index: { byteStart: number; byteEnd: number } }[] } }>('com.atproto.repo.getRecord', { repo: u.did, collection: 'app.bsky.feed.post', rkey });
+      expect(stored.status).toBe(200);
+      const bytes = Buffer.from(stored.body.value.text, 'utf8');
+      expect(stored.body.value.facets.map((f) => bytes.subarray(f.index.byteStart, f.index.byteEnd).toString('utf8'))).toEqual(['https://example.com/a', 'https://example.com/b']);
+
+      // The publisher alone, past the core's own check: what the PDS says of a text over its limit.
+      const row = { id: account.id, platform: 'bluesky', platform_user_id: u.did, handle: u.handle, details: JSON.stringify({ pds: PDS_ORIGIN }) } as AccountRow;
+      const http = createHttp({ origins: { [PDS_ORIGIN]: pds.url }, logger: { info() {}, warn() {}, error() {} } });
+      const credentials = { accessToken: (await h.stored(account.id)).accessToken, appPassword: null };
+      const refusal = (text: string) => blueskyPublisher.publish({ http, account: row, credentials }, { text, link: null, draft: false }).catch((e: Error) => e.message);
+      expect(await refusal('c'.repeat(301))).toBe('Bluesky refused the post: InvalidRequest: Invalid app.bsky.feed.post record: grapheme too big (maximum 300, got 301) at $.record.text.');
+      expect(await refusal('👨‍👩‍👧‍👦'.repeat(150))).toBe('Bluesky refused the post: InvalidRequest: Invalid app.bsky.feed.post record: string too big (maximum 3000, got 3750) at $.record.text.');
     }, TEST_MS);
 
     test('disconnect deletes the session at the PDS', async () => {

@@ -1,6 +1,7 @@
 // Against a REAL WordPress (Debian 12's package, 6.1.x) started by e2e/real/wordpress-site.ts on
 // 127.0.0.1: first plain HTTP, no Plugboard code (what the platform really answers), then the
-// WordPress connector's appPassword.verify when src-main/connectors/wordpress.ts exists.
+// WordPress connector's appPassword.verify when src-main/connectors/wordpress.ts exists, and publishing through
+// the core with a password made by Connect in browser.
 // Skips, saying why, on a machine without php / mariadb / the wordpress package.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -271,6 +272,24 @@ describe.skipIf(missing.length > 0)('real WordPress (Debian 12 package)', () => 
         const [account] = await call('accounts.list', {});
         expect(account).toMatchObject({ handle: 'admin', details: { passwordSource: 'browser', siteUrl: site.siteUrl } });
         expect((await me('admin', password)).status).toBe(200);
+
+        // Publishing with that password: the title, the paragraphs and the link as WordPress stores them.
+        const post = await call('posts.publish', { text: 'Real launch\nWe <b>shipped</b> & more.', link: 'https://example.com/?a=1&b=2', accountIds: [account!.id] });
+        const [posted] = post.results;
+        expect(posted).toMatchObject({ outcome: 'posted', url: expect.stringMatching(new RegExp(`^${site.siteUrl}/`)) });
+        const draft = (await call('posts.publish', { text: 'Real draft', accountIds: [account!.id], draft: true })).results[0]!;
+        expect(draft.outcome).toBe('posted');
+        type StoredPost = { id: number; status: string; link: string; title: { raw: string }; content: { raw: string } };
+        const read = async <T>(path: string) => (await (await me('admin', site.users.admin.appPassword, path)).json()) as T;
+        const stored = async (url: string) => {
+          const id = /[?&]p=(\d+)/.exec(url)?.[1] ?? (await read<StoredPost[]>('/wp-json/wp/v2/posts?slug=real-launch&context=edit'))[0]!.id;
+          return read<StoredPost>(`/wp-json/wp/v2/posts/${id}?context=edit`);
+        };
+        const published = await stored(posted!.url!);
+        expect([published.status, published.title.raw, published.link]).toEqual(['publish', 'Real launch', posted!.url]);
+        expect(published.content.raw).toBe('<p>We &lt;b&gt;shipped&lt;/b&gt; &amp; more.</p>\n<p><a href="https://example.com/?a=1&amp;b=2">https://example.com/?a=1&amp;b=2</a></p>');
+        const drafted = await stored(draft.url!);
+        expect([drafted.status, drafted.title.raw]).toEqual(['draft', 'Real draft']);
 
         const result = await call('accounts.disconnect', { accountId: account!.id });
         console.log(`[wordpress.real] connect in browser → disconnect: ${JSON.stringify(result)}`);

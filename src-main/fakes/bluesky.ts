@@ -38,7 +38,8 @@
 //
 // com.atproto.repo.createRecord takes app.bsky.feed.post records validated as the PDS's lexicon does (text at
 // most 300 graphemes and 3,000 bytes, createdAt, facets within the text's bytes), and answers a refusal as
-// @atproto/pds does: 400 InvalidRequest "Invalid app.bsky.feed.post record: Record/text must not be …".
+// @atproto/pds 0.5.35 does (checked by e2e/real/bluesky.real.test.ts): 400 InvalidRequest "Invalid
+// app.bsky.feed.post record: grapheme too big (maximum 300, got 301) at $.record.text".
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { countLength } from '../api/post-rules.ts';
@@ -413,12 +414,13 @@ export async function startFakeBluesky(opts: FakeBlueskyOptions = {}): Promise<F
       return xrpcError(400, 'InvalidRequest', `Invalid $type: expected ${body.data.collection}, got ${String(body.data.record.$type)}`, 'wrong type');
     }
     const record = postSchema.safeParse(body.data.record);
-    if (!record.success) return invalidRecord(`Record/${record.error.issues[0]?.path.join('/')} ${record.error.issues[0]?.message}`);
+    if (!record.success) return invalidRecord(`${record.error.issues[0]?.message} at $.record.${record.error.issues[0]?.path.join('.')}`);
     const { text, facets = [] } = record.data;
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > 3000) return invalidRecord('Record/text must not be longer than 3000 characters');
-    if (countLength('graphemes', text) > 300) return invalidRecord('Record/text must not be longer than 300 graphemes');
-    if (facets.some((f) => f.index.byteEnd > bytes || f.index.byteStart > f.index.byteEnd)) return invalidRecord('Record/facets/index is outside the text');
+    if (bytes > 3000) return invalidRecord(`string too big (maximum 3000, got ${bytes}) at $.record.text`);
+    const graphemes = countLength('graphemes', text);
+    if (graphemes > 300) return invalidRecord(`grapheme too big (maximum 300, got ${graphemes}) at $.record.text`);
+    if (facets.some((f) => f.index.byteEnd > bytes || f.index.byteStart > f.index.byteEnd)) return invalidRecord('facet index outside the text at $.record.facets');
     // A TID as the PDS makes them: 13 characters of base32-sortable, which the client checks commit.rev against.
     const rkey = `3l${[...(posts.length + 1).toString(32).padStart(11, '0')].map((d) => S32[parseInt(d, 32)]).join('')}`;
     const uri = `at://${auth.user.did}/app.bsky.feed.post/${rkey}`;

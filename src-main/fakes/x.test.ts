@@ -304,6 +304,54 @@ describe('users/me and profile images', () => {
   });
 });
 
+describe('POST /2/tweets', () => {
+  const tweet = (token: string, body: unknown, contentType = 'application/json') =>
+    fetch(`${x.origin}/2/tweets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('creates a post (201, its id and text), keeps it, and lists it through a GET control', async () => {
+    const { access_token } = await connect();
+    const res = await tweet(access_token, { text: 'hello https://example.com' });
+    expect(res.status).toBe(201);
+    const { data } = await jsonOf<{ data: { id: string; text: string; edit_history_tweet_ids: string[] } }>(res);
+    expect(data).toEqual({ id: expect.stringMatching(/^\d{19}$/), text: 'hello https://example.com', edit_history_tweet_ids: [data.id] });
+    expect(x.posts).toEqual([{ id: data.id, authorId: DEMO, username: 'plugboard_demo', text: 'hello https://example.com', at: expect.any(Number) }]);
+    const listed = await jsonOf<{ ok: boolean; result: unknown[] }>(await fetch(`${x.origin}/__control/posts`));
+    expect(listed).toEqual({ ok: true, result: x.posts });
+  });
+
+  it('weighs the text as X does: 280, a URL as 23, CJK as 2', async () => {
+    const { access_token } = await connect();
+    expect((await tweet(access_token, { text: `${'字'.repeat(128)} https://example.com/${'x'.repeat(100)}` })).status).toBe(201);
+    const long = await tweet(access_token, { text: '字'.repeat(141) });
+    expect(long.status).toBe(400);
+    expect((await jsonOf<{ errors: { message: string }[] }>(long)).errors[0]!.message).toMatch(/^Your Tweet text is too long\./);
+    expect((await tweet(access_token, {})).status).toBe(400);
+    expect((await tweet(access_token, 'text=hi', 'application/x-www-form-urlencoded')).status).toBe(400);
+  });
+
+  it('refuses the same text twice with X’s duplicate body, a token without tweet.write with 403, a bad token with 401', async () => {
+    const { access_token } = await connect();
+    expect((await tweet(access_token, { text: 'once' })).status).toBe(201);
+    const again = await tweet(access_token, { text: 'once' });
+    expect(again.status).toBe(403);
+    expect(await again.json()).toEqual({ detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 });
+    const readOnly = await connect({ userId: BOB, scope: 'tweet.read users.read' });
+    const forbidden = await tweet(readOnly.access_token, { text: 'not allowed' });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toEqual({ title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Forbidden' });
+    expect((await tweet('nonsense', { text: 'who?' })).status).toBe(401);
+    expect(x.posts.map((p) => p.text)).toEqual(['once']);
+  });
+
+  it('a cut answer still leaves the post made', async () => {
+    const { access_token } = await connect();
+    x.answerLate('tweets', { afterMs: 'drop' });
+    await expect(tweet(access_token, { text: 'made, unanswered' })).rejects.toThrow();
+    expect(x.posts.map((p) => p.text)).toEqual(['made, unanswered']);
+    expect(x.requests.at(-1)).toMatchObject({ endpoint: 'tweets', status: 201, note: expect.stringMatching(/connection cut$/) });
+  });
+});
+
 describe('revoke', () => {
   it('revoking either token kills the whole grant', async () => {
     for (const which of ['access_token', 'refresh_token'] as const) {

@@ -133,17 +133,19 @@ function failed(ctx: PublishDeps, publisher: Publisher, row: AccountRow, e: unkn
   if (!(e instanceof PlatformError)) {
     // A fault of Plugboard's own while sending: whether the platform got the post cannot be told.
     ctx.logger.error('publish failed', { platform: row.platform, error: (e as Error).stack ?? String(e) });
-    e = new PlatformError('malformed', `Plugboard failed while sending the post (${(e as Error).message})`, { mayHaveArrived: true });
+    e = new PlatformError('malformed', `Plugboard failed while sending the post (${(e as Error).message}).`, { mayHaveArrived: true });
   }
   const error = e as PlatformError;
   // Connection refused, name not found: the post never left this computer.
   if (error.kind === 'network' && !error.mayHaveArrived) return notTried(`${error.message} Nothing was sent.`);
   if (!error.mayHaveArrived) return { outcome: 'refused', url: null, message: error.message, platformPostId: null };
   const where = publisher.whereToCheck?.(row) ?? `${named(row)}'s page`;
+  // A lost connection's own sentence ("Could not reach …") would mislead here: the post did reach the platform.
+  const what = error.kind === 'network' ? `The post was sent to ${PLATFORM_NAMES[row.platform]} but its answer was lost on the way back.` : error.message;
   return {
     outcome: 'unknown',
     url: null,
-    message: `The post was sent but its answer was lost (${error.message.replace(/\.$/, '')}), so it may or may not be there; Plugboard did not send it again. Check ${where} before posting it again.`,
+    message: `${what} It may or may not have been posted; Plugboard did not send it again. Check ${where} before posting it again.`,
     platformPostId: null,
   };
 }
