@@ -1,7 +1,8 @@
 // `plugboard mcp` as an assistant sees it: a client of the same MCP SDK spawns `node bin/plugboard.mjs mcp` against
 // the real core's socket (the env the command's tests use), the server asks to pair under the client's name, the
-// "window" (typed API) approves, and publish_post waits while the test declines, then confirms, the exact post.
-// The kept key pairs nothing the second time; without the publish grant the refusal says what to do.
+// "window" (typed API) approves, and publish_post waits while the test declines, then confirms, the exact post;
+// closing the client withdraws a waiting one. The kept key pairs nothing the second time; without the publish
+// grant the refusal says what to do.
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -43,8 +44,8 @@ async function oncePaired(client: Client, name: string, args: Record<string, unk
   throw new Error('never paired');
 }
 
-// Measured alone: 2.4 s and 4.1 s (the first spawns two servers).
-describe('plugboard mcp', { timeout: 12_000 }, () => {
+// Measured: 2.4 s and 4.1 s alone, 4.5 s and 8.5 s beside the other gateway files (the first spawns two servers).
+describe('plugboard mcp', { timeout: 20_000 }, () => {
   it('pairs under the client name, lists the accounts, and publish_post waits for the user: declined, then confirmed', async () => {
     const h = harnesses.track(await GatewayHarness.open());
     const cli = new CliRunner(h.socketPath);
@@ -79,8 +80,14 @@ describe('plugboard mcp', { timeout: 12_000 }, () => {
     expect(said(result)).toMatch(/^Posted to 1 of 1 account\.\n- x:@alice_creates: posted — https?:\/\/\S+\.$/);
     expect(stderr()).toContain('plugboard mcp: paired as "Test Assistant (MCP)"');
 
-    // Started again, it presents the kept key: no new pairing request.
+    // The assistant going away takes a waiting post out of the window.
+    void client.callTool({ name: 'publish_post', arguments: { text: 'left behind', accounts: [alice] } }).catch(() => {});
+    await h.waitForPost('Test Assistant (MCP)');
     await client.close();
+    for (let i = 0; i < 200 && (await h.ok('posts.pending', {})).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await h.ok('posts.pending', {})).toEqual([]);
+
+    // Started again, it presents the kept key: no new pairing request.
     const again = await assistant(cli);
     expect((await again.client.callTool({ name: 'account_status', arguments: { account: 'x:alice_creates' } })) as CallToolResult).toMatchObject({ content: [{ text: expect.stringMatching(/^x:@alice_creates \(.+\): connected/) }] });
     expect(await h.ok('tools.pending', {})).toEqual([]);

@@ -156,7 +156,7 @@ describe('the socket', () => {
     const gateway = await listenGateway({ path: socketPath(dataDir, {}), handle: gate.gateway, logger: silent });
     try {
       const { request } = await import('node:http');
-      for (const [method, path] of [['GET', '/v1/accounts'], ['POST', '/v1/pair'], ['GET', '/v1/token?account=x:@a'], ['POST', '/v1/request']]) {
+      for (const [method, path] of [['GET', '/v1/accounts'], ['POST', '/v1/pair'], ['GET', '/v1/token?account=x:@a'], ['POST', '/v1/request'], ['POST', '/v1/posts'], ['GET', '/v1/tool']]) {
         const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
           const req = request({ socketPath: gateway.path, method, path, headers: { authorization: 'Bearer pbk_whatever' } }, (res) => {
             let body = '';

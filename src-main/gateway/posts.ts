@@ -36,6 +36,7 @@ export async function publishRoute(ctx: GatewayContext, tool: ToolRow, req: Inco
 
   if (!tool.capabilities.includes('publish_unattended')) {
     await confirmed(ctx, tool, rows, post, res);
+    // A tool gone as the user confirmed would never learn the results, and might send the post again.
     if (res.destroyed) return;
   }
   // A key revoked while the post waited does not publish, confirmed or not.
@@ -47,9 +48,10 @@ export async function publishRoute(ctx: GatewayContext, tool: ToolRow, req: Inco
     ...post,
     accountIds: rows.map((r) => r.id),
   });
+  // The tool's last use; the account's history already has the post from publishPost ('posted', for the tool).
   for (const result of view.results) {
     const row = rows.find((r) => r.id === result.accountId);
-    if (row) recordUse(ctx, now, row, 'tool_request', `post → ${result.outcome.replace('_', ' ')}`);
+    if (row) recordUse(ctx, now, row, null, `post → ${result.outcome.replace('_', ' ')}`);
   }
   sendJson(res, 200, view);
 }
@@ -68,6 +70,10 @@ async function confirmed(ctx: GatewayContext, tool: ToolRow, rows: AccountRow[],
     if (e instanceof TooManyPendingPosts) throw new GatewayFailure('posts_pending', e.message);
     throw e;
   }
+  // The window may be in the tray while an assistant waits on it.
+  const where = rows.length === 1 ? '1 account' : `${rows.length} accounts`;
+  ctx.notices.recordApp({ kind: 'tool_post', title: `"${tool.name}" wants to post to ${where}`, body: 'Open Plugboard to confirm or decline it.', sent_at: ctx.clock.now() });
+  ctx.emit({ type: 'notices.changed' });
   ctx.logger.info('tool post waits for the user', { tool: tool.id, request: asked.id, accounts: rows.length });
   const gone = () => asked.withdraw();
   res.once('close', gone);

@@ -45,15 +45,15 @@ export function grantedAccount(ctx: GatewayContext, tool: ToolRow, ref: string |
 const pendingUses = new WeakMap<GatewayContext['db'], (() => void)[]>();
 
 /**
- * Records a use on the tool and on the account's history; `what` never holds a query, header or body. Written at
+ * Records a use on the tool and (with a `kind`) on the account's history; `what` never holds a query, header or body. Written at
  * the end of this turn of the event loop, uses that came together in one transaction, so the reply does not wait
  * for the write (bench/gateway.bench.ts: a synced write was ~0.8 ms of each call, one at a time).
  */
-export function recordUse(ctx: GatewayContext, tool: ToolRow, row: AccountRow, kind: 'tool_request' | 'tool_token', what: string): void {
+export function recordUse(ctx: GatewayContext, tool: ToolRow, row: AccountRow, kind: 'tool_request' | 'tool_token' | null, what: string): void {
   const at = ctx.clock.now();
   const write = () => {
     ctx.tools.recordUse(tool.id, { at, accountId: row.id, what });
-    ctx.activity.add(row, kind, `used by ${tool.name}: ${what}`, at);
+    if (kind) ctx.activity.add(row, kind, `used by ${tool.name}: ${what}`, at);
   };
   const queued = pendingUses.get(ctx.db);
   if (queued) return void queued.push(write);

@@ -36,11 +36,14 @@ export async function serveMcp(cli: Cli, args: string[]): Promise<number> {
     onTool: (tool) => (tool.capabilities.includes('request') ? tools?.platformRequest.enable() : tools?.platformRequest.disable()),
   });
   tools = registerTools(server, session, socket, hangUp.signal);
-  server.server.oninitialized = () => {
-    const client = server.server.getClientVersion();
-    const name = typeof values.name === 'string' && values.name.trim() ? values.name.trim() : assistantName(client);
-    session.start(name, client ? `MCP server (plugboard mcp) started by ${client.name} ${client.version}` : 'MCP server (plugboard mcp)');
-  };
+  // On the next turn: a client that sends `initialized` without waiting for its answer (both in one read) has
+  // its `initialize`, which carries clientInfo, handled after the notification.
+  server.server.oninitialized = () =>
+    setImmediate(() => {
+      const client = server.server.getClientVersion();
+      const name = typeof values.name === 'string' && values.name.trim() ? values.name.trim() : assistantName(client);
+      session.start(name, client ? `MCP server (plugboard mcp) started by ${client.name} ${client.version}` : 'MCP server (plugboard mcp)');
+    });
 
   const transport = new StdioServerTransport(cli.stdin, cli.stdout);
   const closed = new Promise<void>((resolve) => {

@@ -36,9 +36,13 @@ export class Session {
   #name = 'AI assistant (MCP)';
   #description: string | null = null;
   readonly #o: SessionOptions;
+  /** Settles once the assistant said who it is: a call that races `initialized` must not pair under no name. */
+  readonly #started: Promise<void>;
+  #markStarted!: () => void;
 
   constructor(o: SessionOptions) {
     this.#o = o;
+    this.#started = new Promise((resolve) => (this.#markStarted = resolve));
   }
 
   get name(): string {
@@ -50,10 +54,12 @@ export class Session {
     this.#name = name;
     this.#description = description;
     this.#begin();
+    this.#markStarted();
   }
 
   /** The key and grants to call Plugboard with; NotReady (with what to tell the user) until there are some. */
   async ready(): Promise<{ key: string; tool: ToolResult }> {
+    await this.#started;
     if (this.#state.kind === 'idle' || this.#state.kind === 'failed') {
       this.#begin();
       const begun = this.#state as State;

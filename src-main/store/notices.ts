@@ -18,10 +18,10 @@ export interface NoticeRow {
   read_at: number | null;
 }
 
-/** A notice about the whole installation (an export of every account, a tool asking to pair), kept apart from account notices. */
+/** A notice about the whole installation (an export of every account, a tool asking to pair or to post), kept apart from account notices. */
 export interface AppNoticeRow {
   id: number;
-  kind: 'export' | 'tool_pairing';
+  kind: 'export' | 'tool_pairing' | 'tool_post';
   title: string;
   body: string;
   sent_at: number;
