@@ -93,7 +93,7 @@ export async function publish(accountIds: string[]): Promise<string | null> {
 /** Escape on the dialog: answer later, from the Post page. */
 export function confirmLater(request: PostConfirmationView): void {
   set((s) => ({ later: [...s.later, request.id] }));
-  toast('info', `“${request.toolName}”'s post waits for your answer under Post until it expires.`);
+  toast('info', `The post from “${request.toolName}” waits for your answer under Post until it expires.`);
 }
 
 /** "Review" on the Post page: the confirmation opens again. */
