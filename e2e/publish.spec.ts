@@ -146,7 +146,14 @@ test('compose to X, Bluesky and WordPress: counters per platform, X skipped when
   await expect(page.getByLabel('Keep as draft')).toHaveCount(0);
   const text = page.getByLabel('Text', { exact: true });
   await text.fill('Hello from Plugboard: one post, three accounts.');
-  await page.getByLabel(/^Link/).fill('https://example.com/launch');
+  // A link that is not an address is said once the field is left, and holds Publish back.
+  const linkField = page.getByLabel(/^Link/);
+  await linkField.fill('example.com/launch');
+  await text.focus();
+  await expect(linkField).toHaveAccessibleDescription('Enter a link that starts with https://');
+  await expect(publishButton).toBeDisabled();
+  await linkField.fill('https://example.com/launch');
+  await expect(page.getByText('Enter a link that starts with https://')).toHaveCount(0);
   // X adds the link to the text and counts it as 23; Bluesky counts every character of it.
   await expect(counter(page, 'x')).toContainText('X 72/280');
   await expect(counter(page, 'bluesky')).toContainText('Bluesky 75/300');

@@ -15,6 +15,18 @@ const EMPTY_TEXT = 'Write something to post.';
 
 const IS_MAC = /Mac/.test(navigator.platform);
 
+/** The contract's rule for a link, said before Publish rather than after. */
+function linkProblem(link: string): string | null {
+  if (!link) return null;
+  try {
+    const u = new URL(link);
+    if ((u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password) return null;
+  } catch {
+    // Not an address at all: the same sentence.
+  }
+  return 'Enter a link that starts with https://';
+}
+
 /** A platform among the chosen accounts, with its check against the post as it stands. */
 interface PlatformCheck {
   platform: PlatformId;
@@ -34,6 +46,8 @@ export function Composer() {
   const publishing = usePosts((s) => s.publishing);
   const published = usePosts((s) => s.published);
   const [error, setError] = useState<string | null>(null);
+  // The link's sentence waits until the field is left: half a typed address is not a mistake yet.
+  const [linkLeft, setLinkLeft] = useState(false);
   const id = useId();
 
   // Chosen accounts of another workspace (after a switch) or since disconnected drop out here.
@@ -52,7 +66,8 @@ export function Composer() {
   const sendable = checks.filter((c) => c.check.problems.length === 0).flatMap((c) => c.accounts);
   const skipped = text.trim() ? checks.filter((c) => c.check.problems.length > 0) : [];
   const done = published !== null;
-  const canPublish = !done && !publishing && text.trim() !== '' && sendable.length > 0;
+  const badLink = linkProblem(link.trim());
+  const canPublish = !done && !publishing && text.trim() !== '' && sendable.length > 0 && !badLink;
 
   const toggle = (account: AccountView) => {
     setError(null);
@@ -153,8 +168,16 @@ export function Composer() {
           placeholder="https://"
           value={link}
           readOnly={done}
+          aria-invalid={badLink && linkLeft ? true : undefined}
+          aria-describedby={badLink && linkLeft ? `${id}-link-error` : undefined}
+          onBlur={() => setLinkLeft(true)}
           onChange={(e) => compose({ link: e.target.value })}
         />
+        {badLink && linkLeft && (
+          <p id={`${id}-link-error`} className="field-error">
+            {badLink}
+          </p>
+        )}
       </div>
       {hasWordPress && (
         <label className="composer-draft">
