@@ -203,6 +203,16 @@ test('compose to X, Bluesky and WordPress: counters per platform, X skipped when
   await expect(results).not.toContainText('@alice_creates');
   await expect(recent.getByRole('article')).toHaveCount(2);
 
+  // A draft is WordPress's alone: the option shows only with a WordPress account chosen, and the result says where it went.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await chip(page, '@alice_creates').click();
+  await chip(page, '@alice.bsky.social').click();
+  await text.fill('Notes for a longer piece.');
+  await page.getByLabel('Keep as draft').check();
+  await page.getByRole('button', { name: /^Publish/ }).click();
+  await expect(results.getByRole('listitem')).toHaveText([/@ada.*Saved as draft/]);
+  await expect(recent.getByRole('article').first()).toContainText('Draft');
+
   // The account's details list its posts, its own outcome only.
   await page.getByRole('button', { name: 'Connections' }).click();
   const pill = page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill');
