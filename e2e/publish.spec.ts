@@ -119,7 +119,7 @@ const chip = (page: Page, handle: string) => page.getByRole('group', { name: 'Po
 const counter = (page: Page, platform: string) => page.getByRole('list', { name: 'Length per platform' }).locator(`li[data-platform="${platform}"]`);
 
 test('compose to X, Bluesky and WordPress: counters per platform, X skipped when too long, results inline, in Recent posts and in the details', async ({ page }) => {
-  // Measured 60–72 s alone on the 2-core machine (four connects, axe four times in two schemes).
+  // Measured 38–72 s on the shared 2-core machine (four connects, axe four times in two schemes).
   test.setTimeout(180_000);
   mkdirSync(SHOTS, { recursive: true });
   await page.setViewportSize({ width: 1200, height: 900 });
@@ -227,7 +227,7 @@ test('compose to X, Bluesky and WordPress: counters per platform, X skipped when
 });
 
 test('a tool with publish: its post waits word for word, Post answers the tool with its results, Don\'t post with a refusal', async ({ page }) => {
-  // Measured 45 s alone.
+  // Measured 20–45 s on the shared 2-core machine.
   test.setTimeout(120_000);
   mkdirSync(SHOTS, { recursive: true });
   await page.setViewportSize({ width: 1200, height: 900 });
