@@ -9,6 +9,7 @@ import { call } from './call.ts';
 import { applyFlow } from './connect.ts';
 import { reloadNotices, setNotices } from './notices.ts';
 import { reloadPlatforms, setPlatforms } from './platforms.ts';
+import { reloadPosts } from './posts.ts';
 import { toast } from './toasts.ts';
 import { reloadTools, setToolsState } from './tools.ts';
 import { reloadWorkspaces, setWorkspaces } from './workspaces.ts';
@@ -61,6 +62,8 @@ export async function load(): Promise<void> {
   setAccounts(accounts.result);
   setPlatforms(platforms.result);
   set({ status: 'ready' });
+  // Posts add to the window too; they load beside it rather than hold it up.
+  void reloadPosts();
 }
 
 function onEvent(event: ApiEvent): void {
@@ -79,9 +82,13 @@ function onEvent(event: ApiEvent): void {
       void reloadWorkspaces();
       void reloadApp();
       void reloadTools();
+      void reloadPosts();
       break;
     case 'tools.changed':
       void reloadTools();
+      break;
+    case 'posts.changed':
+      void reloadPosts();
       break;
     case 'platforms.changed':
       void reloadPlatforms();

@@ -11,8 +11,11 @@ interface ToolsState {
   pending: PairingRequestView[];
   /** Requests put aside with Escape ("later"): their dialog stays closed until asked for again. */
   later: string[];
-  page: 'connections' | 'tools';
+  page: PageName;
 }
+
+/** The sidebar's pages (there is no router): kept here since the tools were the first page beside Connections. */
+export type PageName = 'connections' | 'post' | 'tools';
 
 export const useTools = create<ToolsState>(() => ({ tools: null, pending: [], later: [], page: 'connections' }));
 
@@ -37,7 +40,7 @@ export const reloadTools = coalesce(async () => {
   setToolsState(tools.ok ? tools.result : null, now);
 });
 
-export function showPage(page: ToolsState['page']): void {
+export function showPage(page: PageName): void {
   set({ page });
 }
 

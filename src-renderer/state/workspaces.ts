@@ -5,6 +5,7 @@ import { plural } from '../ui/format.ts';
 import { forgetWorkspaceView, reloadAccounts } from './accounts.ts';
 import { reloadApp } from './app.ts';
 import { call, coalesce } from './call.ts';
+import { forgetWorkspacePosts, reloadPosts } from './posts.ts';
 import { toast } from './toasts.ts';
 import { reloadTools } from './tools.ts';
 
@@ -26,7 +27,8 @@ export async function switchWorkspace(workspaceId: string): Promise<void> {
     return;
   }
   forgetWorkspaceView();
-  await Promise.all([reloadWorkspaces(), reloadAccounts(), reloadApp(), reloadTools()]);
+  forgetWorkspacePosts();
+  await Promise.all([reloadWorkspaces(), reloadAccounts(), reloadApp(), reloadTools(), reloadPosts()]);
 }
 
 /** Creates a workspace and switches to it; returns the error to show in the dialog, or null. */

@@ -1,8 +1,10 @@
 import { LoaderCircle, RotateCcw, X } from 'lucide-react';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { AccountView, ActivityView, ErrorKind } from '../../src-main/api/contract.ts';
 import { syncProfile, useAccounts } from '../state/accounts.ts';
+import { loadAccountPosts, usePosts } from '../state/posts.ts';
 import { Avatar } from './Avatar.tsx';
+import { PostEntry } from './PostResults.tsx';
 import { OFFLINE_REASON, STATUS_LABELS, activityPhrase, atHandle, formatWhen, subscriptionLabel } from './format.ts';
 
 const ERROR_KINDS: Record<ErrorKind, string> = {
@@ -95,6 +97,43 @@ function RecentActivity({ accountId }: { accountId: string }) {
         Recent activity
       </h4>
       {body}
+    </section>
+  );
+}
+
+/** Posts shown in the details before "Show all". */
+const POSTS_SHOWN = 3;
+
+function AccountPosts({ accountId }: { accountId: string }) {
+  const posts = usePosts((s) => s.byAccount[accountId]);
+  const [all, setAll] = useState(false);
+  useEffect(() => {
+    void loadAccountPosts(accountId);
+  }, [accountId]);
+  // Nothing posted is no news in the details: the section shows once there is something to show.
+  if (posts === undefined || (posts !== 'error' && posts.length === 0)) return null;
+  const headingId = `${accountId}-posts`;
+  return (
+    <section className="details-activity" aria-labelledby={headingId}>
+      <h4 id={headingId} className="details-subhead">
+        Posts
+      </h4>
+      {posts === 'error' ? (
+        <p className="muted activity-state">Plugboard could not load this account's posts.</p>
+      ) : (
+        <>
+          <ol className="post-list" aria-labelledby={headingId}>
+            {(all ? posts : posts.slice(0, POSTS_SHOWN)).map((p) => (
+              <PostEntry key={p.id} post={p} accountId={accountId} />
+            ))}
+          </ol>
+          {posts.length > POSTS_SHOWN && (
+            <button type="button" className="link-button link-button--quiet" onClick={() => setAll(!all)}>
+              {all ? 'Show fewer' : `Show all ${posts.length}`}
+            </button>
+          )}
+        </>
+      )}
     </section>
   );
 }
@@ -225,6 +264,7 @@ export function AccountDetails({ id, account, platformName, connectBusy, offline
           )}
         </Row>
       </dl>
+      <AccountPosts accountId={account.id} />
       <RecentActivity accountId={account.id} />
     </section>
   );

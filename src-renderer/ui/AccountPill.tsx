@@ -110,7 +110,8 @@ export const AccountPill = memo(function AccountPill(props: Props) {
         title={tooltip}
         aria-expanded={expanded}
         aria-controls={props.detailsId}
-        aria-label={`Details for ${handle}`}
+        // The context (a WordPress site, a company page) is visible in the pill, so it is part of the name too.
+        aria-label={`Details for ${handle}${context(account) ? ` ${context(account)}` : ''}`}
         onClick={() => props.onToggleDetails(account)}
       >
         <span className="pill-avatar">
@@ -118,7 +119,12 @@ export const AccountPill = memo(function AccountPill(props: Props) {
           <span className="status-dot" data-status={shownStatus} role="img" aria-label={STATUS_LABELS[shownStatus]} />
         </span>
         <span className="pill-handle">{handle}</span>
-        {context(account) && <span className="pill-context">{context(account)}</span>}
+        {context(account) && (
+          <>
+            {' '}
+            <span className="pill-context">{context(account)}</span>
+          </>
+        )}
       </button>
       {needsUser && (
         <span className={account.status === 'expired' ? 'pill-note pill-note--expired' : 'pill-note pill-note--expiring'} title={account.statusReason ?? undefined}>

@@ -1,11 +1,12 @@
-import { Cable, CircleAlert, LoaderCircle, Lock, PlugZap, SquareTerminal, WifiOff } from 'lucide-react';
+import { Cable, CircleAlert, LoaderCircle, Lock, PenLine, PlugZap, SquareTerminal, WifiOff } from 'lucide-react';
 import { useEffect, useMemo, type ReactNode } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
 import { useAccounts } from '../state/accounts.ts';
 import { useApp } from '../state/app.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { load, start, useSession } from '../state/session.ts';
-import { showPage, useTools } from '../state/tools.ts';
+import { usePosts } from '../state/posts.ts';
+import { showPage, useTools, type PageName } from '../state/tools.ts';
 import { OFFLINE_MESSAGE } from './format.ts';
 import { About } from './About.tsx';
 import { ConnectedTools } from './ConnectedTools.tsx';
@@ -14,11 +15,13 @@ import { MoveData } from './MoveData.tsx';
 import { NoticesButton } from './Notices.tsx';
 import { PairingDialog } from './PairingDialog.tsx';
 import { PlatformCard } from './PlatformCard.tsx';
+import { PostConfirmDialog } from './PostConfirmDialog.tsx';
+import { PostPage } from './PostPage.tsx';
 import { Toasts } from './Toasts.tsx';
 import { TokenManagement } from './TokenManagement.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 
-function NavItem({ page, icon, label, badge }: { page: 'connections' | 'tools'; icon: ReactNode; label: string; badge?: ReactNode }) {
+function NavItem({ page, icon, label, badge }: { page: PageName; icon: ReactNode; label: string; badge?: ReactNode }) {
   const current = useTools((s) => s.page === page);
   return (
     <li>
@@ -31,8 +34,19 @@ function NavItem({ page, icon, label, badge }: { page: 'connections' | 'tools'; 
   );
 }
 
+function Waiting({ count }: { count: number }) {
+  if (count === 0) return null;
+  return (
+    <span className="count count--todo nav-count">
+      {count}
+      <span className="sr-only"> waiting for your answer</span>
+    </span>
+  );
+}
+
 function Sidebar() {
   const asking = useTools((s) => s.pending.length);
+  const posts = usePosts((s) => s.pending.length);
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
@@ -44,19 +58,8 @@ function Sidebar() {
       <WorkspaceSwitcher />
       <ul className="nav">
         <NavItem page="connections" icon={<Cable size={16} aria-hidden="true" />} label="Connections" />
-        <NavItem
-          page="tools"
-          icon={<SquareTerminal size={16} aria-hidden="true" />}
-          label="Connected tools"
-          badge={
-            asking > 0 && (
-              <span className="count count--todo nav-count">
-                {asking}
-                <span className="sr-only"> waiting for your answer</span>
-              </span>
-            )
-          }
-        />
+        <NavItem page="post" icon={<PenLine size={16} aria-hidden="true" />} label="Post" badge={<Waiting count={posts} />} />
+        <NavItem page="tools" icon={<SquareTerminal size={16} aria-hidden="true" />} label="Connected tools" badge={<Waiting count={asking} />} />
       </ul>
       <About />
       <p className="sidebar-foot">
@@ -174,7 +177,9 @@ function Connections() {
 
 function Page() {
   const page = useTools((s) => s.page);
-  return page === 'tools' ? <ConnectedTools /> : <Connections />;
+  if (page === 'tools') return <ConnectedTools />;
+  if (page === 'post') return <PostPage />;
+  return <Connections />;
 }
 
 export function App() {
@@ -193,6 +198,7 @@ export function App() {
       <Sidebar />
       <Page />
       <PairingDialog />
+      <PostConfirmDialog />
       <Toasts />
     </div>
   );

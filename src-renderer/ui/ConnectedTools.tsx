@@ -1,4 +1,4 @@
-import { Check, Copy, Hourglass, LoaderCircle, ShieldCheck, SquareTerminal, TriangleAlert, Unplug } from 'lucide-react';
+import { Check, Copy, Hourglass, LoaderCircle, Send, ShieldCheck, SquareTerminal, TriangleAlert, Unplug } from 'lucide-react';
 import { useId, useState } from 'react';
 import type { ToolAccountView, ToolView } from '../../src-main/api/contract.ts';
 import { usePlatforms } from '../state/platforms.ts';
@@ -161,6 +161,17 @@ function ToolCard({ tool }: { tool: ToolView }) {
                 {tool.capabilities.includes('token') && (
                   <li className="ctool-cap ctool-cap--risky">
                     <TriangleAlert size={14} aria-hidden="true" /> Read access tokens
+                  </li>
+                )}
+                {/* Unattended publishing supersedes the confirmed kind: naming both would promise a confirmation that never comes. */}
+                {tool.capabilities.includes('publish') && !tool.capabilities.includes('publish_unattended') && (
+                  <li className="ctool-cap">
+                    <Send size={14} aria-hidden="true" /> Publish posts (you confirm each one)
+                  </li>
+                )}
+                {tool.capabilities.includes('publish_unattended') && (
+                  <li className="ctool-cap ctool-cap--risky">
+                    <TriangleAlert size={14} aria-hidden="true" /> Publish without asking
                   </li>
                 )}
               </ul>

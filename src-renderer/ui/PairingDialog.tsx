@@ -1,6 +1,6 @@
-import { LoaderCircle, RefreshCw, ShieldCheck, SquareTerminal, TriangleAlert } from 'lucide-react';
+import { LoaderCircle, RefreshCw, Send, ShieldCheck, SquareTerminal, TriangleAlert } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
-import type { AccountView, PairingRequestView, ToolCapability } from '../../src-main/api/contract.ts';
+import { TOOL_CAPABILITIES, type AccountView, type PairingRequestView, type ToolCapability } from '../../src-main/api/contract.ts';
 import { useAccounts } from '../state/accounts.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { answerLater, approvePairing, denyPairing, useTools } from '../state/tools.ts';
@@ -65,7 +65,7 @@ function PairingForm({ request, position, total }: { request: PairingRequestView
       requestId: request.id,
       accounts: scope === 'all' ? 'all' : chosen,
       // In the order the API lists them, so the view reads the same whatever order they were ticked.
-      capabilities: (['request', 'token'] as const).filter((c) => capabilities.has(c)),
+      capabilities: TOOL_CAPABILITIES.filter((c) => capabilities.has(c)),
     });
     setBusy(null);
     if (failure) setError(failure);
@@ -175,6 +175,38 @@ function PairingForm({ request, position, total }: { request: PairingRequestView
               </span>
               <span className="pairing-hint">
                 The token then lives in the tool, outside Plugboard, until it expires. Allow this only for a tool that cannot work otherwise.
+              </span>
+            </span>
+          </label>
+          <label className="pairing-option">
+            <input
+              type="checkbox"
+              checked={capabilities.has('publish')}
+              // Without publishing, publishing unattended means nothing: it goes with it.
+              onChange={(e) => setCapabilities((c) => (e.target.checked ? toggle(c, 'publish', true) : toggle(toggle(c, 'publish', false), 'publish_unattended', false)))}
+            />
+            <span>
+              <span className="pairing-cap">
+                <Send size={15} aria-hidden="true" /> Publish posts (you confirm each one)
+              </span>
+              <span className="pairing-hint">Plugboard shows you each post the tool sends, word for word, and publishes it only when you say Post.</span>
+            </span>
+          </label>
+          <label className="pairing-option pairing-option--risky">
+            <input
+              type="checkbox"
+              checked={capabilities.has('publish_unattended')}
+              disabled={!capabilities.has('publish')}
+              onChange={(e) => setCapabilities((c) => toggle(c, 'publish_unattended', e.target.checked))}
+            />
+            <span>
+              <span className="pairing-cap">
+                <TriangleAlert size={15} aria-hidden="true" /> Publish without asking <span className="pairing-risk">Riskier</span>
+              </span>
+              <span className="pairing-hint">
+                {capabilities.has('publish')
+                  ? 'Its posts go out at once, without you seeing them first. Allow this only for a tool whose every post you trust.'
+                  : 'Needs “Publish posts” first.'}
               </span>
             </span>
           </label>
