@@ -2,15 +2,11 @@
 // counts, a post too long for X skipping X alone, results inline and in Recent posts and in the account's
 // details; a tool paired with 'publish' over the real socket, its post shown word for word in the window, Post
 // answering the tool with its results, Don't post answering it with a refusal; axe in light and dark, screenshots.
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
-import { request } from 'node:http';
-import { join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
+import { checkAxe, connectX, send, shoot, SHOTS, socketOf } from './support/window-checks.ts';
 
-const SHOTS = join(import.meta.dirname, 'screenshots');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const BLUESKY_APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
 const WORDPRESS_APP_PASSWORD = 'abcd EFGH ijkl MNOP qrst UVWX';
 
@@ -20,56 +16,6 @@ test.afterEach(async () => {
   await demo?.stop('SIGTERM');
   demo = null;
 });
-
-interface Reply {
-  status: number;
-  json: any;
-}
-
-/** One request over the gateway's socket, as `curl --unix-socket` sends it. */
-function send(socketPath: string, method: string, path: string, opts: { key?: string; body?: unknown } = {}): Promise<Reply> {
-  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        socketPath,
-        method,
-        path,
-        headers: {
-          host: 'plugboard',
-          ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function socketOf(d: DemoProcess): string {
-  const dir = /data folder:\s+(\S+)/.exec(d.output())?.[1];
-  if (!dir) throw new Error(`the demo printed no data folder:\n${d.output()}`);
-  return join(dir, 'plugboard.sock');
-}
-
-async function connectX(page: Page): Promise<void> {
-  const card = page.getByRole('region', { name: 'X (Twitter)' });
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
-  await consent.getByRole('radio', { name: /@alice_creates/ }).check();
-  await consent.getByRole('button', { name: 'Authorize app' }).click();
-  await expect(consent.locator('body')).toContainText(/is connected/);
-  await consent.close();
-  await expect(card.getByTestId('pill')).toHaveCount(1);
-}
 
 async function connectPinterest(page: Page): Promise<void> {
   const card = page.getByRole('region', { name: 'Pinterest' });
@@ -91,30 +37,6 @@ async function connectWithForm(page: Page, platform: string, fields: Record<stri
   await expect(card.getByTestId('pill')).toHaveCount(1);
 }
 
-/** Serious and critical axe findings, every rule in light mode and contrast in dark (as a11y.spec.ts). */
-async function checkAxe(page: Page, state: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
-    const axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
-    const { violations } = await (colorScheme === 'dark' ? axe.withRules(['color-contrast']) : axe).analyze();
-    const found = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}): ${n.target.join(' ')}`));
-    expect.soft(found, `axe violations with ${state}, ${colorScheme} mode`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function shoot(page: Page, name: string, target?: Locator): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const path = join(SHOTS, `${name}-${colorScheme}.png`);
-    await (target ?? page).screenshot({ path, animations: 'disabled' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
 const chip = (page: Page, handle: string) => page.getByRole('group', { name: 'Post to' }).getByRole('button', { name: new RegExp(`^${handle} on `) });
 const counter = (page: Page, platform: string) => page.getByRole('list', { name: 'Length per platform' }).locator(`li[data-platform="${platform}"]`);
 
@@ -125,7 +47,8 @@ test('compose to X, Bluesky and WordPress: counters per platform, X skipped when
   await page.setViewportSize({ width: 1200, height: 900 });
   demo = await startDemo();
   await page.goto(demo.url);
-  await connectX(page);
+  await connectX(page, /@alice_creates/);
+  await expect(page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill')).toHaveCount(1);
   await connectWithForm(page, 'Bluesky', { 'Handle or email': 'alice.bsky.social', 'App password': BLUESKY_APP_PASSWORD });
   await connectWithForm(page, 'WordPress', { 'Site address': 'blog.example.com', Username: 'admin', 'Application password': WORDPRESS_APP_PASSWORD });
   await connectPinterest(page);
@@ -234,7 +157,8 @@ test('a tool with publish: its post waits word for word, Post answers the tool w
   demo = await startDemo();
   const socket = socketOf(demo);
   await page.goto(demo.url);
-  await connectX(page);
+  await connectX(page, /@alice_creates/);
+  await expect(page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill')).toHaveCount(1);
   await connectWithForm(page, 'Bluesky', { 'Handle or email': 'alice.bsky.social', 'App password': BLUESKY_APP_PASSWORD });
 
   const asked = send(socket, 'POST', '/v1/pair', { body: { name: 'newsletter', description: 'node newsletter.js' } });

@@ -3,15 +3,10 @@
 // reading off, the tool gets its key and sees only that account; the Connected tools page lists it
 // with its grant; Revoke in the window ends the key. Deny, several requests at once, a token read in red
 // on the account's activity; axe on the dialog and the page in light and dark; screenshots of both.
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
-import { request } from 'node:http';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-
-const SHOTS = join(import.meta.dirname, 'screenshots');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+import { checkAxe, connectX, send, shoot, SHOTS, socketOf } from './support/window-checks.ts';
 
 let demo: DemoProcess | null = null;
 
@@ -19,81 +14,6 @@ test.afterEach(async () => {
   await demo?.stop('SIGTERM');
   demo = null;
 });
-
-interface Reply {
-  status: number;
-  json: any;
-}
-
-/** One request over the gateway's socket, as `curl --unix-socket` sends it. */
-function send(socketPath: string, method: string, path: string, opts: { key?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Reply> {
-  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        socketPath,
-        method,
-        path,
-        headers: {
-          host: 'plugboard',
-          ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        signal: opts.signal,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** The demo prints its throwaway data folder; the host serves the gateway at `<data folder>/plugboard.sock`. */
-function socketOf(d: DemoProcess): string {
-  const dir = /data folder:\s+(\S+)/.exec(d.output())?.[1];
-  if (!dir) throw new Error(`the demo printed no data folder:\n${d.output()}`);
-  return join(dir, 'plugboard.sock');
-}
-
-async function connectX(page: Page, who: RegExp): Promise<void> {
-  const card = page.getByRole('region', { name: 'X (Twitter)' });
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
-  await consent.getByRole('radio', { name: who }).check();
-  await consent.getByRole('button', { name: 'Authorize app' }).click();
-  await expect(consent.locator('body')).toContainText(/is connected/);
-  await consent.close();
-}
-
-/** Serious and critical axe findings, every rule in light mode and contrast in dark (as a11y.spec.ts). */
-async function checkAxe(page: Page, state: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    // Let the new scheme reach every element before axe reads computed colours.
-    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
-    const axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
-    const { violations } = await (colorScheme === 'dark' ? axe.withRules(['color-contrast']) : axe).analyze();
-    const found = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}): ${n.target.join(' ')}`));
-    expect.soft(found, `axe violations with ${state}, ${colorScheme} mode`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: join(SHOTS, `${name}-${colorScheme}.png`), animations: 'disabled' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 const pairingDialog = (page: Page, name: string) => page.getByRole('dialog', { name: `“${name}” asks to use your accounts` });
 
