@@ -8,7 +8,8 @@ import { useWorkspaces } from '../state/workspaces.ts';
 import { Avatar } from './Avatar.tsx';
 import { Dialog } from './Dialog.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
-import { atHandle, formatWhen } from './format.ts';
+import { atHandle } from './format.ts';
+import { nextWaiting, Stamp } from './waiting-requests.tsx';
 import './tools.css';
 
 /**
@@ -18,24 +19,12 @@ import './tools.css';
 export function PairingDialog() {
   const pending = useTools((s) => s.pending);
   const later = useTools((s) => s.later);
-  const waiting = pending.filter((p) => !later.includes(p.id)).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
-  if (waiting.length === 0) return null;
+  const next = nextWaiting(pending, later);
+  if (!next) return null;
   // Keyed by request, so the next one starts with the safe defaults again.
-  return <PairingForm key={waiting[0].id} request={waiting[0]} position={pending.length - waiting.length + 1} total={pending.length} />;
+  return <PairingForm key={next.request.id} {...next} />;
 }
 
-function Stamp({ iso, prefix }: { iso: string; prefix: string }) {
-  const when = formatWhen(iso);
-  if (!when) return null;
-  return (
-    <span>
-      {prefix}{' '}
-      <time dateTime={iso} title={when.absolute}>
-        {when.relative}
-      </time>
-    </span>
-  );
-}
 
 function PairingForm({ request, position, total }: { request: PairingRequestView; position: number; total: number }) {
   const accounts = useAccounts((s) => s.accounts);

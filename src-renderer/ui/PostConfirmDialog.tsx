@@ -7,7 +7,8 @@ import { confirmLater, confirmPost, rejectPost, usePosts } from '../state/posts.
 import { useTools } from '../state/tools.ts';
 import { Dialog } from './Dialog.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
-import { atHandle, formatWhen } from './format.ts';
+import { atHandle } from './format.ts';
+import { nextWaiting, Stamp } from './waiting-requests.tsx';
 import './posts.css';
 import './tools.css';
 
@@ -20,23 +21,11 @@ export function PostConfirmDialog() {
   const pending = usePosts((s) => s.pending);
   const later = usePosts((s) => s.later);
   const pairing = useTools((s) => s.pending.some((p) => !s.later.includes(p.id)));
-  const waiting = pending.filter((p) => !later.includes(p.id)).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
-  if (pairing || waiting.length === 0) return null;
-  return <Confirmation key={waiting[0].id} request={waiting[0]} position={pending.length - waiting.length + 1} total={pending.length} />;
+  const next = nextWaiting(pending, later);
+  if (pairing || !next) return null;
+  return <Confirmation key={next.request.id} {...next} />;
 }
 
-function Stamp({ iso, prefix }: { iso: string; prefix: string }) {
-  const when = formatWhen(iso);
-  if (!when) return null;
-  return (
-    <span>
-      {prefix}{' '}
-      <time dateTime={iso} title={when.absolute}>
-        {when.relative}
-      </time>
-    </span>
-  );
-}
 
 function Confirmation({ request, position, total }: { request: PostConfirmationView; position: number; total: number }) {
   const platforms = usePlatforms((s) => s.platforms);
