@@ -45,7 +45,7 @@ function start(cwd: string, env: Record<string, string> = {}) {
 describe('npm start without the Electron binary', () => {
   it('says the download failed and that npm run demo runs the app, not Electron’s advice to delete node_modules/electron', async () => {
     const dir = stageProject();
-    const run = start(dir, { ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`, electron_config_cache: join(dir, 'empty-cache'), ELECTRON_GET_USE_PROXY: '' });
+    const run = start(dir, { ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`, electron_config_cache: join(dir, 'empty-cache') });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/The Electron \d+\.\d+\.\d+ binary is not here and could not be downloaded/);
     expect(run.stderr).toContain('`npm run demo` runs the same app in your browser');
