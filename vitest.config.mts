@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src-main/**/*.test.ts', 'e2e/kit/**/*.test.ts', 'e2e/gateway/**/*.test.ts', 'e2e/crash/**/*.test.ts', 'e2e/real/**/*.test.ts'],
+    include: ['src-main/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/kit/**/*.test.ts', 'e2e/gateway/**/*.test.ts', 'e2e/crash/**/*.test.ts', 'e2e/real/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     pool: 'forks',
