@@ -3,8 +3,9 @@
 // accounts will be disconnected and revoked before doing it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { connectX } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let demo: UrlProcess | null = null;
@@ -14,17 +15,6 @@ test.afterEach(async () => {
   demo = null;
 });
 
-async function connectX(page: Page, who: RegExp) {
-  const card = page.getByRole('region', { name: 'X (Twitter)' });
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
-  await consent.getByRole('radio', { name: who }).check();
-  await consent.getByRole('button', { name: 'Authorize app' }).click();
-  await expect(consent.locator('body')).toContainText(/is connected/);
-  await consent.close();
-  return card;
-}
 
 test('workspaces: create, switch, accounts stay in their own, delete after saying what it will do', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
@@ -33,7 +23,8 @@ test('workspaces: create, switch, accounts stay in their own, delete after sayin
   const switcher = page.getByRole('button', { name: /^Workspace: My workspace/ });
   await expect(switcher).toBeVisible();
 
-  const card = await connectX(page, /@alice_creates/);
+  await connectX(page, /@alice_creates/);
+  const card = page.getByRole('region', { name: 'X (Twitter)' });
   await expect(card.getByTestId('pill')).toHaveCount(1);
 
   // Create a second workspace: it becomes the active one, and it starts empty.

@@ -69,18 +69,22 @@ const postText = z
   .refine((s) => s.trim().length > 0, 'Write something to post')
   .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'The text cannot contain control characters');
 
-const postLink = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
-    } catch {
-      return false;
-    }
-  }, 'Enter a link that starts with https://');
+/** A web address of up to 2,048 characters with no user name or password in it, and whatever else `ok` asks. */
+const webAddress = (ok: (u: URL) => boolean, message: string) =>
+  z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return !u.username && !u.password && ok(u);
+      } catch {
+        return false;
+      }
+    }, message);
+
+const postLink = webAddress((u) => u.protocol === 'https:' || u.protocol === 'http:', 'Enter a link that starts with https://');
 
 export const requestSchemas = {
   'platforms.list': z.strictObject({}),
@@ -99,19 +103,10 @@ export const requestSchemas = {
     /** Only for a platform that needs an exact loopback port. */
     port: z.number().int().min(1024, 'Choose a port from 1024 to 65535').max(65535, 'Choose a port from 1024 to 65535').optional(),
     /** Only for https-relay: the user's own HTTPS page the platform redirects to. */
-    httpsUrl: z
-      .string()
-      .trim()
-      .max(2048)
-      .refine((s) => {
-        try {
-          const u = new URL(s);
-          return u.protocol === 'https:' && !u.hash && !u.username && !u.password;
-        } catch {
-          return false;
-        }
-      }, 'Enter an https:// address of a page you host, like https://example.com/plugboard-relay.html (no #fragment)')
-      .optional(),
+    httpsUrl: webAddress(
+      (u) => u.protocol === 'https:' && !u.hash,
+      'Enter an https:// address of a page you host, like https://example.com/plugboard-relay.html (no #fragment)',
+    ).optional(),
   }),
   'platforms.relayPage': z.strictObject({ platform }),
   'platforms.setScopeOption': z.strictObject({ platform, option: z.string().min(1).max(64), enabled: z.boolean() }),

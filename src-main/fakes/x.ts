@@ -368,13 +368,20 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
     return { ...json(200, { revoked: true }, TOKEN_JSON), note: 'grant revoked' };
   }
 
-  function me(req: FakeRequest): Reply {
+  /** The grant behind a request's live bearer token, or X's 401 for a missing, unknown, revoked or expired one. */
+  function bearerGrant(req: FakeRequest): Grant | Reply {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return unauthorized('no bearer token');
     const grant = book.byAccess.get(m[1]!);
     const expiresAt = grant?.accessTokens.get(m[1]!);
     if (!grant || expiresAt === undefined) return unauthorized('unknown or revoked token');
     if (expiresAt <= now()) return unauthorized('expired token');
+    return grant;
+  }
+
+  function me(req: FakeRequest): Reply {
+    const grant = bearerGrant(req);
+    if ('status' in grant) return grant;
     if (!ME_SCOPES.every((s) => grant.scopes.includes(s))) return forbidden(`needs scopes ${ME_SCOPES.join(' ')}`);
     const fields = (req.query.get('user.fields') ?? '').split(',').filter((f) => f.length > 0);
     const invalid = fields.filter((f) => !USER_FIELDS.includes(f));
@@ -412,12 +419,8 @@ export async function startFakeX(opts: FakeXOptions = {}): Promise<FakeX> {
   });
 
   function tweet(req: FakeRequest): Reply {
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m) return unauthorized('no bearer token');
-    const grant = book.byAccess.get(m[1]!);
-    const expiresAt = grant?.accessTokens.get(m[1]!);
-    if (!grant || expiresAt === undefined) return unauthorized('unknown or revoked token');
-    if (expiresAt <= now()) return unauthorized('expired token');
+    const grant = bearerGrant(req);
+    if ('status' in grant) return grant;
     if (!grant.scopes.includes('tweet.write')) return forbidden('needs scope tweet.write');
     if (req.json === undefined) return invalid('Requests with bodies must have content-type of application/json.', 'not JSON');
     const body = req.json as { text?: unknown };
