@@ -162,6 +162,7 @@ test('deny; several requests one at a time; Escape puts one aside for the Connec
   await waiting.click();
   const aside = page.getByRole('region', { name: 'Waiting for your answer' });
   await expect(aside).toContainText('poster');
+  await shoot(page, 'tools-put-aside', aside);
   await aside.getByRole('button', { name: 'Review poster' }).click();
   await expect(poster).toBeVisible();
   await poster.getByRole('button', { name: 'Deny' }).click();

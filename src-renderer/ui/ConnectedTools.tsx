@@ -1,4 +1,4 @@
-import { Check, Copy, Hourglass, LoaderCircle, Send, ShieldCheck, SquareTerminal, TriangleAlert, Unplug } from 'lucide-react';
+import { Check, Copy, LoaderCircle, Send, ShieldCheck, SquareTerminal, TriangleAlert, Unplug } from 'lucide-react';
 import { useId, useState } from 'react';
 import type { ToolAccountView, ToolView } from '../../src-main/api/contract.ts';
 import { usePlatforms } from '../state/platforms.ts';
@@ -7,6 +7,7 @@ import { Dialog } from './Dialog.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
 import { atHandle, formatWhen, relativeOnly } from './format.ts';
 import { useCopy } from './hooks.ts';
+import { PutAside } from './waiting-requests.tsx';
 import './tools.css';
 
 const FIRST_COMMAND = 'plugboard pair --name "my-script"';
@@ -43,31 +44,23 @@ export function ConnectedTools() {
   );
 }
 
-/** Requests put aside with Escape; the dialog shows the others by itself. */
+/** Pairing requests put aside with Escape. */
 function Waiting() {
   const all = useTools((s) => s.pending);
   const later = useTools((s) => s.later);
-  const pending = all.filter((p) => later.includes(p.id));
-  const headingId = useId();
-  return (
-    <section className="card ctool-waiting" aria-labelledby={headingId}>
-      <h2 id={headingId}>
-        <Hourglass size={16} aria-hidden="true" /> Waiting for your answer
-      </h2>
-      <ul>
-        {pending.map((p) => (
-          <li key={p.id}>
-            <span>
-              <strong>{p.name}</strong> <span className="muted">expires {relativeOnly(p.expiresAt)}</span>
-            </span>
-            <button type="button" className="btn btn-secondary btn-sm" aria-label={`Review ${p.name}`} onClick={() => review(p.id)}>
-              Review
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
+  const items = all
+    .filter((p) => later.includes(p.id))
+    .map((p) => ({
+      id: p.id,
+      who: (
+        <>
+          <strong>{p.name}</strong> <span className="muted">expires {relativeOnly(p.expiresAt)}</span>
+        </>
+      ),
+      reviewLabel: `Review ${p.name}`,
+      onReview: () => review(p.id),
+    }));
+  return <PutAside items={items} />;
 }
 
 function NoTools() {

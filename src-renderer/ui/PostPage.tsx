@@ -1,10 +1,11 @@
-import { History, Hourglass, LoaderCircle } from 'lucide-react';
+import { History, LoaderCircle } from 'lucide-react';
 import { useId, useState } from 'react';
 import { reviewPost, usePosts } from '../state/posts.ts';
 import { useWorkspaces } from '../state/workspaces.ts';
 import { Composer } from './Composer.tsx';
 import { PostEntry } from './PostResults.tsx';
 import { relativeOnly } from './format.ts';
+import { PutAside } from './waiting-requests.tsx';
 import './posts.css';
 import './tools.css';
 
@@ -34,32 +35,23 @@ export function PostPage() {
   );
 }
 
-/** Tools' posts put aside with Escape; the dialog shows the others by itself. */
+/** Tools' posts put aside with Escape. */
 function Waiting() {
   const all = usePosts((s) => s.pending);
   const later = usePosts((s) => s.later);
-  const headingId = useId();
-  return (
-    <section className="card ctool-waiting" aria-labelledby={headingId}>
-      <h2 id={headingId}>
-        <Hourglass size={16} aria-hidden="true" /> Waiting for your answer
-      </h2>
-      <ul>
-        {all
-          .filter((p) => later.includes(p.id))
-          .map((p) => (
-            <li key={p.id}>
-              <span>
-                <strong>{p.toolName}</strong> wants to post <span className="muted">· expires {relativeOnly(p.expiresAt)}</span>
-              </span>
-              <button type="button" className="btn btn-secondary btn-sm" aria-label={`Review the post of ${p.toolName}`} onClick={() => reviewPost(p.id)}>
-                Review
-              </button>
-            </li>
-          ))}
-      </ul>
-    </section>
-  );
+  const items = all
+    .filter((p) => later.includes(p.id))
+    .map((p) => ({
+      id: p.id,
+      who: (
+        <>
+          <strong>{p.toolName}</strong> wants to post <span className="muted">· expires {relativeOnly(p.expiresAt)}</span>
+        </>
+      ),
+      reviewLabel: `Review the post of ${p.toolName}`,
+      onReview: () => reviewPost(p.id),
+    }));
+  return <PutAside items={items} />;
 }
 
 function RecentPosts() {
