@@ -49,6 +49,17 @@ export function socketOf(d: DemoProcess): string {
   return join(dir, 'plugboard.sock');
 }
 
+/**
+ * A platform's card, where its setup and its accounts live: on the Platforms page, which the sidebar opens.
+ * Every spec reaches a card through here, so the window's layout is named in one place.
+ */
+export async function openPlatform(page: Page, name: string): Promise<Locator> {
+  const card = page.getByRole('region', { name, exact: true });
+  if (!(await card.isVisible())) await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Platforms' }).click();
+  await expect(card).toBeVisible();
+  return card;
+}
+
 /** Connect X through the fake's consent page as the user matching `who`. */
 export async function connectX(page: Page, who: RegExp): Promise<void> {
   const card = page.getByRole('region', { name: 'X (Twitter)' });

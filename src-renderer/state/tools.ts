@@ -1,5 +1,5 @@
 // Connected tools (issue 13): the tools paired in the active workspace, the pairing requests waiting for
-// the user, and answering them; which page the window shows, since the tools have a page of their own.
+// the user, and answering them.
 import { create } from 'zustand';
 import type { PairingRequestView, Params, ToolView } from '../../src-main/api/contract.ts';
 import { call, coalesce } from './call.ts';
@@ -11,13 +11,9 @@ interface ToolsState {
   pending: PairingRequestView[];
   /** Requests put aside with Escape ("later"): their dialog stays closed until asked for again. */
   later: string[];
-  page: PageName;
 }
 
-/** The sidebar's pages (there is no router): kept here since the tools were the first page beside Connections. */
-export type PageName = 'connections' | 'post' | 'tools';
-
-export const useTools = create<ToolsState>(() => ({ tools: null, pending: [], later: [], page: 'connections' }));
+export const useTools = create<ToolsState>(() => ({ tools: null, pending: [], later: [] }));
 
 const { getState: get, setState: set } = useTools;
 
@@ -39,10 +35,6 @@ export const reloadTools = coalesce(async () => {
   }
   setToolsState(tools.ok ? tools.result : null, now);
 });
-
-export function showPage(page: PageName): void {
-  set({ page });
-}
 
 /** Escape on the dialog: answer later, from the Connected tools page. */
 export function answerLater(request: PairingRequestView): void {

@@ -6,7 +6,8 @@ import { useApp } from '../state/app.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { load, start, useSession } from '../state/session.ts';
 import { usePosts } from '../state/posts.ts';
-import { showPage, useTools, type PageName } from '../state/tools.ts';
+import { showPage, usePage, type PageName } from '../state/page.ts';
+import { useTools } from '../state/tools.ts';
 import { OFFLINE_MESSAGE } from './format.ts';
 import { About } from './About.tsx';
 import { ConnectedTools } from './ConnectedTools.tsx';
@@ -22,7 +23,7 @@ import { TokenManagement } from './TokenManagement.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 
 function NavItem({ page, icon, label, badge }: { page: PageName; icon: ReactNode; label: string; badge?: ReactNode }) {
-  const current = useTools((s) => s.page === page);
+  const current = usePage((s) => s.page === page);
   return (
     <li>
       <button type="button" className={current ? 'nav-item nav-item--active' : 'nav-item'} aria-current={current ? 'page' : undefined} onClick={() => showPage(page)}>
@@ -57,7 +58,7 @@ function Sidebar() {
       </div>
       <WorkspaceSwitcher />
       <ul className="nav">
-        <NavItem page="connections" icon={<Cable size={16} aria-hidden="true" />} label="Connections" />
+        <NavItem page="accounts" icon={<Cable size={16} aria-hidden="true" />} label="Connections" />
         <NavItem page="post" icon={<PenLine size={16} aria-hidden="true" />} label="Post" badge={<Waiting count={posts} />} />
         <NavItem page="tools" icon={<SquareTerminal size={16} aria-hidden="true" />} label="Connected tools" badge={<Waiting count={asking} />} />
       </ul>
@@ -176,7 +177,7 @@ function Connections() {
 }
 
 function Page() {
-  const page = useTools((s) => s.page);
+  const page = usePage((s) => s.page);
   if (page === 'tools') return <ConnectedTools />;
   if (page === 'post') return <PostPage />;
   return <Connections />;

@@ -4,7 +4,7 @@ import { checkPost, PLATFORM_NAMES, PUBLISH_RULES, type PostCheck } from '../../
 import type { AccountView, PlatformId, PostOutcome } from '../../src-main/api/contract.ts';
 import { useAccounts } from '../state/accounts.ts';
 import { clearComposer, compose, publish, usePosts } from '../state/posts.ts';
-import { showPage } from '../state/tools.ts';
+import { showPage } from '../state/page.ts';
 import { Avatar } from './Avatar.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
 import { PostResults } from './PostResults.tsx';
@@ -96,8 +96,8 @@ export function Composer() {
     return (
       <section className="card composer composer--empty" aria-label="New post">
         <p>No account is connected in this workspace yet. Connect one, and you can post to it from here.</p>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={() => showPage('connections')}>
-          Go to Connections
+        <button type="button" className="btn btn-secondary btn-sm" onClick={() => showPage('platforms')}>
+          Go to Platforms
         </button>
       </section>
     );
