@@ -7,6 +7,7 @@ import type { AccountView, ActivityView, ApiError, PlatformId } from '../../src-
 import { atHandle, plural, subscriptionLabel } from '../ui/format.ts';
 import { report } from './app.ts';
 import { call, coalesce } from './call.ts';
+import { showAccountsPage } from './page.ts';
 import { setTab, usePlatforms } from './platforms.ts';
 import { toast } from './toasts.ts';
 
@@ -116,7 +117,7 @@ let spotlightSeq = 0;
 
 /**
  * What a notice click and the main process's ui.openAccount do: show the
- * account's card on its Accounts tab, open its details and bring its pill into
+ * Accounts page with every account, open the account's details and bring its pill into
  * view (the pill scrolls and highlights itself; with `reconnect`, Reconnect gets focus).
  */
 export async function showAccount(accountId: string, reconnect: boolean): Promise<void> {
@@ -126,6 +127,7 @@ export async function showAccount(accountId: string, reconnect: boolean): Promis
     toast('info', 'That account is no longer connected.');
     return;
   }
+  showAccountsPage();
   setTab(account.platform, 'accounts');
   openDetails(account.platform, account.id);
   set({ spotlight: { accountId, reconnect, seq: ++spotlightSeq } });

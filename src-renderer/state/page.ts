@@ -9,10 +9,21 @@ interface PageState {
   page: PageName;
   /** The platform the Platforms page was opened for; null when opened from the sidebar. */
   platform: PlatformId | null;
+  /** The Accounts page's chips: every account, or only those that need the user. */
+  accountsFilter: 'all' | 'attention';
 }
 
-export const usePage = create<PageState>(() => ({ page: 'accounts', platform: null }));
+export const usePage = create<PageState>(() => ({ page: 'accounts', platform: null, accountsFilter: 'all' }));
 
 export function showPage(page: PageName, platform: PlatformId | null = null): void {
   usePage.setState({ page, platform });
+}
+
+export function setAccountsFilter(accountsFilter: PageState['accountsFilter']): void {
+  usePage.setState({ accountsFilter });
+}
+
+/** An account asked for by name (a notice, the tray, Ctrl/Cmd+K): the Accounts page, with no chip hiding it. */
+export function showAccountsPage(): void {
+  usePage.setState({ page: 'accounts', platform: null, accountsFilter: 'all' });
 }

@@ -14,7 +14,8 @@ export function About() {
   return (
     <>
       <button type="button" className="about-button" onClick={() => setOpen(true)}>
-        <Info size={14} aria-hidden="true" /> About Plugboard
+        <Info size={14} aria-hidden="true" />
+        <span className="nav-label">About Plugboard</span>
       </button>
       {open && (
         <Dialog

@@ -129,11 +129,13 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
   };
 
   return (
-    <section className="card" aria-labelledby={`${baseId}-name`}>
+    <section className="card" aria-labelledby={`${baseId}-name`} data-platform-card={platform.id}>
       <header className="card-head">
         <PlatformBadge platform={platform.id} />
         <div className="card-title">
-          <h2 id={`${baseId}-name`}>{platform.name}</h2>
+          <h2 id={`${baseId}-name`} tabIndex={-1}>
+            {platform.name}
+          </h2>
           <p className="card-sub">{renewalLine(platform)}</p>
         </div>
         <span className="card-actions">
