@@ -149,6 +149,9 @@ function FlowsInProgress({ platforms }: { platforms: PlatformView[] }) {
   );
 }
 
+/** Whether Connect works on the platform's card now, or its app needs setting up first. */
+const ready = (p: PlatformView) => !!p.form || (p.credentials.saved && !(p.redirectKind === 'https-relay' && !p.redirectUri));
+
 /** The platforms with no account yet, small, to add from; each opens that platform's setup. */
 function AddGrid({ platforms, accounts }: { platforms: PlatformView[]; accounts: AccountView[] }) {
   const headingId = useId();
@@ -160,6 +163,7 @@ function AddGrid({ platforms, accounts }: { platforms: PlatformView[]; accounts:
       <h2 id={headingId} className="status-group-head">
         {accounts.length === 0 ? 'Connect your first account' : 'Add another platform'}
       </h2>
+      {accounts.length === 0 && <p className="add-grid-intro">Pick a platform: Plugboard walks you through its setup, then keeps the account signed in.</p>}
       <ul className="add-grid">
         {open.map((p) => (
           <li key={p.id}>
@@ -170,7 +174,7 @@ function AddGrid({ platforms, accounts }: { platforms: PlatformView[]; accounts:
                 {p.available ? (
                   <>
                     <Plus size={14} aria-hidden="true" />
-                    {p.form || p.credentials.saved ? 'Connect' : 'Set up'}
+                    {ready(p) ? 'Add account' : 'Set up'}
                   </>
                 ) : (
                   'Coming soon'
