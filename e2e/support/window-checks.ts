@@ -72,13 +72,17 @@ export async function connectX(page: Page, who: RegExp): Promise<void> {
   await consent.close();
 }
 
-/** Serious and critical axe findings, every rule in light mode and contrast in dark (as a11y.spec.ts). */
-export async function checkAxe(page: Page, state: string): Promise<void> {
+/**
+ * Serious and critical axe findings, every rule in light mode and contrast in dark (as a11y.spec.ts);
+ * `include` limits it to one part of the page (a selector), where the rest was checked already.
+ */
+export async function checkAxe(page: Page, state: string, include?: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     // Let the new scheme reach every element before axe reads computed colours.
     await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
     const axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+    if (include) axe.include(include);
     const { violations } = await (colorScheme === 'dark' ? axe.withRules(['color-contrast']) : axe).analyze();
     const found = violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

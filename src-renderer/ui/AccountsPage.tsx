@@ -8,6 +8,7 @@ import { usePlatforms } from '../state/platforms.ts';
 import { load, useSession } from '../state/session.ts';
 import { AccountsTab } from './AccountsTab.tsx';
 import { ChoosePanel, FlowNotice, WaitingPanel } from './FlowPanels.tsx';
+import { atHandle } from './format.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
 import { TokenManagement } from './TokenManagement.tsx';
@@ -50,6 +51,7 @@ function Attention({ accounts, platforms }: { accounts: AccountView[]; platforms
   const platform = platforms.find((p) => p.id === first.platform);
   const parts = [expired.length && `${expired.length} expired`, expiring.length && `${expiring.length} expiring`].filter(Boolean).join(' · ');
   const busy = isActive(flows[first.platform]);
+  const who = atHandle(first.handle);
   return (
     <div className={`attention ${expired.length ? 'attention--red' : 'attention--yellow'}`} role="status">
       <CircleAlert size={18} aria-hidden="true" />
@@ -58,18 +60,18 @@ function Attention({ accounts, platforms }: { accounts: AccountView[]; platforms
         <span>
           {' — '}
           {expired.length + expiring.length === 1
-            ? `${first.displayName} on ${platform?.name ?? first.platform} ${first.status === 'expired' ? 'has stopped working' : 'needs you soon'}.`
+            ? `${who} on ${platform?.name ?? first.platform} ${first.status === 'expired' ? 'has stopped working' : 'needs you soon'}.`
             : 'Reconnect them to keep them working.'}
         </span>
       </p>
       <button
         type="button"
         className={expired.length ? 'btn btn-primary btn-sm' : 'btn btn-secondary btn-sm'}
-        aria-label={`Reconnect ${first.displayName} (${platform?.name ?? first.platform})`}
+        aria-label={`Reconnect ${who} (${platform?.name ?? first.platform})`}
         disabled={busy}
         onClick={() => void connect(first.platform, first.id)}
       >
-        Reconnect{expired.length + expiring.length > 1 ? ` ${first.displayName}` : ''}
+        Reconnect{expired.length + expiring.length > 1 ? ` ${who}` : ''}
       </button>
     </div>
   );

@@ -28,9 +28,7 @@ export function Avatar({ account, size = 'sm' }: { account: Pictured; size?: 'sm
     // Decoded off the main thread: a long list brings dozens of pictures into view at once while scrolling.
     return <img className={className} src={src} alt="" draggable={false} decoding="async" onError={() => setFailedSrc(src)} />;
   }
-  return (
-    <span className={`${className} avatar--initial`} data-tone={toneOf(account.id)} aria-hidden="true">
-      {initialOf(account)}
-    </span>
-  );
+  // The initial is drawn by CSS (::before): as text it would join the visible label of the button around it
+  // ("B@bob_builds"), which then no longer matches that button's name (WCAG 2.5.3, label in name).
+  return <span className={`${className} avatar--initial`} data-tone={toneOf(account.id)} data-initial={initialOf(account)} aria-hidden="true" />;
 }
