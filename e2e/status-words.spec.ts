@@ -57,6 +57,7 @@ test('a healthy, an expiring and an expired account: one date, a reason on red, 
   await bskyPill.getByRole('button', { name: 'Details for @alice.bsky.social' }).click();
   const healthy = details(page, '@alice.bsky.social');
   await expect(healthy.locator('.details-when')).toHaveText('Renews itself');
+  await expect(healthy.locator('.details-reason')).toContainText('Plugboard renews it before it runs out: nothing for you to do.');
   await expect(bskyPill.getByRole('button', { name: 'Refresh @alice.bsky.social' })).toBeVisible();
   await expect(healthy.getByText('Access token expires')).toBeHidden();
   await healthy.getByText('Advanced', { exact: true }).click();
