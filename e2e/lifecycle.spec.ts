@@ -28,6 +28,8 @@ const pills = (page: Page) => xCard(page).getByTestId('pill');
 const bell = (page: Page) => page.getByRole('button', { name: 'Notifications', exact: true });
 const unread = (page: Page) => page.getByTestId('unread-count');
 const details = (page: Page, handle: string) => page.getByRole('region', { name: `Details for ${handle}` });
+/** A date in a sentence, as the window writes it in Chromium's en-US: "Dec 15", with the year only when it is not this one. */
+const DAY = /[A-Z][a-z]{2} \d{1,2}(, \d{4})?/;
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true, animations: 'disabled' });
 
 /** Toasts float over whatever a screenshot is about: dismiss them first. */
@@ -70,8 +72,11 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await demo.travel('+4d');
   await expect(pill).toHaveAttribute('data-status', 'expiring');
   await expect(pill.locator('.status-dot')).toHaveAccessibleName('Expiring soon');
-  await expect(pill).toContainText(/Expires in \d+ days — Reconnect/);
-  await expect(pill.getByRole('button', { name: /^Details for/ })).toHaveAttribute('title', /Needs you by \d{4}-\d{2}-\d{2}/);
+  // One date in words on the pill, its tooltip and the card's header; the badge is yellow, not red.
+  await expect(pill).toContainText(new RegExp(`Needs you by ${DAY.source} — Reconnect`));
+  await expect(pill.getByRole('button', { name: /^Details for/ })).toHaveAttribute('title', new RegExp(`Needs you by ${DAY.source}`));
+  await expect(card.locator('.card-sub')).toHaveText(new RegExp(`^Rotating refresh tokens · 1 account needs you by ${DAY.source}$`));
+  await expect(card.getByRole('tab', { name: /Accounts/ }).locator('.count')).toHaveAttribute('data-status', 'expiring');
   await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeEnabled();
   await expect(unread(page)).toHaveText('1');
   await expect(bell(page)).toHaveAccessibleDescription('1 unread');
@@ -91,7 +96,7 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(list).toHaveCount(0);
   await expect(details(page, '@alice_creates')).toBeVisible();
   await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeFocused();
-  await expect(details(page, '@alice_creates')).toContainText(/Needs you by/);
+  await expect(details(page, '@alice_creates').locator('.details-when')).toHaveText(new RegExp(`^Needs you by ${DAY.source}$`));
   await expect(details(page, '@alice_creates').getByRole('button', { name: 'Reconnect' })).toBeVisible();
   await expect(pill).toHaveClass(/pill--spotlight/);
 
@@ -99,7 +104,11 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   // connection past its deadline, so there is one red notice ("has expired"), not a second "refused" one.
   await demo.travel('+7d');
   await expect(pill).toHaveAttribute('data-status', 'expired');
-  await expect(pill).toContainText('Token expired — Reconnect');
+  await expect(pill).toContainText(new RegExp(`Stopped ${DAY.source} — Reconnect`));
+  // Renewing cannot bring back a connection past its deadline: only Reconnect is offered, and the header says so.
+  await expect(pill.getByRole('button', { name: 'Refresh @alice_creates' })).toHaveCount(0);
+  await expect(card.locator('.card-sub')).toHaveText('Rotating refresh tokens · 1 account stopped — reconnect it');
+  await expect(card.getByRole('tab', { name: /Accounts/ }).locator('.count')).toHaveAttribute('data-status', 'expired');
   await expect(unread(page)).toHaveText('1');
   const noticesNow = await demo.api('notices.list', {});
   expect(noticesNow.map((n: { title: string }) => n.title)).toEqual(['X (Twitter) @alice_creates has expired', 'X (Twitter) @alice_creates expires in 6 days']);
@@ -131,7 +140,13 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(activity.locator('time').first()).toHaveAttribute('title', /\d/);
   await expect(panel).toContainText('Premium');
   await expect(panel.getByRole('button', { name: 'Refresh premium status' })).toBeEnabled();
-  await expect(panel).not.toContainText('Needs you by');
+  // Green again: its one date is the new deadline, as information; no Reconnect, no error, the header's promise back.
+  await expect(panel.locator('.details-reason')).toHaveAttribute('data-status', 'connected');
+  await expect(panel.locator('.details-when')).toHaveText(new RegExp(`^Needs you by ${DAY.source}$`));
+  await expect(panel.getByRole('button', { name: 'Reconnect' })).toHaveCount(0);
+  await expect(panel).not.toContainText('Last error');
+  await expect(card.locator('.card-sub')).toHaveText('Rotating refresh tokens · renews itself');
+  await expect(card.getByRole('tab', { name: /Accounts/ }).locator('.count')).not.toHaveAttribute('data-status');
   await dismissToasts(page);
   await panel.scrollIntoViewIfNeeded();
   await panel.screenshot({ path: join(SHOTS, 'lifecycle-3-details.png'), animations: 'disabled' });

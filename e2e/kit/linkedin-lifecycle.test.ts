@@ -60,6 +60,8 @@ describe('LinkedIn without programmatic refresh', () => {
     const fresh = await h.account(id);
     expect(fresh.status).toBe('connected');
     expect(Date.parse(fresh.connectionExpiresAt!)).toBe(Date.parse(fresh.tokenExpiresAt!));
+    // Its one date is the day it will need the user; no Renew now, as renewing cannot help.
+    expect(fresh).toMatchObject({ renews: false, userDate: fresh.connectionExpiresAt });
     expect((await h.error('accounts.refresh', { accountId: id })).message).toMatch(/cannot be renewed without you: use Reconnect/);
 
     await h.travel(52);
@@ -79,6 +81,7 @@ describe('LinkedIn without programmatic refresh', () => {
     await expect.poll(async () => (await h.account(id)).status).toBe('expired');
     const red = await h.account(id);
     expect(red.statusReason).toMatch(/Reconnect/);
+    expect(red).toMatchObject({ renews: false, userDate: fresh.tokenExpiresAt });
     await expect.poll(async () => (await h.notices()).map((n) => n.title)[0]).toMatch(/has expired/);
     // Nothing tried to renew it along the way.
     expect(h.fake.requests.filter((r) => r.endpoint === 'refresh')).toHaveLength(0);

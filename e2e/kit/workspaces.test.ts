@@ -91,17 +91,26 @@ describe('workspaces', () => {
     h.fake.advance(3 * 3600);
     h.core.resume();
     await expect.poll(() => h.fake.requests.filter((r) => r.endpoint === 'refresh').length).toBeGreaterThan(0);
+    const worst = async () => Object.fromEntries((await h.ok('workspaces.list', {})).map((w) => [w.name, [w.worstStatus, w.needsAttention]]));
+    expect(await worst()).toEqual({ 'My workspace': ['connected', 0], 'Other brand': [null, 0] });
     // Revoked at X: the tray names the account with its workspace.
     h.fake.revokeUser(DEMO);
     h.fake.advance(3 * 3600);
     h.core.resume();
     await expect.poll(() => h.core.attention().map((a) => a.label)).toEqual(['My workspace · X (Twitter) @plugboard_demo']);
     await expect.poll(async () => (await h.ok('notices.list', {})).map((n) => n.title)).toEqual(['My workspace · X (Twitter) @plugboard_demo needs you']);
+    // The switcher's dot follows the worst account of each workspace, shown or not.
+    expect(await worst()).toEqual({ 'My workspace': ['expired', 1], 'Other brand': [null, 0] });
 
     // A notice click opens its account: the core switches to its workspace first.
     h.core.openAccount(mine);
     expect((await h.ok('app.status', {})).workspace.id).toBe('default');
     expect(h.events.at(-1)).toEqual({ type: 'ui.openAccount', accountId: mine, reconnect: true });
+    // Red says why and since when, and offers no Renew now: only Reconnect can help a refused grant.
+    const [red] = await h.ok('accounts.list', {});
+    expect(red).toMatchObject({ id: mine, status: 'expired', renews: false });
+    expect(red!.statusReason).toMatch(/\S/);
+    expect(red!.userDate).toBe(red!.lastError!.at);
   });
 
   it('deleting a workspace disconnects and revokes its accounts; the last one cannot be deleted', async () => {

@@ -85,8 +85,16 @@ export interface AccountView {
   status: AccountStatus;
   /** One plain sentence explaining a non-green status. */
   statusReason: string | null;
-  /** Whether Plugboard can renew this account without the user (Renew now is offered). */
+  /**
+   * Whether renewing can help now (Renew now is offered): the account renews without the user and has
+   * not stopped. A red one needs Reconnect; one that cannot renew never needs either until its end.
+   */
   renews: boolean;
+  /**
+   * The one date the user cares about (ISO 8601): when it stopped working (red), or when it will need
+   * them (a deadline no renewal moves); null when it renews itself with no end, or never ends.
+   */
+  userDate: string | null;
   scopes: string[];
   /** ISO 8601 times. */
   tokenExpiresAt: string | null;
@@ -203,6 +211,8 @@ export interface WorkspaceView {
   accountCount: number;
   /** Its accounts that need the user (expiring or expired). */
   needsAttention: number;
+  /** Its most severe account status (expired, then expiring, offline, refreshing, connected); null with no accounts. */
+  worstStatus: AccountStatus | null;
   active: boolean;
 }
 

@@ -21,8 +21,10 @@ export interface NoticeDue {
 
 const accountLabel = (row: AccountRow, decl: ProviderDecl) => `${decl.name} @${row.handle}`;
 
-function day(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
+/** "Dec 15" (with the year when it is not this one): the window's format, so a notice and the account say the same date. */
+function day(t: number, now: number): string {
+  const year = new Date(t).getFullYear() === new Date(now).getFullYear() ? undefined : 'numeric';
+  return new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric', year });
 }
 
 /** The one notice due now for this account, if any: the most severe threshold crossed. */
@@ -46,7 +48,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'expired',
       deadline,
       title: `${label(row, decl)} has expired`,
-      body: `The connection ended on ${day(deadline)}. Click to reconnect.`,
+      body: `The connection ended on ${day(deadline, now)}. Click to reconnect.`,
       supersedes: [
         { threshold: 'warn_window', deadline },
         { threshold: 'warn_1d', deadline },
@@ -58,7 +60,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'warn_1d',
       deadline,
       title: `${label(row, decl)} expires within a day`,
-      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline)}. Click to reconnect now.`,
+      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline, now)}. Click to reconnect now.`,
       supersedes: [{ threshold: 'warn_window', deadline }],
     };
   }
@@ -67,7 +69,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'warn_window',
       deadline,
       title: `${label(row, decl)} expires in ${Math.ceil(left / DAY)} days`,
-      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline)}. Reconnect before then.`,
+      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline, now)}. Reconnect before then.`,
       supersedes: [],
     };
   }

@@ -552,6 +552,9 @@ describe('one flight per account', () => {
     // The 7-day threshold wakes the scheduler; the 30-day token is not due.
     await h.advanceTo(deadline - 7 * DAY + MINUTE);
     expect(h.notified.map((n) => n.title)).toEqual(['X (Twitter) @plugboard_demo expires in 7 days']);
+    // The date in words, as the window writes it ("Jun 22"), never an ISO date in a sentence.
+    const day = new Date(deadline).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+    expect(h.notified[0]!.body).toBe(`X (Twitter) cannot renew this connection by itself; it ends ${day}. Reconnect before then.`);
     expect(requestsTo(h.fake, 'refresh')).toHaveLength(1);
   });
 });

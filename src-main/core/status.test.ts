@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ErrorKind } from '../api/contract.ts';
 import { providerDecl } from '../connectors/providers.ts';
 import type { AccountRow } from '../store/accounts.ts';
-import { DEFAULT_WARNING_WINDOW_MS, deriveStatus } from './status.ts';
+import { DEFAULT_WARNING_WINDOW_MS, deriveStatus, userDate, worstStatus } from './status.ts';
 
 const NOW = Date.UTC(2025, 5, 15, 12);
 const HOUR = 3600_000;
@@ -68,11 +68,10 @@ describe('deriveStatus', () => {
     expect(deriveStatus(failed('auth', message), x, NOW)).toEqual({ status: 'expired', reason: message });
   });
 
-  it('is expired after an auth refusal with no stored sentence, with a generic one naming the platform', () => {
-    expect(deriveStatus(row({ last_error_kind: 'auth', last_error_message: null }), x, NOW)).toEqual({
-      status: 'expired',
-      reason: 'X (Twitter) refused the connection. Reconnect.',
-    });
+  it('is expired after an auth refusal with no stored sentence (or an empty one), with a generic one naming the platform', () => {
+    const generic = { status: 'expired', reason: 'X (Twitter) refused to renew this connection. Reconnect to sign in again.' };
+    expect(deriveStatus(row({ last_error_kind: 'auth', last_error_message: null }), x, NOW)).toEqual(generic);
+    expect(deriveStatus(row({ last_error_kind: 'setup', last_error_message: '' }), x, NOW)).toEqual(generic);
   });
 
   it('keeps the status under a rate limit, with the wait (its next try) as the reason on a green account', () => {
@@ -82,7 +81,7 @@ describe('deriveStatus', () => {
     // A yellow account stays yellow and says what it needs from the user; the wait is its last error.
     const expiring = deriveStatus(failed('rate_limited', message, { connection_expires_at: NOW + 2 * DAY }), x, NOW);
     expect(expiring.status).toBe('expiring');
-    expect(expiring.reason).toMatch(/^Needs you by/);
+    expect(expiring.reason).toBe('X (Twitter) cannot renew this connection by itself. Reconnect before it ends.');
   });
 
   for (const kind of ['network', 'server', 'malformed'] as const) {
@@ -96,7 +95,7 @@ describe('deriveStatus', () => {
 
   it('is expired when a token that cannot renew has run out', () => {
     const r = row({ platform: 'linkedin', token_expires_at: NOW - 1 });
-    expect(deriveStatus(r, linkedin, NOW)).toEqual({ status: 'expired', reason: 'The LinkedIn token expired and cannot renew itself. Reconnect.' });
+    expect(deriveStatus(r, linkedin, NOW)).toEqual({ status: 'expired', reason: 'LinkedIn does not let Plugboard renew this connection, and it has run out. Reconnect to sign in again.' });
     // The boundary: a token expiring this very millisecond is no longer usable.
     expect(deriveStatus(row({ platform: 'linkedin', token_expires_at: NOW }), linkedin, NOW).status).toBe('expired');
   });
@@ -104,7 +103,7 @@ describe('deriveStatus', () => {
   it('is expiring when a token that cannot renew ends within 7 days, and connected outside them', () => {
     const soon = deriveStatus(row({ platform: 'linkedin', token_expires_at: NOW + 6 * DAY }), linkedin, NOW);
     expect(soon.status).toBe('expiring');
-    expect(soon.reason).toBe('Needs you by 2025-06-21: LinkedIn cannot renew this connection by itself. Reconnect before then.');
+    expect(soon.reason).toBe('LinkedIn cannot renew this connection by itself. Reconnect before it ends.');
     expect(deriveStatus(row({ platform: 'linkedin', token_expires_at: NOW + 7 * DAY }), linkedin, NOW).status).toBe('expiring');
     expect(deriveStatus(row({ platform: 'linkedin', token_expires_at: NOW + 7 * DAY + 1 }), linkedin, NOW)).toEqual({ status: 'connected', reason: null });
     expect(deriveStatus(row({ platform: 'linkedin', token_expires_at: NOW + 50 * DAY }), linkedin, NOW)).toEqual({ status: 'connected', reason: null });
@@ -122,7 +121,7 @@ describe('deriveStatus', () => {
 
   it('is expired once the connection deadline has passed, on any platform', () => {
     const ended = NOW - DAY;
-    expect(deriveStatus(row({ connection_expires_at: ended }), x, NOW)).toEqual({ status: 'expired', reason: 'The connection ended on 2025-06-14. Reconnect.' });
+    expect(deriveStatus(row({ connection_expires_at: ended }), x, NOW)).toEqual({ status: 'expired', reason: 'X (Twitter) ends a connection after a fixed time, and this one has ended. Reconnect to sign in again.' });
     expect(deriveStatus(row({ platform: 'linkedin', token_expires_at: NOW + DAY, connection_expires_at: ended }), linkedin, NOW).status).toBe('expired');
     // A passed deadline outranks a transient error: waiting for the network will not bring it back.
     expect(deriveStatus(failed('network', 'offline', { connection_expires_at: ended }), x, NOW).status).toBe('expired');
@@ -133,5 +132,36 @@ describe('deriveStatus', () => {
     expect(deriveStatus(r, linkedin, NOW).status).toBe('connected');
     expect(deriveStatus(r, linkedin, NOW, { warningWindowMs: 14 * DAY }).status).toBe('expiring');
     expect(deriveStatus(row({ platform: 'linkedin', token_expires_at: NOW + 2 * DAY }), linkedin, NOW, { warningWindowMs: DAY }).status).toBe('connected');
+  });
+});
+
+describe('userDate', () => {
+  it('is when a red account stopped: the refusal, the passed deadline, or the first end of a connection that cannot renew', () => {
+    const refused = failed('auth', 'refused', { connection_expires_at: NOW + 5 * DAY });
+    expect(userDate(refused, x, deriveStatus(refused, x, NOW).status)).toBe(NOW - 60_000);
+    const ended = row({ token_expires_at: NOW - 3 * DAY, connection_expires_at: NOW - DAY });
+    expect(userDate(ended, x, deriveStatus(ended, x, NOW).status)).toBe(NOW - DAY);
+    const ranOut = row({ platform: 'linkedin', token_expires_at: NOW - 2 * DAY, connection_expires_at: NOW + DAY });
+    expect(userDate(ranOut, linkedin, deriveStatus(ranOut, linkedin, NOW).status)).toBe(NOW - 2 * DAY);
+  });
+
+  it('is the deadline ahead on any other account, and null for one that renews itself with no end', () => {
+    const soon = row({ connection_expires_at: NOW + 2 * DAY });
+    expect(userDate(soon, x, deriveStatus(soon, x, NOW).status)).toBe(NOW + 2 * DAY);
+    const far = row({ platform: 'linkedin', token_expires_at: NOW + 50 * DAY });
+    expect(userDate(far, linkedin, deriveStatus(far, linkedin, NOW).status)).toBe(NOW + 50 * DAY);
+    expect(userDate(row(), x, deriveStatus(row(), x, NOW).status)).toBeNull();
+    // A short-lived access token is not a date the user needs: renewing it is Plugboard's job.
+    expect(userDate(row({ token_expires_at: NOW + HOUR }), x, 'connected')).toBeNull();
+  });
+});
+
+describe('worstStatus', () => {
+  it('ranks what needs the user now over what will soon, and both over information', () => {
+    expect(worstStatus(['connected', 'expiring', 'offline'])).toBe('expiring');
+    expect(worstStatus(['expiring', 'expired', 'connected'])).toBe('expired');
+    expect(worstStatus(['connected', 'refreshing', 'offline'])).toBe('offline');
+    expect(worstStatus(['connected'])).toBe('connected');
+    expect(worstStatus([])).toBeNull();
   });
 });

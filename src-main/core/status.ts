@@ -10,6 +10,16 @@ export const DEFAULT_WARNING_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /** Failures that say nothing about the account: it waits for the network or the platform. */
 const OFFLINE_KINDS = new Set(['network', 'server', 'malformed']);
 
+/** Most severe first: what needs the user now, what will soon, then what is only information. */
+const SEVERITY: readonly AccountStatus[] = ['expired', 'expiring', 'offline', 'refreshing', 'connected'];
+
+/** The most severe of these statuses; null for none. */
+export function worstStatus(statuses: Iterable<AccountStatus>): AccountStatus | null {
+  let worst: number | null = null;
+  for (const s of statuses) worst = Math.min(worst ?? SEVERITY.length, SEVERITY.indexOf(s));
+  return worst === null ? null : SEVERITY[worst]!;
+}
+
 /**
  * When the connection will need the user: the refresh token's or long-lived
  * token's own deadline, or, for a platform that cannot renew, the token's expiry.
@@ -23,6 +33,19 @@ export function renewalOf(row: Pick<AccountRow, 'renewal'>, decl: ProviderDecl):
   return row.renewal ?? decl.renewal;
 }
 
+/**
+ * The one date the user cares about for an account with this status: when it stopped working (the
+ * refusal, the passed deadline), or else when it will need them; null when it renews itself or never ends.
+ */
+export function userDate(row: AccountRow, decl: ProviderDecl, status: AccountStatus): number | null {
+  if (status !== 'expired') return userDeadline(row, decl);
+  if (row.last_error_kind === 'auth' || row.last_error_kind === 'setup') return row.last_error_at;
+  // A renewing account stops only at its connection's deadline; one that cannot renew at the first of the two ends.
+  if (renewalOf(row, decl) !== 'none') return row.connection_expires_at;
+  const ends = [row.connection_expires_at, row.token_expires_at].filter((t) => t !== null);
+  return ends.length ? Math.min(...ends) : null;
+}
+
 export function deriveStatus(
   row: AccountRow,
   decl: ProviderDecl,
@@ -32,21 +55,23 @@ export function deriveStatus(
   const window = opts.warningWindowMs ?? DEFAULT_WARNING_WINDOW_MS;
   if (opts.refreshing) return { status: 'refreshing', reason: null };
   if (row.last_error_kind === 'auth' || row.last_error_kind === 'setup') {
-    return { status: 'expired', reason: row.last_error_message ?? `${decl.name} refused the connection. Reconnect.` };
+    // An empty stored sentence is no reason: a red account always says why.
+    return { status: 'expired', reason: row.last_error_message || `${decl.name} refused to renew this connection. Reconnect to sign in again.` };
   }
   if (row.connection_expires_at !== null && row.connection_expires_at <= now) {
-    return { status: 'expired', reason: `The connection ended on ${new Date(row.connection_expires_at).toISOString().slice(0, 10)}. Reconnect.` };
+    return { status: 'expired', reason: `${decl.name} ends a connection after a fixed time, and this one has ended. Reconnect to sign in again.` };
   }
   const canRenew = renewalOf(row, decl) !== 'none';
   const tokenExpired = row.token_expires_at !== null && row.token_expires_at <= now;
-  if (tokenExpired && !canRenew) return { status: 'expired', reason: `The ${decl.name} token expired and cannot renew itself. Reconnect.` };
+  if (tokenExpired && !canRenew) return { status: 'expired', reason: `${decl.name} does not let Plugboard renew this connection, and it has run out. Reconnect to sign in again.` };
   // A network failure never turns an account red: it waits for the network.
   if (row.last_error_kind && OFFLINE_KINDS.has(row.last_error_kind)) {
     return { status: 'offline', reason: row.last_error_message ?? 'Could not reach the platform; will retry.' };
   }
   const deadline = userDeadline(row, decl);
   if (deadline !== null && deadline - now <= window) {
-    return { status: 'expiring', reason: `Needs you by ${new Date(deadline).toISOString().slice(0, 10)}: ${decl.name} cannot renew this connection by itself. Reconnect before then.` };
+    // The date is the window's to put in words (userDate): in the user's format, next to this sentence.
+    return { status: 'expiring', reason: `${decl.name} cannot renew this connection by itself. Reconnect before it ends.` };
   }
   // A rate limit is the platform asking for patience, not a fault: the account stays as it was, and
   // its stored sentence says when the next try is.

@@ -8,7 +8,7 @@ import { connectorFor } from '../connectors/registry.ts';
 import type { ClientCredentials, Connector, Profile, TokenSet } from '../connectors/types.ts';
 import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, readProfile, renewalFor } from '../core/account-facts.ts';
 import { ApiFailure } from '../core/api-failure.ts';
-import { deriveStatus } from '../core/status.ts';
+import { deriveStatus, userDate } from '../core/status.ts';
 import type { AttentionItem } from '../core/types.ts';
 import { PlatformError } from '../errors/platform-error.ts';
 import type { Flow } from '../oauth/flows.ts';
@@ -41,7 +41,8 @@ export function accountView(ctx: Pick<CoreContext, 'lifecycle' | 'clock' | 'warn
     avatar: row.avatar,
     status,
     statusReason: reason,
-    renews: canRenew(row, decl),
+    renews: canRenew(row, decl) && status !== 'expired',
+    userDate: iso(userDate(row, decl, status)),
     scopes: row.scopes ? row.scopes.split(' ') : [],
     tokenExpiresAt: iso(row.token_expires_at),
     connectionExpiresAt: iso(row.connection_expires_at),
@@ -216,7 +217,7 @@ export function accountHandlers(
         throw new ApiFailure('bad_request', `${providerDecl(row.platform).name} tokens cannot be renewed without you: use Reconnect.`);
       }
       if (row.connection_expires_at !== null && row.connection_expires_at <= ctx.clock.now()) {
-        throw new ApiFailure('bad_request', `This ${providerDecl(row.platform).name} connection ended on ${new Date(row.connection_expires_at).toISOString().slice(0, 10)} and cannot be renewed: use Reconnect.`);
+        throw new ApiFailure('bad_request', `This ${providerDecl(row.platform).name} connection has ended and cannot be renewed: use Reconnect.`);
       }
       // Only the OS's word refuses at once: after a failed request the user may know the network is back.
       if (ctx.isOnline?.() === false) {

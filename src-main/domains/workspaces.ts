@@ -2,7 +2,7 @@
 import type { WorkspaceView } from '../api/contract.ts';
 import { providerDecl } from '../connectors/providers.ts';
 import { ApiFailure } from '../core/api-failure.ts';
-import { deriveStatus } from '../core/status.ts';
+import { deriveStatus, worstStatus } from '../core/status.ts';
 import type { WorkspaceRow } from '../store/workspaces.ts';
 import { disconnect } from './accounts.ts';
 import { activeWorkspace, switchTo, type CoreContext, type DomainHandlers } from './context.ts';
@@ -17,10 +17,9 @@ function requireWorkspace(ctx: Pick<CoreContext, 'workspaces'>, id: string): Wor
 
 function workspaceView(ctx: Pick<CoreContext, 'accounts' | 'clock' | 'db' | 'prefs' | 'warningWindowMs'>, row: WorkspaceRow): WorkspaceView {
   const now = ctx.clock.now();
-  const needsAttention = ctx.accounts
-    .list(row.id)
-    .filter((a) => ['expired', 'expiring'].includes(deriveStatus(a, providerDecl(a.platform), now, { warningWindowMs: ctx.warningWindowMs() }).status)).length;
-  return { id: row.id, name: row.name, accountCount: row.account_count, needsAttention, active: row.id === activeWorkspace(ctx) };
+  const statuses = ctx.accounts.list(row.id).map((a) => deriveStatus(a, providerDecl(a.platform), now, { warningWindowMs: ctx.warningWindowMs() }).status);
+  const needsAttention = statuses.filter((s) => s === 'expired' || s === 'expiring').length;
+  return { id: row.id, name: row.name, accountCount: row.account_count, needsAttention, worstStatus: worstStatus(statuses), active: row.id === activeWorkspace(ctx) };
 }
 
 export function workspaceHandlers(

@@ -5,7 +5,8 @@ import { syncProfile, useAccounts } from '../state/accounts.ts';
 import { loadAccountPosts, usePosts } from '../state/posts.ts';
 import { Avatar } from './Avatar.tsx';
 import { PostEntry } from './PostResults.tsx';
-import { OFFLINE_REASON, STATUS_LABELS, activityPhrase, atHandle, formatWhen, subscriptionLabel } from './format.ts';
+import './account-details.css';
+import { OFFLINE_REASON, STATUS_LABELS, activityPhrase, atHandle, formatWhen, subscriptionLabel, userDateLine } from './format.ts';
 
 const ERROR_KINDS: Record<ErrorKind, string> = {
   auth: 'Refused by the platform',
@@ -30,7 +31,7 @@ function When({ iso, none }: { iso: string | null; none: string }) {
   const when = formatWhen(iso);
   if (!when || !iso) return <span className="muted">{none}</span>;
   return (
-    <time dateTime={iso} title={iso}>
+    <time dateTime={iso}>
       {when.absolute} <span className="muted">({when.relative})</span>
     </time>
   );
@@ -138,6 +139,16 @@ function AccountPosts({ accountId }: { accountId: string }) {
   );
 }
 
+/** What the one date means for an account that needs nothing now (a red or yellow one has its reason instead). */
+function whyThisDate(account: AccountView, platformName: string): string {
+  if (account.userDate) {
+    return account.renews
+      ? `Plugboard renews it by itself until then; after that, ${platformName} asks you to sign in again.`
+      : `${platformName} does not let Plugboard renew it: reconnect before then.`;
+  }
+  return account.renews ? 'Plugboard renews it before it runs out: nothing for you to do.' : `It keeps working until its access is removed at ${platformName}.`;
+}
+
 interface Props {
   id: string;
   account: AccountView;
@@ -183,40 +194,32 @@ export function AccountDetails({ id, account, platformName, connectBusy, offline
           <X size={16} aria-hidden="true" />
         </button>
       </header>
-      {/* A green account has a reason only while a rate limit makes it wait: it says when the next try is. */}
-      {account.statusReason && (
-        <div className="details-reason" data-status={account.status}>
-          <p>{account.statusReason}</p>
-          {needsUser && (
-            <button
-              type="button"
-              className={account.status === 'expired' ? 'btn btn-danger btn-sm' : 'btn btn-secondary btn-sm'}
-              disabled={!!reconnectBlocked}
-              title={reconnectBlocked ?? `Sign in as ${handle} again to renew this connection`}
-              onClick={onReconnect}
-            >
-              <RotateCcw size={14} aria-hidden="true" />
-              Reconnect
-            </button>
-          )}
+      {/* Every account says the one date that matters; a non-green one also says why (a green one only while a rate limit makes it wait). */}
+      <div className="details-reason" data-status={account.status}>
+        <div className="details-reason-text">
+          <p className="details-when">{userDateLine(account)}</p>
+          {account.statusReason ? <p>{account.statusReason}</p> : account.status !== 'expired' && <p>{whyThisDate(account, platformName)}</p>}
         </div>
-      )}
+        {needsUser && (
+          <button
+            type="button"
+            className={account.status === 'expired' ? 'btn btn-danger btn-sm' : 'btn btn-secondary btn-sm'}
+            disabled={!!reconnectBlocked}
+            title={reconnectBlocked ?? `Sign in as ${handle} again to renew this connection`}
+            onClick={onReconnect}
+          >
+            <RotateCcw size={14} aria-hidden="true" />
+            Reconnect
+          </button>
+        )}
+      </div>
       <dl className="details-grid">
         <Row label="Display name">{account.displayName || <span className="muted">None</span>}</Row>
-        <Row label="Platform ID">
-          <code>{account.platformUserId}</code>
-        </Row>
-        <Row label="Token expires">
-          <When iso={account.tokenExpiresAt} none="Does not expire" />
-        </Row>
-        <Row label="Connection expires">
-          <When iso={account.connectionExpiresAt} none="No fixed end" />
+        <Row label="Connected since">
+          <When iso={account.createdAt} none="Unknown" />
         </Row>
         <Row label="Last synced">
           <When iso={account.lastSyncedAt} none="Not yet" />
-        </Row>
-        <Row label="Connected since">
-          <When iso={account.createdAt} none="Unknown" />
         </Row>
         {subscription !== null && (
           <Row label="Subscription">
@@ -240,30 +243,43 @@ export function AccountDetails({ id, account, platformName, connectBusy, offline
             {value}
           </Row>
         ))}
-        <Row label="Granted scopes">
-          {account.scopes.length === 0 ? (
-            <span className="muted">None reported</span>
-          ) : (
-            <ul className="scope-list">
-              {account.scopes.map((scope) => (
-                <li key={scope}>
-                  <code>{scope}</code>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Row>
-        <Row label="Last error">
-          {account.lastError ? (
-            <span className="details-error">
-              <strong>{ERROR_KINDS[account.lastError.kind] ?? account.lastError.kind}:</strong> {account.lastError.message}{' '}
-              <When iso={account.lastError.at} none="" />
-            </span>
-          ) : (
-            <span className="muted">None</span>
-          )}
-        </Row>
       </dl>
+      {/* The token's own dates and grants are for whoever debugs a connection; the date above is the one that matters. */}
+      <details className="details-advanced">
+        <summary>Advanced</summary>
+        <dl className="details-grid">
+          <Row label="Platform ID">
+            <code>{account.platformUserId}</code>
+          </Row>
+          <Row label="Access token expires">
+            <When iso={account.tokenExpiresAt} none="Does not expire" />
+          </Row>
+          <Row label="Connection ends">
+            <When iso={account.connectionExpiresAt} none="No fixed end" />
+          </Row>
+          <Row label="Granted scopes">
+            {account.scopes.length === 0 ? (
+              <span className="muted">None reported</span>
+            ) : (
+              <ul className="scope-list">
+                {account.scopes.map((scope) => (
+                  <li key={scope}>
+                    <code>{scope}</code>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Row>
+          {account.lastError && (
+            <Row label="Last error">
+              <span className="details-error">
+                <strong>{ERROR_KINDS[account.lastError.kind] ?? account.lastError.kind}:</strong> {account.lastError.message}{' '}
+                <When iso={account.lastError.at} none="" />
+              </span>
+            </Row>
+          )}
+        </dl>
+      </details>
       <AccountPosts accountId={account.id} />
       <RecentActivity accountId={account.id} />
     </section>

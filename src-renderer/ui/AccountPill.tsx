@@ -3,7 +3,7 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../src-main/api/contract.ts';
 import { consumeSpotlight } from '../state/accounts.ts';
 import { Avatar } from './Avatar.tsx';
-import { OFFLINE_REASON, STATUS_LABELS, atHandle, relativeOnly } from './format.ts';
+import { OFFLINE_REASON, STATUS_LABELS, atHandle, userDateLine } from './format.ts';
 
 const SPOTLIGHT_MS = 2400;
 
@@ -30,13 +30,6 @@ interface Props {
   onDisconnect: (account: AccountView) => void;
 }
 
-/** "Expires in 6 days" for a yellow pill: when the connection (or, failing that, the token) ends. */
-function expiringLine(account: AccountView): string {
-  const when = account.connectionExpiresAt ?? account.tokenExpiresAt;
-  const rel = when ? relativeOnly(when) : '';
-  return rel ? `Expires ${rel}` : 'Expiring soon';
-}
-
 /** Where the account lives when the handle alone does not say: a WordPress site, a LinkedIn page, the Facebook Page in between. */
 function context(account: AccountView): string | null {
   const d = account.details;
@@ -51,7 +44,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
   const { account, refreshing, connectBusy, offline, expanded, spotlight } = props;
   const handle = atHandle(account.handle);
   const shownStatus = refreshing ? 'refreshing' : account.status;
-  const tooltip = [account.displayName, STATUS_LABELS[shownStatus], account.statusReason].filter(Boolean).join(' · ');
+  const tooltip = [account.displayName, STATUS_LABELS[shownStatus], userDateLine(account), account.statusReason].filter(Boolean).join(' · ');
   const needsUser = account.status === 'expired' || account.status === 'expiring';
   const reconnectBlocked = connectBusy ? 'Another connection is waiting for your browser' : offline ? OFFLINE_REASON : null;
   // While the platform makes it wait, a click is answered with the wait; the button says so up front.
@@ -128,7 +121,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
       </button>
       {needsUser && (
         <span className={account.status === 'expired' ? 'pill-note pill-note--expired' : 'pill-note pill-note--expiring'} title={account.statusReason ?? undefined}>
-          {account.status === 'expired' ? 'Token expired' : expiringLine(account)} —{' '}
+          {userDateLine(account)} —{' '}
           <button
             ref={reconnectRef}
             type="button"

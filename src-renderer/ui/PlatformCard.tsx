@@ -9,7 +9,8 @@ import { AppPasswordTab } from './AppPasswordTab.tsx';
 import { CredentialsTab } from './CredentialsTab.tsx';
 import { ChoosePanel, FlowNotice, WaitingPanel } from './FlowPanels.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
-import { OFFLINE_REASON, renewalLine } from './format.ts';
+import { OFFLINE_REASON, attentionOf, renewalLine } from './format.ts';
+import './severity.css';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
@@ -114,7 +115,7 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
       : offline
         ? OFFLINE_REASON
         : null;
-  const needsAttention = accounts.filter((a) => a.status === 'expired' || a.status === 'expiring').length;
+  const attention = attentionOf(accounts);
 
   // Arrow keys move between tabs; only the selected tab is in the Tab order.
   const onTabKey = (e: KeyboardEvent) => {
@@ -136,7 +137,9 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
           <h2 id={`${baseId}-name`} tabIndex={-1}>
             {platform.name}
           </h2>
-          <p className="card-sub">{renewalLine(platform)}</p>
+          <p className="card-sub" data-status={attention ?? undefined}>
+            {renewalLine(platform, accounts)}
+          </p>
         </div>
         <span className="card-actions">
           {platform.connectVia.map((route) => (
@@ -174,7 +177,7 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
             {t.id === 'accounts' ? <Users size={15} aria-hidden="true" /> : <KeyRound size={15} aria-hidden="true" />}
             {t.label}
             {t.id === 'accounts' && accounts.length > 0 && (
-              <span className={`count ${needsAttention ? 'count--attention' : ''}`} aria-hidden="true">
+              <span className="count" data-status={attention ?? undefined} aria-hidden="true">
                 {accounts.length}
               </span>
             )}

@@ -5,6 +5,11 @@ import { createWorkspace, deleteWorkspace, renameWorkspace, switchWorkspace, use
 import { Dialog, FormDialog } from './Dialog.tsx';
 import { plural } from './format.ts';
 
+/** The dot's name: how many need the user, and how soon (the worst of them sets the colour). */
+function attentionLabel(count: number, worst: 'expired' | 'expiring'): string {
+  return `${plural(count, 'account')} ${count === 1 ? 'needs' : 'need'} you ${worst === 'expired' ? 'now' : 'soon'}`;
+}
+
 type Open = { kind: 'create' } | { kind: 'rename'; workspace: WorkspaceView } | { kind: 'delete'; workspace: WorkspaceView } | null;
 
 /**
@@ -102,7 +107,9 @@ export function WorkspaceSwitcher() {
               </span>
               <span className="workspace-item-name">{w.name}</span>
               <span className="workspace-item-meta">
-                {w.needsAttention > 0 && <span className="status-dot" data-status="expiring" aria-label={`${w.needsAttention} need attention`} role="img" />}
+                {(w.worstStatus === 'expired' || w.worstStatus === 'expiring') && (
+                  <span className="status-dot" data-status={w.worstStatus} aria-label={attentionLabel(w.needsAttention, w.worstStatus)} role="img" />
+                )}
                 {plural(w.accountCount, 'account')}
               </span>
             </button>

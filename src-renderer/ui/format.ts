@@ -1,4 +1,4 @@
-import type { AccountStatus, ActivityView, PlatformView, Renewal } from '../../src-main/api/contract.ts';
+import type { AccountStatus, AccountView, ActivityView, PlatformView, Renewal } from '../../src-main/api/contract.ts';
 
 /** Handles get an "@"; page and channel names (which contain spaces) are shown as they are. */
 export function atHandle(handle: string): string {
@@ -9,31 +9,66 @@ export function atHandle(handle: string): string {
 export const STATUS_LABELS: Record<AccountStatus, string> = {
   connected: 'Connected',
   expiring: 'Expiring soon',
-  expired: 'Token expired',
+  expired: 'Expired',
   refreshing: 'Refreshing',
   offline: 'Offline — will retry',
 };
 
-const RENEWAL_LINES: Record<Renewal, string> = {
-  'rotating-refresh': 'Rotating refresh tokens · renews itself',
-  refresh: 'Refresh tokens · renews itself',
-  'long-lived-extension': 'Long-lived tokens · extended automatically',
-  none: 'Tokens cannot be renewed · reconnect before they end',
+/** How the platform keeps a connection alive, and what it promises while its accounts are fine. */
+const RENEWAL_LINES: Record<Renewal, [string, string]> = {
+  'rotating-refresh': ['Rotating refresh tokens', 'renews itself'],
+  refresh: ['Refresh tokens', 'renews itself'],
+  'long-lived-extension': ['Long-lived tokens', 'extended automatically'],
+  none: ['Tokens cannot be renewed', 'reconnect before they end'],
 };
 
-export function renewalLine(platform: PlatformView): string {
+function renewalParts(platform: PlatformView): [string, string] {
   if (platform.auth === 'app-password') {
-    return platform.renewal === 'none' ? 'App password · does not expire' : 'App password · the session renews itself';
+    return platform.renewal === 'none' ? ['App password', 'does not expire'] : ['App password', 'the session renews itself'];
   }
   if (platform.renewal === 'none') {
     return platform.tokenLifetimeDays === null
-      ? 'Tokens do not expire · reconnect only if access is removed'
-      : `${platform.tokenLifetimeDays}-day tokens · reconnect before they end`;
+      ? ['Tokens do not expire', 'reconnect only if access is removed']
+      : [`${platform.tokenLifetimeDays}-day tokens`, 'reconnect before they end'];
   }
   return RENEWAL_LINES[platform.renewal];
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/**
+ * The platform card's header line: how it renews, then its promise, unless an account says otherwise
+ * (a header must not say "renews itself" next to a red pill).
+ */
+export function renewalLine(platform: PlatformView, accounts: readonly AccountView[] = []): string {
+  const [how, promise] = renewalParts(platform);
+  const stopped = accounts.filter((a) => a.status === 'expired').length;
+  if (stopped) return `${how} · ${plural(stopped, 'account')} stopped — reconnect ${stopped === 1 ? 'it' : 'them'}`;
+  const expiring = accounts.filter((a) => a.status === 'expiring');
+  if (expiring.length) {
+    const first = expiring.map((a) => a.userDate).filter((d) => d !== null).sort()[0];
+    const need = `${plural(expiring.length, 'account')} ${expiring.length === 1 ? 'needs' : 'need'} you`;
+    return `${how} · ${first ? `${need} by ${formatDay(first)}` : `${need} soon`}`;
+  }
+  return `${how} · ${promise}`;
+}
+
+/** The worst of these accounts' states on the one scale of severity (red, then yellow), or null when none needs the user. */
+export function attentionOf(accounts: readonly AccountView[]): 'expired' | 'expiring' | null {
+  if (accounts.some((a) => a.status === 'expired')) return 'expired';
+  return accounts.some((a) => a.status === 'expiring') ? 'expiring' : null;
+}
+
+/** The one date an account's user cares about, in words: "Stopped Dec 3", "Needs you by Dec 15", "Renews itself". */
+export function userDateLine(account: Pick<AccountView, 'status' | 'userDate' | 'renews'>): string {
+  const day = account.userDate ? formatDay(account.userDate) : null;
+  if (account.status === 'expired') return day ? `Stopped ${day}` : 'Stopped';
+  if (day) return `Needs you by ${day}`;
+  return account.renews ? 'Renews itself' : 'Does not expire';
+}
+
+// One date format in sentences and fields: "Dec 15", the year only when it is not this one.
+const dayOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const dayAndYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
+const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -72,12 +107,19 @@ function relativeTime(iso: string): string {
   return '';
 }
 
-/** Both forms in the user's locale; null for a missing or unreadable time. */
+/** "Dec 15" (or "Dec 15, 2027"), in the user's locale; measured against the main process's year. */
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return (date.getFullYear() === new Date(coreNow()).getFullYear() ? dayOnly : dayAndYear).format(date);
+}
+
+/** Both forms in the user's locale ("Dec 15, 3:04 PM" and "in 6 days"); null for a missing or unreadable time. */
 export function formatWhen(iso: string | null): { absolute: string; relative: string } | null {
   if (!iso) return null;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return null;
-  return { absolute: dateTime.format(date), relative: relativeTime(iso) };
+  return { absolute: `${formatDay(iso)}, ${timeOfDay.format(date)}`, relative: relativeTime(iso) };
 }
 
 /** Just the relative form ("in 6 days", "2 hours ago"), or '' for an unreadable time. */
