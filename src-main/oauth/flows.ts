@@ -135,7 +135,8 @@ export class Flows {
     const flow = this.#byId.get(id);
     // Once the code is being exchanged the account is about to be stored; cancelling
     // then would report something untrue, so only a waiting or choosing flow can be cancelled.
-    if (flow?.status === 'waiting' || flow?.status === 'choosing') this.#end(flow, 'cancelled', 'Connect was cancelled.');
+    // The user's own Cancel needs no sentence of its own: the window says "You cancelled — nothing changed".
+    if (flow?.status === 'waiting' || flow?.status === 'choosing') this.#end(flow, 'cancelled', null);
     return flow;
   }
 
