@@ -20,7 +20,8 @@ export function httpsLandingNote(platformName: string): string {
 }
 
 export function SetupGuide({ platform }: { platform: PlatformView }) {
-  const connected = useAccounts((s) => s.accounts.filter((a) => a.platform === platform.id));
+  const accounts = useAccounts((s) => s.accounts);
+  const connected = accounts.filter((a) => a.platform === platform.id);
   const saved = platform.credentials.saved;
   const https = platform.redirectKind === 'https-relay';
   const addressKnown = platform.redirectUri !== null;
@@ -54,6 +55,8 @@ export function SetupGuide({ platform }: { platform: PlatformView }) {
     3: 'Check them with a Connect',
   };
 
+  const settings = <RedirectSettings key={`${platform.redirectKind}|${platform.redirectPort}|${platform.redirectUri}`} platform={platform} />;
+
   const body = (step: Step) => {
     switch (step) {
       case 0:
@@ -83,9 +86,11 @@ export function SetupGuide({ platform }: { platform: PlatformView }) {
       case 1:
         return (
           <>
-            <RedirectSettings key={`${platform.redirectKind}|${platform.redirectPort}|${platform.redirectUri}`} platform={platform} />
+            {/* An HTTPS page is chosen before there is an address; a loopback port is only changed when it is taken. */}
+            {https && settings}
             {!anyPort && platform.redirectUri && <RedirectUri uri={platform.redirectUri} platformName={platform.name} />}
             <GuideSteps stage={2} steps={platform.guide.redirect} redirectUri={platform.redirectUri} />
+            {!https && settings}
             <NextButton onClick={() => next(1)} label={titles[2]} disabled={!addressKnown} />
           </>
         );
