@@ -177,11 +177,12 @@ function CheckStep({ platform, ready, https, handles }: { platform: PlatformView
         </p>
       ) : (
         <p className="hint">
-          Plugboard opens {platform.name}’s consent page in your browser. When you approve there, the account appears here; if something is off,
+          Plugboard opens the {platform.name} consent page in your browser. When you approve there, the account appears here; if something is off,
           Plugboard says which part to fix.
         </p>
       )}
-      {https && (
+      {/* While a Connect waits, its panel above says this. */}
+      {https && !waiting && (
         <p className="setup-note" id={noteId}>
           {httpsLandingNote(platform.name)}
         </p>
@@ -191,7 +192,7 @@ function CheckStep({ platform, ready, https, handles }: { platform: PlatformView
           type="button"
           className="btn btn-primary"
           disabled={!!blockedBy || starting}
-          aria-describedby={https ? noteId : undefined}
+          aria-describedby={https && !waiting ? noteId : undefined}
           onClick={async () => {
             setStarting(true);
             await connect(platform.id);
