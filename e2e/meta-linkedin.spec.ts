@@ -87,6 +87,11 @@ test('Facebook Pages: setup step by step, the warning before the browser opens, 
   await card.getByRole('button', { name: 'Paste from clipboard' }).click();
   await expect(paste).toHaveValue(address);
   await shoot(page, 'setup-facebook-paste', card);
+  await page.setViewportSize({ width: 800, height: 600 });
+  await checkAxe(page, 'Facebook waiting for the pasted address at 800×600');
+  await card.locator('.flow-panel').scrollIntoViewIfNeeded();
+  await shoot(page, 'setup-facebook-paste-800');
+  await page.setViewportSize({ width: 1280, height: 800 });
   await card.getByRole('button', { name: 'Finish' }).click();
 
   const choices = card.getByRole('list', { name: 'Facebook Pages choices' });
