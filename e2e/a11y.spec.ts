@@ -77,8 +77,9 @@ test('axe: first load and a card’s Credentials tab', async ({ page }) => {
   await checkState(page, 'the Connections page on first load');
 
   await xCard(page).getByRole('tab', { name: 'Credentials' }).click();
+  await xCard(page).getByRole('button', { name: /Paste its keys/ }).click();
   await expect(xCard(page).getByLabel('Client ID')).toBeVisible();
-  await checkState(page, 'X’s Credentials tab open');
+  await checkState(page, 'X’s Credentials tab open on its keys');
 });
 
 test('axe: a connected account — details, disconnect confirmation, notices panel', async ({ page }) => {

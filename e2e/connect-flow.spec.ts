@@ -88,7 +88,7 @@ test('Cancel closes the panel, says so, and a consent given afterwards is not us
   await panel.getByRole('button', { name: 'Cancel' }).click();
   await expect(waitingPanel(page)).toHaveCount(0);
   const notice = xCard(page).locator('.flow-notice');
-  await expect(notice).toHaveText(/cancelled/i);
+  await expect(notice).toHaveText('You cancelled — nothing changed.');
   // Neutral: a status, not an alert, and not painted as an error.
   await expect(notice).toHaveAttribute('role', 'status');
   await expect(notice).toHaveClass(/flow-notice--neutral/);
@@ -166,18 +166,19 @@ test('when the browser does not come back, pasting the landing URL finishes the 
   expect(tokenExchanges()).toBe(1);
 });
 
-test('a declined or failed connection shows its error until Dismiss', async ({ page }) => {
+test('a declined connection is said calmly, a failed one as an error, each until Dismiss', async ({ page }) => {
   await open(page);
   const before = await pills(page).count();
   const card = xCard(page);
   const alert = card.locator('.flow-notice');
 
-  // Declined at X.
+  // Declined at X: the user's own choice, so a status, not an alert.
   fake.autoDeny();
   let popup = await startConnect(page, { waits: false });
+  await expect(alert).toContainText('You cancelled — nothing changed.');
   await expect(alert).toHaveText(/declined/i);
-  await expect(alert).toHaveAttribute('role', 'alert');
-  await expect(alert).toHaveClass(/flow-notice--error/);
+  await expect(alert).toHaveAttribute('role', 'status');
+  await expect(alert).toHaveClass(/flow-notice--neutral/);
   await popup.close();
   await alert.getByRole('button', { name: 'Dismiss', exact: true }).click();
   await expect(alert).toHaveCount(0);

@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { freePort } from '../src-main/fakes/fake-server.ts';
 import { startFakeX, type FakeX } from '../src-main/fakes/x.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
+import { checkAxe, openPlatform, shoot } from './support/window-checks.ts';
 import { openConfPrefs } from '../src-main/prefs/prefs.ts';
 import { DB_FILE } from '../src-main/store/db.ts';
 import { PassphraseKeyWrapper } from '../src-main/vault/passphrase-wrapper.ts';
@@ -42,17 +43,23 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Opens the window and waits for it to show the X card or the sidebar section that leads to it. */
+async function openWindow(page: Page): Promise<void> {
+  await page.goto(host.url);
+  await expect(page.getByRole('region', { name: 'X (Twitter)' }).or(page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Platforms' })).first()).toBeVisible();
+}
+
 const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
 const pills = (page: Page) => xCard(page).getByTestId('pill');
 
-/** Clicks Connect, consents as `username` in the fake's page (the tab the app opened), and returns that tab's final text. */
-async function connectAs(page: Page, username: string, decision: 'Authorize app' | 'Cancel' = 'Authorize app'): Promise<string> {
+/** Clicks Connect, approves as `username` in the fake's page (the tab the app opened), and returns that tab's final text. */
+async function connectAs(page: Page, username: string): Promise<string> {
   const popup = page.waitForEvent('popup');
   await xCard(page).getByRole('button', { name: 'Connect X (Twitter)' }).click();
   await expect(xCard(page).getByText('Waiting for authorization in your browser')).toBeVisible();
   const consent = await popup;
   await consent.getByRole('radio', { name: new RegExp(`@${username}`) }).check();
-  await consent.getByRole('button', { name: decision }).click();
+  await consent.getByRole('button', { name: 'Authorize app' }).click();
   await consent.waitForLoadState();
   const text = (await consent.locator('body').innerText()).trim();
   await consent.close();
@@ -60,6 +67,8 @@ async function connectAs(page: Page, username: string, decision: 'Authorize app'
 }
 
 test('connect X through the UI: credentials, redirect URI, consent, pill', async ({ page }) => {
+  // Axe over the whole window, in two schemes and two sizes, takes its time on a busy machine.
+  test.setTimeout(240_000);
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
   // Every platform of F1 has a section, each with its own Connect.
@@ -67,12 +76,35 @@ test('connect X through the UI: credentials, redirect URI, consent, pill', async
     await expect(page.getByRole('region', { name, exact: true }).getByRole('button', { name: `Connect ${name}` })).toBeVisible();
   }
   await expect(page.getByRole('region', { name: /coming soon/i })).toHaveCount(0);
-  const card = xCard(page);
+  const card = await openPlatform(page, 'X (Twitter)');
   await expect(card.getByRole('button', { name: 'Connect X (Twitter)' })).toBeDisabled();
   await card.getByRole('tab', { name: 'Credentials' }).click();
-  await expect(card.getByText(redirectUri).first()).toBeVisible();
+  // One step at a time: the first is open, the others wait, and the address is not shown before its step.
+  const steps = card.getByRole('list', { name: 'Set up X (Twitter)' }).locator(':scope > li');
+  await expect(steps).toHaveCount(4);
+  await expect(steps.nth(0)).toHaveAttribute('aria-current', 'step');
+  await expect(steps.nth(0)).toContainText('1.3');
+  await expect(card.getByText(redirectUri)).toHaveCount(0);
   await page.screenshot({ path: join(SHOTS, '01-credentials-empty.png'), fullPage: true, animations: 'disabled' });
 
+  await card.getByRole('button', { name: 'Next: Register this exact address' }).click();
+  await expect(steps.nth(0)).toContainText('Done');
+  await expect(steps.nth(1)).toHaveAttribute('aria-current', 'step');
+  await expect(card.getByRole('button', { name: /Register this exact address/ })).toBeFocused();
+  // Whole and wrapped, never cut: the address is the group's full text.
+  await expect(card.getByRole('group', { name: 'Redirect URI' })).toHaveText(redirectUri);
+  await expect(steps.nth(1)).toContainText(`2.1Enter ${redirectUri} as the Callback URI`);
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 800, height: 600 },
+  ]) {
+    await page.setViewportSize(viewport);
+    await checkAxe(page, `X setup at ${viewport.width}×${viewport.height}`);
+    await shoot(page, `setup-x-address-${viewport.width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await card.getByRole('button', { name: 'Next: Paste its keys' }).click();
   // An empty client ID is refused in plain words, and nothing is saved.
   await card.getByLabel('Client secret').fill('something');
   await card.getByRole('button', { name: 'Save credentials' }).click();
@@ -83,6 +115,13 @@ test('connect X through the UI: credentials, redirect URI, consent, pill', async
   await card.getByLabel('Client secret').fill(CLIENT.secret);
   await card.getByRole('button', { name: 'Save credentials' }).click();
   await expect(card.getByRole('button', { name: 'Connect X (Twitter)' })).toBeEnabled();
+  // Saved: the last step, checking the keys with a Connect, opens, and the first three are done.
+  await expect(steps.nth(3)).toHaveAttribute('aria-current', 'step');
+  for (const i of [0, 1, 2]) await expect(steps.nth(i)).toContainText('Done');
+  await expect(card.getByRole('button', { name: 'Connect to check' })).toBeEnabled();
+  await checkAxe(page, 'X setup, keys saved');
+  await shoot(page, 'setup-x-check');
+  await card.getByRole('button', { name: /Paste its keys/ }).click();
   // The secret never comes back to the page.
   await expect(card.getByLabel('Client secret')).toHaveValue('');
   expect(await page.content()).not.toContain(CLIENT.secret);
@@ -113,13 +152,50 @@ test('a second account adds a pill; the same account again renews in place', asy
   expect(await pills(page).filter({ hasText: '@plugboard_demo' }).getAttribute('data-account-id')).toBe(before);
 });
 
-test('declining at X says so in plain words and adds nothing', async ({ page }) => {
-  await page.goto(host.url);
-  const landing = await connectAs(page, 'alice_creates', 'Cancel');
-  expect(landing).toMatch(/declined/i);
-  await expect(xCard(page).getByText(/You declined the authorization on X/)).toBeVisible();
+test('Cancel at X is the user’s own choice: said calmly, nothing added, and Back to Plugboard closes the tab', async ({ page }) => {
+  await openWindow(page);
+  const card = await openPlatform(page, 'X (Twitter)');
+  const popup = page.waitForEvent('popup');
+  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
+  const consent = await popup;
+  await consent.getByRole('radio', { name: /@alice_creates/ }).check();
+  await consent.getByRole('button', { name: 'Cancel' }).click();
+  await expect(consent.getByRole('heading', { name: 'You cancelled — nothing changed' })).toBeVisible();
+  await consent.screenshot({ path: join(SHOTS, 'landing-cancelled.png'), animations: 'disabled' });
+  const closed = consent.waitForEvent('close');
+  await consent.getByRole('button', { name: 'Back to Plugboard' }).click();
+  await closed;
+
+  const notice = card.locator('.flow-notice');
+  await expect(notice).toContainText('You cancelled — nothing changed.');
+  await expect(notice).toContainText(/You declined the authorization on X/);
+  // Not an error: no alert, not red, no error toast.
+  await expect(notice).toHaveAttribute('role', 'status');
+  await expect(notice).toHaveClass(/flow-notice--neutral/);
+  await expect(page.locator('.toast--error')).toHaveCount(0);
   await expect(pills(page)).toHaveCount(2);
   await page.screenshot({ path: join(SHOTS, '03-declined.png'), fullPage: true, animations: 'disabled' });
+});
+
+test('Esc cancels a waiting Connect and gives focus back to Connect, but not while a dialog is open', async ({ page }) => {
+  await openWindow(page);
+  const card = await openPlatform(page, 'X (Twitter)');
+  const popup = page.waitForEvent('popup');
+  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
+  await (await popup).close();
+  await expect(card.getByText('Waiting for authorization in your browser')).toBeVisible();
+
+  // A dialog on top takes Esc for itself: the Connect keeps waiting.
+  await card.getByRole('button', { name: 'Disconnect @bob_builds' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(card.getByText('Waiting for authorization in your browser')).toBeVisible();
+
+  await page.keyboard.press('Escape');
+  await expect(card.getByText('Waiting for authorization in your browser')).toHaveCount(0);
+  await expect(card.locator('.flow-notice')).toHaveText('You cancelled — nothing changed.');
+  await expect(card.getByRole('button', { name: 'Connect X (Twitter)' })).toBeFocused();
 });
 
 test('the refresh icon renews the token at X', async ({ page }) => {
@@ -177,9 +253,10 @@ test('after a restart the same accounts are there, and no token is readable in t
 });
 
 test('the fixed loopback port can be changed when another program holds it', async ({ page }) => {
-  await page.goto(host.url);
-  const card = xCard(page);
+  await openWindow(page);
+  const card = await openPlatform(page, 'X (Twitter)');
   await card.getByRole('tab', { name: 'Credentials' }).click();
+  await card.getByRole('button', { name: /Register this exact address/ }).click();
   const port = card.getByLabel('Port');
   await port.fill('80');
   await card.getByRole('button', { name: 'Change port' }).click();
@@ -188,7 +265,7 @@ test('the fixed loopback port can be changed when another program holds it', asy
   const newPort = await freePort();
   await port.fill(String(newPort));
   await card.getByRole('button', { name: 'Change port' }).click();
-  await expect(card.getByRole('textbox', { name: 'Redirect URI' })).toHaveValue(`http://127.0.0.1:${newPort}/callback/x`);
+  await expect(card.getByRole('group', { name: 'Redirect URI' })).toHaveText(`http://127.0.0.1:${newPort}/callback/x`);
   await page.screenshot({ path: join(SHOTS, '06-port-changed.png'), fullPage: true, animations: 'disabled' });
 
   // The next Connect listens there: register it at the fake and connect through it.

@@ -43,6 +43,7 @@ test('npm run demo: saved demo credentials, connect @alice_creates, SIGTERM dele
   await expect(connect).toBeEnabled();
   await expect(card.getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
   await card.getByRole('tab', { name: 'Credentials' }).click();
+  await card.getByRole('button', { name: /Paste its keys/ }).click();
   await expect(card.getByLabel('Client ID')).toHaveValue('plugboard-demo-x-client');
   await card.getByRole('tab', { name: 'Accounts' }).click();
 

@@ -10,6 +10,7 @@ import type { PlatformId } from '../src-main/api/contract.ts';
 import { relayPage } from '../src-main/oauth/relay-page.ts';
 import { startDemo } from './support/demo-process.ts';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { checkAxe, openPlatform, shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const RELAY_ORIGIN = 'https://relay.plugboard-demo.invalid';
@@ -45,20 +46,52 @@ async function approveAndCopy(popup: Page, who: RegExp): Promise<string> {
   return value;
 }
 
-test('Facebook Pages: HTTPS page settings, sign in, paste the relay page’s address, choose two Pages', async ({ page, context }) => {
+test('Facebook Pages: setup step by step, the warning before the browser opens, paste the relay page’s address, choose two Pages', async ({ page, context }) => {
+  // Axe over the whole window, in two schemes and two sizes, takes its time on a busy machine.
+  test.setTimeout(240_000);
   await open(page, context);
-  const card = page.getByRole('region', { name: 'Facebook Pages' });
+  await expect(page.getByRole('region', { name: 'X (Twitter)' }).or(page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Platforms' })).first()).toBeVisible();
+  const card = await openPlatform(page, 'Facebook Pages');
   await card.getByRole('tab', { name: 'Credentials' }).click();
+  // The demo saved the keys and the HTTPS page: the guide opens on its last step, which warns before the browser opens.
+  const steps = card.getByRole('list', { name: 'Set up Facebook Pages' }).locator(':scope > li');
+  await expect(steps.nth(3)).toHaveAttribute('aria-current', 'step');
+  await expect(steps.nth(3)).toContainText('shows an error or does not load: that is expected');
+  await card.getByRole('button', { name: /Choose your HTTPS page and register it/ }).click();
   await expect(card.getByLabel('Your HTTPS page')).toHaveValue(`${RELAY_ORIGIN}/plugboard-facebook.html`);
+  await expect(card.getByRole('group', { name: 'Redirect URI' })).toHaveText(`${RELAY_ORIGIN}/plugboard-facebook.html`);
+  await expect(steps.nth(1)).toContainText(`2.1In the Facebook Login settings, add ${RELAY_ORIGIN}/plugboard-facebook.html to Valid OAuth Redirect URIs`);
   await expect(card.getByRole('button', { name: 'Download relay page' })).toBeVisible();
-  await card.screenshot({ path: join(SHOTS, 'facebook-https-page.png'), animations: 'disabled' });
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 800, height: 600 },
+  ]) {
+    await page.setViewportSize(viewport);
+    await checkAxe(page, `Facebook setup at ${viewport.width}×${viewport.height}`);
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, `setup-facebook-https-page-${viewport.width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await card.getByRole('button', { name: /Check them with a Connect/ }).click();
+  await shoot(page, 'setup-facebook-check', card);
 
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect Facebook Pages' }).click();
+  await card.getByRole('button', { name: 'Connect to check' }).click();
   const address = await approveAndCopy(await popup, /Dana/);
+  // The waiting panel says it again, and takes the address from the clipboard.
+  await expect(card.locator('.flow-https-note')).toContainText('Copy the whole address');
   const paste = card.getByLabel('Landing URL');
   await expect(paste).toBeVisible();
-  await paste.fill(address);
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(address)})`);
+  await card.getByRole('button', { name: 'Paste from clipboard' }).click();
+  await expect(paste).toHaveValue(address);
+  await shoot(page, 'setup-facebook-paste', card);
+  await page.setViewportSize({ width: 800, height: 600 });
+  await checkAxe(page, 'Facebook waiting for the pasted address at 800×600');
+  await card.locator('.flow-panel').scrollIntoViewIfNeeded();
+  await shoot(page, 'setup-facebook-paste-800');
+  await page.setViewportSize({ width: 1280, height: 800 });
   await card.getByRole('button', { name: 'Finish' }).click();
 
   const choices = card.getByRole('list', { name: 'Facebook Pages choices' });
@@ -107,6 +140,7 @@ test('LinkedIn: turn on company pages, then the member and a page from one sign-
   await open(page, context);
   const card = page.getByRole('region', { name: 'LinkedIn' });
   await card.getByRole('tab', { name: 'Credentials' }).click();
+  await card.getByRole('button', { name: /Create your LinkedIn app/ }).click();
   await card.getByRole('checkbox', { name: 'Company pages' }).check();
   await expect(card).toContainText('rw_organization_admin');
   await card.screenshot({ path: join(SHOTS, 'linkedin-company-pages-option.png'), animations: 'disabled' });

@@ -1,5 +1,5 @@
 // TikTok and Pinterest through the real UI, against the demo's fakes: Connect → the platform's
-// consent page → a green pill; the refresh icon renews it; the X icon asks, then disconnects.
+// consent page → Back to Plugboard → a green pill; the refresh icon renews it; the X icon asks, then disconnects.
 import { expect, test, type Page } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
 
@@ -21,7 +21,10 @@ for (const name of ['TikTok', 'Pinterest']) {
     const consent = await popup;
     await consent.getByRole('button', { name: 'Authorize app' }).click();
     await expect(consent.locator('body')).toContainText(/close this tab/i);
-    await consent.close();
+    // The landing page leads back: in the browser host its button closes the tab Plugboard opened.
+    const closed = consent.waitForEvent('close');
+    await consent.getByRole('button', { name: 'Back to Plugboard' }).click();
+    await closed;
 
     const pill = card.getByTestId('pill');
     await expect(pill).toHaveCount(1);

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let demo: UrlProcess | null = null;
@@ -28,8 +29,20 @@ test('a Google login with two channels: pick both, two pills; connecting again o
     await consent.getByRole('radio', { name: /ana\.example@gmail\.com/ }).check();
     await consent.getByRole('button', { name: 'Authorize app' }).click();
     await expect(consent.locator('body')).toContainText(/Choose what to connect in Plugboard/);
-    await consent.close();
+    await consent.setViewportSize({ width: 800, height: 600 });
+    await shoot(consent, 'landing-almost-done-800');
+    const closed = consent.waitForEvent('close');
+    await consent.getByRole('button', { name: 'Back to Plugboard' }).click();
+    await closed;
   };
+
+  // A Desktop app client has no redirect field: the setup says there is nothing to register, and shows no address to copy.
+  await yt.getByRole('tab', { name: 'Credentials' }).click();
+  await yt.getByRole('button', { name: /Where the browser comes back/ }).click();
+  await expect(yt).toContainText('2.1Nothing to register here');
+  await expect(yt.getByRole('group', { name: 'Redirect URI' })).toHaveCount(0);
+  await expect(yt).not.toContainText('Register exactly');
+  await yt.getByRole('tab', { name: 'Accounts' }).click();
 
   await signIn();
   const choices = yt.getByRole('list', { name: 'YouTube choices' });

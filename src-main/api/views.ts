@@ -52,7 +52,8 @@ export interface PlatformView {
   /** Redirect kinds this platform accepts on this build (e.g. no `protocol` in the browser host). */
   redirectKinds: RedirectKind[];
   portalUrl: string;
-  guide: string[];
+  /** The setup guide's stages (make the app, register the address, paste the keys); `{redirectUri}` is filled in by the window. */
+  guide: { app: string[]; redirect: string[]; keys: string[] };
   scopes: string[];
   /** Scope sets the user may add (LinkedIn company pages), and whether each is on; its scopes are in `scopes` when on. */
   scopeOptions: { id: string; label: string; help: string; scopes: string[]; enabled: boolean }[];

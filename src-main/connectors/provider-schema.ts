@@ -148,7 +148,11 @@ export const providerDeclSchema = z
     oauth: oauthDeclSchema.optional(),
     api: apiDeclSchema,
     portalUrl: httpsUrl({ endpoint: false }),
-    guide: z.array(guideStep).min(3, 'needs at least 3 steps').max(8, 'has more than 8 steps'),
+    guide: z.strictObject({
+      app: z.array(guideStep).min(1, 'needs at least one step'),
+      redirect: z.array(guideStep),
+      keys: z.array(guideStep).min(1, 'needs at least one step'),
+    }),
   })
   .superRefine((decl, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -200,20 +204,35 @@ export const providerDeclSchema = z
       issue(['api', 'expiredToken'], `must be absent with renewal '${renewal}': renewing could not replace an expired token`);
     }
 
-    const placeholders = decl.guide.join('\n').split(REDIRECT_URI_PLACEHOLDER).length - 1;
-    const wanted = decl.auth === 'oauth2' ? 1 : 0;
-    if (placeholders !== wanted) {
+    const { guide } = decl;
+    const steps = guide.app.length + guide.redirect.length + guide.keys.length;
+    if (steps < 3 || steps > 8) issue(['guide'], `needs 3 to 8 steps in all (found ${steps})`);
+    // Where the user registers an address, the redirect stage names it; a Desktop-style client that takes any
+    // loopback port has nothing to register, and its redirect stage says so without an address.
+    const registers = oauth !== undefined && !(oauth.redirect.loopbackPort === 'any-port' && oauth.redirect.kinds.every((k) => k === 'loopback' || k === 'manual'));
+    const count = (stage: string[]) => stage.join('\n').split(REDIRECT_URI_PLACEHOLDER).length - 1;
+    if (decl.auth === 'app-password') {
+      if (guide.redirect.length > 0) issue(['guide', 'redirect'], 'must be empty: an app-password platform has no redirect');
+    } else if (guide.redirect.length === 0) {
+      issue(['guide', 'redirect'], 'must say where the browser comes back, or that nothing is registered');
+    }
+    if (count(guide.redirect) !== (registers ? 1 : 0)) {
       issue(
-        ['guide'],
-        wanted === 1
-          ? `must mention ${REDIRECT_URI_PLACEHOLDER} exactly once (found ${placeholders}): it is what the user registers`
-          : `must not mention ${REDIRECT_URI_PLACEHOLDER}: an app-password platform has no redirect`,
+        ['guide', 'redirect'],
+        registers
+          ? `must mention ${REDIRECT_URI_PLACEHOLDER} exactly once (found ${count(guide.redirect)}): it is what the user registers`
+          : `must not mention ${REDIRECT_URI_PLACEHOLDER}: nothing is registered on this platform`,
       );
     }
-    decl.guide.forEach((step, i) => {
-      const stray = step.replaceAll(REDIRECT_URI_PLACEHOLDER, '').match(/\{[^}]*\}/);
-      if (stray) issue(['guide', i], `has an unknown placeholder ${stray[0]}`);
-    });
+    for (const stage of ['app', 'keys'] as const) {
+      if (count(guide[stage]) > 0) issue(['guide', stage], `must not mention ${REDIRECT_URI_PLACEHOLDER}: the address belongs to the redirect stage`);
+    }
+    for (const stage of ['app', 'redirect', 'keys'] as const) {
+      guide[stage].forEach((step, i) => {
+        const stray = step.replaceAll(REDIRECT_URI_PLACEHOLDER, '').match(/\{[^}]*\}/);
+        if (stray) issue(['guide', stage, i], `has an unknown placeholder ${stray[0]}`);
+      });
+    }
   });
 
 type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -52,8 +52,8 @@ describe('provider declarations', () => {
     expect(x.oauth?.revokeUrl).toBe('https://api.x.com/2/oauth2/revoke');
     expect(x.oauth?.tokenUrl).toBe('https://api.x.com/2/oauth2/token');
     expect(x.oauth?.redirect).toMatchObject({ loopbackPort: 'fixed-port', defaultPort: 8765 });
-    expect(x.guide.join(' ')).toContain('Web App, Automated App or Bot');
-    expect(x.guide.join(' ')).toContain('Read and write');
+    expect(x.guide.app.join(' ')).toContain('Web App, Automated App or Bot');
+    expect(x.guide.app.join(' ')).toContain('Read and write');
   });
 
   it('say where each API lives and how the proxy signs a request', () => {
@@ -129,38 +129,56 @@ describe('provider schema rejects a careless entry', () => {
 
   it('a guide without {redirectUri}', () => {
     const decl = copyOf('x');
-    decl.guide = decl.guide.map((step) => step.replace('{redirectUri}', 'the redirect URI'));
-    expect(rejectionPaths(decl)).toContain('guide');
+    decl.guide.redirect = decl.guide.redirect.map((step) => step.replace('{redirectUri}', 'the redirect URI'));
+    expect(rejectionPaths(decl)).toContain('guide.redirect');
   });
 
   it('a guide with {redirectUri} twice', () => {
     const decl = copyOf('linkedin');
-    decl.guide.push('Double-check that {redirectUri} is saved.');
-    expect(rejectionPaths(decl)).toContain('guide');
+    decl.guide.redirect.push('Double-check that {redirectUri} is saved.');
+    expect(rejectionPaths(decl)).toContain('guide.redirect');
   });
 
-  it('{redirectUri} on an app-password platform', () => {
+  it('{redirectUri} outside the redirect stage', () => {
+    const decl = copyOf('facebook');
+    decl.guide.keys.push('Check that {redirectUri} is listed.');
+    expect(rejectionPaths(decl)).toContain('guide.keys');
+  });
+
+  it('an address to register on a platform that takes any loopback port', () => {
+    const decl = copyOf('youtube');
+    decl.guide.redirect = ['Register exactly {redirectUri} as the redirect URI.'];
+    expect(rejectionPaths(decl)).toContain('guide.redirect');
+  });
+
+  it('an OAuth guide that skips the redirect stage', () => {
+    const decl = copyOf('youtube');
+    decl.guide.redirect = [];
+    expect(rejectionPaths(decl)).toContain('guide.redirect');
+  });
+
+  it('a redirect stage on an app-password platform', () => {
     const decl = copyOf('wordpress');
-    decl.guide.push('Register {redirectUri} somewhere.');
-    expect(rejectionPaths(decl)).toContain('guide');
+    decl.guide.redirect.push('Register {redirectUri} somewhere.');
+    expect(rejectionPaths(decl)).toContain('guide.redirect');
   });
 
   it('a misspelt placeholder', () => {
     const decl = copyOf('x');
-    decl.guide[3] = decl.guide[3]!.replace('{redirectUri}', '{redirectURI}');
-    expect(rejectionPaths(decl)).toEqual(expect.arrayContaining(['guide', 'guide.3']));
+    decl.guide.redirect[0] = decl.guide.redirect[0]!.replace('{redirectUri}', '{redirectURI}');
+    expect(rejectionPaths(decl)).toEqual(expect.arrayContaining(['guide.redirect', 'guide.redirect.0']));
   });
 
   it('a guide of two steps', () => {
     const decl = copyOf('bluesky');
-    decl.guide = decl.guide.slice(0, 2);
-    expect(rejectionPaths(decl)).toContain('guide');
+    decl.guide.keys = decl.guide.keys.slice(0, 0);
+    expect(rejectionPaths(decl)).toEqual(expect.arrayContaining(['guide', 'guide.keys']));
   });
 
   it('a step that is not one sentence', () => {
     const decl = copyOf('bluesky');
-    decl.guide[0] = 'Open Settings. Then open App passwords.';
-    expect(rejectionPaths(decl)).toContain('guide.0');
+    decl.guide.app[0] = 'Open Settings. Then open App passwords.';
+    expect(rejectionPaths(decl)).toContain('guide.app.0');
   });
 
   it('fixed-port without a port', () => {

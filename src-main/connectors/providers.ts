@@ -1,8 +1,9 @@
 // The ten platforms as data: endpoints, scopes, how a connection stays alive,
 // which redirects each platform accepts, and the setup guide on its credentials
-// tab. Facts follow shared/platforms.md; provider-schema.ts holds the rules an
+// tab (its texts in setup-guides.ts). Facts follow shared/platforms.md; provider-schema.ts holds the rules an
 // entry must keep. Lifetimes are typical values: a reply's own expires_in wins.
 import type { PlatformId } from '../api/contract.ts';
+import { SETUP_GUIDES } from './setup-guides.ts';
 import type { ProviderDecl } from './types.ts';
 
 const MINUTE = 60;
@@ -50,13 +51,7 @@ export const providers: readonly ProviderDecl[] = [
     // X's 401 says only "Unauthorized", so any 401 counts as an expired token.
     api: { base: { url: 'https://api.x.com' }, origins: ['https://api.x.com'], token: 'bearer', expiredToken: { status: 401 } },
     portalUrl: 'https://developer.x.com/en/portal/dashboard',
-    guide: [
-      'In the X Developer Portal, create a Project and add an App to it.',
-      'In the app’s User authentication settings, click Set up and turn on OAuth 2.0.',
-      'Choose "Web App, Automated App or Bot" as the type of app, which is what makes "Read and write" appear under App permissions, and select "Read and write".',
-      'Enter {redirectUri} as the Callback URI / Redirect URL, fill in any website URL you own, and click Save.',
-      'Copy the OAuth 2.0 Client ID and Client Secret (not the API Key and Secret, which are OAuth 1.0a) and paste them here; X shows the secret only once.',
-    ],
+    guide: SETUP_GUIDES.x,
   },
   {
     id: 'linkedin',
@@ -94,13 +89,7 @@ export const providers: readonly ProviderDecl[] = [
     // learn.microsoft.com/linkedin: /v2 and the versioned /rest APIs, Bearer. Nothing renews, so a 401 passes through.
     api: { base: { url: 'https://api.linkedin.com' }, origins: ['https://api.linkedin.com'], token: 'bearer' },
     portalUrl: 'https://www.linkedin.com/developers/apps',
-    guide: [
-      'At LinkedIn Developers, create an app and associate it with a LinkedIn Page you administer, as LinkedIn requires.',
-      'On the Products tab, add "Sign In with LinkedIn using OpenID Connect" and "Share on LinkedIn".',
-      'On the Auth tab, add {redirectUri} under Authorized redirect URLs for your app.',
-      'Check that the Auth tab lists the scopes openid, profile, email and w_member_social.',
-      'Copy the Client ID and the Primary Client Secret from the Auth tab and paste them here.',
-    ],
+    guide: SETUP_GUIDES.linkedin,
   },
   {
     id: 'facebook',
@@ -134,13 +123,7 @@ export const providers: readonly ProviderDecl[] = [
     // examples on graph.facebook.com use the header); video uploads go to graph-video.facebook.com. Tools name the version.
     api: { base: { url: 'https://graph.facebook.com' }, origins: ['https://graph.facebook.com', 'https://graph-video.facebook.com'], token: 'bearer' },
     portalUrl: 'https://developers.facebook.com/apps',
-    guide: [
-      'At Meta for Developers, create an app with the use case "Manage everything on your Page".',
-      'In the use case’s permissions, add pages_show_list, pages_manage_posts, pages_read_engagement and business_management.',
-      'In the Facebook Login settings, add {redirectUri} to Valid OAuth Redirect URIs and keep Strict Mode and Enforce HTTPS on.',
-      'In App settings → Basic, copy the App ID and App secret and paste them here as client ID and client secret.',
-      'While the app stays in development mode only people with a role on the app can connect, which includes you.',
-    ],
+    guide: SETUP_GUIDES.facebook,
   },
   {
     // Instagram Login, for Business and Creator accounts. Accounts reached through a Facebook Page go through
@@ -173,13 +156,7 @@ export const providers: readonly ProviderDecl[] = [
       token: 'bearer',
     },
     portalUrl: 'https://developers.facebook.com/apps',
-    guide: [
-      'At Meta for Developers, create an app with the use case "Manage messaging & content on Instagram".',
-      'Under API setup with Instagram login, add the permissions instagram_business_basic and instagram_business_content_publish.',
-      'In the business login settings, add {redirectUri} as an OAuth redirect URI.',
-      'Copy the Instagram app ID and Instagram app secret (not the Facebook App ID) and paste them here.',
-      'Connect with an Instagram Business or Creator account; a personal account can be switched in the Instagram app’s settings.',
-    ],
+    guide: SETUP_GUIDES.instagram,
   },
   {
     id: 'threads',
@@ -206,13 +183,7 @@ export const providers: readonly ProviderDecl[] = [
     // graph.threads.net and (newer pages) graph.threads.com.
     api: { base: { url: 'https://graph.threads.net' }, origins: ['https://graph.threads.net', 'https://graph.threads.com'], token: 'query-access-token' },
     portalUrl: 'https://developers.facebook.com/apps',
-    guide: [
-      'At Meta for Developers, create an app with the use case "Access the Threads API".',
-      'In the use case’s permissions, add threads_basic and threads_content_publish.',
-      'In the use case’s settings, add {redirectUri} as a Redirect Callback URL.',
-      'Copy the Threads app ID and Threads app secret from the same settings and paste them here.',
-      'While the app is in development, add your Threads account as a Threads Tester under App roles and accept the invitation in the Threads app.',
-    ],
+    guide: SETUP_GUIDES.threads,
   },
   {
     id: 'tiktok',
@@ -250,14 +221,7 @@ export const providers: readonly ProviderDecl[] = [
       expiredToken: { status: 401, bodyIncludes: 'access_token_invalid' },
     },
     portalUrl: 'https://developers.tiktok.com/apps',
-    guide: [
-      'At TikTok for Developers, create an app under Manage apps and fill in its basic information.',
-      'Add the Login Kit product with Desktop as the platform, and the Content Posting API product.',
-      'Under Login Kit, add {redirectUri} as a redirect URI.',
-      'Under Scopes, make sure user.info.basic, user.info.profile, video.upload and video.publish are added.',
-      'Copy the Client key and Client secret and paste them here as client ID and client secret.',
-      'Until TikTok approves the app, only accounts you add as Sandbox target users can connect.',
-    ],
+    guide: SETUP_GUIDES.tiktok,
   },
   {
     id: 'youtube',
@@ -289,14 +253,7 @@ export const providers: readonly ProviderDecl[] = [
     // their resumable sessions on www.googleapis.com/upload; Bearer. An expired token is 401 UNAUTHENTICATED.
     api: { base: { url: 'https://www.googleapis.com' }, origins: ['https://www.googleapis.com', 'https://youtube.googleapis.com'], token: 'bearer', expiredToken: { status: 401 } },
     portalUrl: 'https://console.cloud.google.com/apis/credentials',
-    guide: [
-      'In the Google Cloud console, create a project and enable the YouTube Data API v3.',
-      'Configure the OAuth consent screen for External users and add the youtube.upload and youtube.readonly scopes.',
-      'Publish the app to In production, because while it stays in Testing Google ends every connection after 7 days and you would reconnect weekly.',
-      'Create an OAuth client ID of type Desktop app.',
-      'There is no redirect field to fill in, because a Desktop app client accepts {redirectUri} as it is.',
-      'Copy the client ID and client secret and paste them here.',
-    ],
+    guide: SETUP_GUIDES.youtube,
   },
   {
     id: 'pinterest',
@@ -324,12 +281,7 @@ export const providers: readonly ProviderDecl[] = [
     // api-sandbox.pinterest.com. A bad or expired token is 401 code 2 "Authentication failed.".
     api: { base: { url: 'https://api.pinterest.com' }, origins: ['https://api.pinterest.com', 'https://api-sandbox.pinterest.com'], token: 'bearer', expiredToken: { status: 401 } },
     portalUrl: 'https://developers.pinterest.com/apps/',
-    guide: [
-      'At Pinterest Developers, sign in with a business account and create an app, which Pinterest reviews for Trial access.',
-      'Once the app is approved, open Manage and add {redirectUri} under Redirect URIs.',
-      'Plugboard asks for boards:read, pins:read, pins:write and user_accounts:read, which Trial access includes.',
-      'Copy the App ID and App secret key and paste them here as client ID and client secret.',
-    ],
+    guide: SETUP_GUIDES.pinterest,
   },
   {
     id: 'bluesky',
@@ -346,12 +298,7 @@ export const providers: readonly ProviderDecl[] = [
     // answers an expired one 400 ExpiredToken, which is what @atproto/api itself renews on.
     api: { base: { detail: 'pds' }, origins: [], token: 'bearer', expiredToken: { status: 400, bodyIncludes: 'ExpiredToken' } },
     portalUrl: 'https://bsky.app/settings/app-passwords',
-    guide: [
-      'In Bluesky, open Settings → Privacy and security → App passwords.',
-      'Add an app password named Plugboard, leaving access to direct messages off.',
-      'Copy the password Bluesky shows (it appears only once) and enter it in Plugboard with your handle.',
-      'Never enter your main Bluesky password: an app password can be revoked on its own and cannot change your account.',
-    ],
+    guide: SETUP_GUIDES.bluesky,
   },
   {
     id: 'wordpress',
@@ -366,13 +313,7 @@ export const providers: readonly ProviderDecl[] = [
     // password (make.wordpress.org's integration guide). Nothing expires.
     api: { base: { detail: 'restRoot' }, origins: [], token: 'basic-app-password' },
     portalUrl: 'https://make.wordpress.org/core/2020/11/05/application-passwords-integration-guide/',
-    guide: [
-      'Quickest: enter the site address and click Connect in browser, and WordPress asks you to approve Plugboard and hands it a new application password.',
-      'To make one yourself instead, make sure the site runs WordPress 5.6 or later over HTTPS, since application passwords are off on plain HTTP.',
-      'Sign in to the site’s dashboard and open Users → Profile.',
-      'Under Application Passwords, enter Plugboard as the name and click Add New Application Password.',
-      'Copy the password (WordPress shows it only once) and enter it in Plugboard with the site address and your username.',
-    ],
+    guide: SETUP_GUIDES.wordpress,
   },
 ];
 

@@ -83,8 +83,21 @@ export interface ProviderDecl {
   oauth?: OAuthDecl;
   api: ApiDecl;
   portalUrl: string;
-  /** Step-by-step setup guide shown on the credentials tab. `{redirectUri}` is filled in. */
-  guide: string[];
+  /** The setup guide on the credentials tab, one sentence a step, in the stages the tab walks through. */
+  guide: SetupGuideDecl;
+}
+
+export interface SetupGuideDecl {
+  /** Making the developer app at the platform (for an app-password platform, the password). */
+  app: string[];
+  /**
+   * Telling the platform where the browser comes back: `{redirectUri}` is filled in with the exact address.
+   * Empty on an app-password platform; on one that takes any loopback port (Google's Desktop app client), it
+   * says that nothing is registered.
+   */
+  redirect: string[];
+  /** Copying the keys into Plugboard, and what to know before the first Connect. */
+  keys: string[];
 }
 
 export interface Profile {

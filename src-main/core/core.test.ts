@@ -336,6 +336,33 @@ describe('credentials', () => {
   });
 });
 
+describe('the user says no', () => {
+  it("Cancel on X's consent page ends the Connect as cancelled, not failed, and the landing page says so calmly", async () => {
+    const h = await setup();
+    h.fake.autoDeny();
+    const start = await ok(h.core, 'connect.start', { platform: 'x' });
+    const page = await (await fetch(await landingUrl(start.authorizeUrl))).text();
+    expect(page).toContain('You cancelled — nothing changed');
+    // The browser host has no plugboard:// to go back through: the button closes the tab Plugboard opened.
+    expect(page).toContain('id="back">Back to Plugboard</button>');
+    const flow = await ok(h.core, 'connect.status', { flowId: start.flowId });
+    expect(flow.state).toBe('cancelled');
+    expect(flow.error).toBe('You declined the authorization on X (Twitter). Nothing was connected.');
+    expect(await ok(h.core, 'accounts.list', {})).toEqual([]);
+  });
+
+  it('a refusal that is not the user\'s own still fails the Connect', async () => {
+    const h = await setup();
+    h.fake.autoApprove(USER);
+    const start = await ok(h.core, 'connect.start', { platform: 'x' });
+    const landing = new URL(await landingUrl(start.authorizeUrl));
+    landing.searchParams.delete('code');
+    landing.searchParams.set('error', 'invalid_scope');
+    await (await fetch(landing)).text();
+    expect((await ok(h.core, 'connect.status', { flowId: start.flowId })).state).toBe('failed');
+  });
+});
+
 describe('events', () => {
   it('reports the flow waiting, exchanging, connected, and the accounts changing', async () => {
     const h = await setup();

@@ -9,6 +9,7 @@ import { accountContext } from '../core/account-facts.ts';
 import { ApiFailure } from '../core/api-failure.ts';
 import { PlatformError } from '../errors/platform-error.ts';
 import { Flows, view as flowView, type CodeOutcome, type Flow } from '../oauth/flows.ts';
+import { OPEN_APP_URL } from '../oauth/landing-page.ts';
 import { startLoopbackListener } from '../oauth/loopback-listener.ts';
 import { buildAuthorizeUrl, describeAuthorizationError, exchangeCode, newPkce, newState } from '../oauth/oauth-client.ts';
 import { requireAccount, storeIdentity } from './accounts.ts';
@@ -104,9 +105,11 @@ async function startBrowserConnect(ctx: ConnectContext, connector: Connector, si
 }
 
 /** A one-shot 127.0.0.1 listener for a Connect's callback; a port in use is a conflict the user can act on. */
-function listenForCallback(ctx: Pick<CoreContext, 'flows' | 'flowTimeoutMs' | 'clock' | 'logger'>, platform: PlatformId, port: number) {
+function listenForCallback(ctx: Pick<CoreContext, 'flows' | 'flowTimeoutMs' | 'clock' | 'logger' | 'redirectKinds'>, platform: PlatformId, port: number) {
   return startLoopbackListener({
     port,
+    // The desktop app answers plugboard:// (OPEN_APP_URL); the browser host's tab is the one to go back to.
+    back: ctx.redirectKinds.includes('protocol') ? { kind: 'link', url: OPEN_APP_URL } : { kind: 'close-tab' },
     path: `/callback/${platform}`,
     timeoutMs: ctx.flowTimeoutMs,
     clock: ctx.clock,

@@ -30,6 +30,7 @@ import { createTray, type AppTray } from './tray.ts';
 import { createMainWindow, hardenWebContents, hideOnClose, lockDownSession } from './window.ts';
 import { listenGateway } from '../gateway/socket-server.ts';
 import { socketPath } from '../gateway/socket-path.ts';
+import { isOpenAppUrl } from '../oauth/landing-page.ts';
 
 const REDIRECT_KINDS: RedirectKind[] = ['loopback', 'protocol', 'manual', 'https-relay'];
 
@@ -97,7 +98,7 @@ function run(): void {
   registerProtocolClient();
 
   const launchUrl = findProtocolUrl(process.argv);
-  if (launchUrl) pendingUrls.push(launchUrl);
+  if (launchUrl && !isOpenAppUrl(launchUrl)) pendingUrls.push(launchUrl);
 
   app.on('open-url', (event, url) => {
     event.preventDefault();
@@ -292,6 +293,11 @@ function registerProtocolClient(): void {
 }
 
 function deliverProtocolUrl(url: string): void {
+  // A sign-in's landing page sends "Back to Plugboard" here: it only wants the window.
+  if (isOpenAppUrl(url)) {
+    showWindow();
+    return;
+  }
   if (!core) {
     pendingUrls.push(url);
     return;

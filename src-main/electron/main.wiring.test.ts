@@ -400,6 +400,17 @@ describe('main.ts wiring (stand-in electron)', () => {
     expect(win.webContents.sent.at(-1)).toEqual({ type: 'ui.openAccount', accountId: ids.gone, reconnect: true });
   });
 
+  it("a sign-in landing page's Back to Plugboard (plugboard://open) shows the window and is not taken for a callback", async () => {
+    const { fake, dataDir } = run;
+    const win = fake.windows[0]!;
+    win.hide();
+    fake.app.emit('second-instance', {}, ['/opt/Plugboard/plugboard', 'plugboard://open/']);
+    expect(win.visible).toBe(true);
+    // Handed to the core, it would log that it is not an OAuth callback.
+    await new Promise((done) => setTimeout(done, 50));
+    expect(readFileSync(join(dataDir, 'logs', 'plugboard.log'), 'utf8')).not.toContain('not an oauth callback');
+  });
+
   it('the tray: an account item opens it, Open shows the window', () => {
     const { fake, ids } = run;
     const win = fake.windows[0]!;

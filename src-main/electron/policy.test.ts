@@ -107,11 +107,13 @@ describe('isDeveloperPortalUrl', () => {
 });
 
 describe('isPermissionGranted', () => {
-  it('grants only clipboard writes, only to our own main frame', () => {
+  it('grants only the clipboard, only to our own main frame', () => {
     expect(isPermissionGranted('clipboard-sanitized-write', 'app://plugboard', true)).toBe(true);
     expect(isPermissionGranted('clipboard-sanitized-write', 'app://plugboard/index.html', false)).toBe(false);
     expect(isPermissionGranted('clipboard-sanitized-write', 'https://example.com', true)).toBe(false);
-    expect(isPermissionGranted('clipboard-read', 'app://plugboard', true)).toBe(false);
+    expect(isPermissionGranted('clipboard-read', 'app://plugboard', true)).toBe(true);
+    expect(isPermissionGranted('clipboard-read', 'app://plugboard', false)).toBe(false);
+    expect(isPermissionGranted('clipboard-read', 'https://example.com', true)).toBe(false);
     expect(isPermissionGranted('notifications', 'app://plugboard', true)).toBe(false);
     expect(isPermissionGranted('media', 'app://plugboard', true)).toBe(false);
   });

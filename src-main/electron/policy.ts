@@ -111,10 +111,13 @@ export function findProtocolUrl(argv: readonly string[]): string | undefined {
 }
 
 /**
- * The one web permission granted, and only to our own main frame: writing to
- * the clipboard, which the Copy buttons (redirect URI, authorization link) need.
- * Chromium sanitises such writes and allows them only during a user gesture.
+ * The only web permissions granted, and only to our own main frame: the clipboard. Writing it is what the
+ * Copy buttons (redirect URI, authorization link) do; Chromium sanitises such writes and allows them only
+ * during a user gesture. Reading it is "Paste from clipboard", for the address an HTTPS-only platform's
+ * sign-in lands on; the page is our own code, which reads it only when that button is clicked.
  */
+const GRANTED = new Set(['clipboard-sanitized-write', 'clipboard-read']);
+
 export function isPermissionGranted(permission: string, requestingUrl: string, isMainFrame: boolean): boolean {
-  return permission === 'clipboard-sanitized-write' && isMainFrame && isAppUrl(requestingUrl);
+  return GRANTED.has(permission) && isMainFrame && isAppUrl(requestingUrl);
 }

@@ -43,9 +43,17 @@ export interface CallbackOutcome {
   /** true: the flow is settled, a one-shot listener may close. */
   done: boolean;
   ok: boolean;
+  /** The user cancelled on the consent page: nothing went wrong, so it is not told as an error. */
+  cancelled?: boolean;
   title: string;
   message: string;
 }
+
+/**
+ * The errors a platform sends back when the user themself said no on its consent page: RFC 6749's
+ * access_denied (X, Google, Meta, TikTok, Pinterest, WordPress's reject URL) and LinkedIn's own two.
+ */
+const USER_DECLINED = new Set(['access_denied', 'user_cancelled_login', 'user_cancelled_authorize']);
 
 export type CodeOutcome =
   | { kind: 'connected'; accountIds: string[]; renewed: boolean; handle: string }
@@ -127,7 +135,8 @@ export class Flows {
     const flow = this.#byId.get(id);
     // Once the code is being exchanged the account is about to be stored; cancelling
     // then would report something untrue, so only a waiting or choosing flow can be cancelled.
-    if (flow?.status === 'waiting' || flow?.status === 'choosing') this.#end(flow, 'cancelled', 'Connect was cancelled.');
+    // The user's own Cancel needs no sentence of its own: the window says "You cancelled — nothing changed".
+    if (flow?.status === 'waiting' || flow?.status === 'choosing') this.#end(flow, 'cancelled', null);
     return flow;
   }
 
@@ -160,8 +169,11 @@ export class Flows {
     }
 
     if (shape.kind === 'error') {
-      this.#end(flow, 'failed', this.#describeError(flow, shape.error, shape.description));
-      return { done: true, ok: false, title: 'Not connected', message: flow.error! };
+      const declined = USER_DECLINED.has(shape.error);
+      this.#end(flow, declined ? 'cancelled' : 'failed', this.#describeError(flow, shape.error, shape.description));
+      return declined
+        ? { done: true, ok: false, cancelled: true, title: 'You cancelled — nothing changed', message: flow.error! }
+        : { done: true, ok: false, title: 'Not connected', message: flow.error! };
     }
 
     flow.status = 'exchanging';

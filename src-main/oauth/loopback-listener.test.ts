@@ -3,6 +3,8 @@ import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
+import { createHash } from 'node:crypto';
+import { LANDING_CSP, isOpenAppUrl } from './landing-page.ts';
 import { startLoopbackListener, type CallbackPage, type LoopbackCloseReason, type LoopbackListener, type LoopbackListenerOptions } from './loopback-listener.ts';
 
 const STATE = 'st4te_0123456789-abcdef';
@@ -108,6 +110,7 @@ async function listen(overrides: Partial<LoopbackListenerOptions> = {}) {
     timeoutMs: 60_000,
     logger: silentLogger,
     clock: manualClock(),
+    back: { kind: 'close-tab' },
     async onCallback(params) {
       received.push(params);
       return CONNECTED;
@@ -132,9 +135,11 @@ describe('startLoopbackListener', () => {
     expect(page.body).toContain('<h1>Connected</h1>');
     expect(page.body).toContain('You can close this tab and return to Plugboard.');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(page.headers['content-security-policy']).toBe(LANDING_CSP);
+    expect(LANDING_CSP).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-[A-Za-z0-9+/]{43}='$/);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    expect(page.body).not.toMatch(/<(script|link|img)\b|https?:\/\//);
+    // Nothing is loaded from anywhere: the one inline script is the Back button's.
+    expect(page.body).not.toMatch(/<(link|img)\b|https?:\/\/|<script\s+src/);
 
     expect(received).toHaveLength(1);
     expect(received[0].get('code')).toBe('abc.DEF-123_~+/=%');
@@ -241,6 +246,36 @@ describe('startLoopbackListener', () => {
     expect(page.body).toContain('&#60;b&#62;&#34;No&#34; &#38; &#39;never&#39;&#60;/b&#62;');
     expect(page.body).not.toContain('<b>');
     expect(await closed).toBe('done');
+  });
+
+  it('offers Back to Plugboard: closing the tab in the browser host, whose script the CSP allows by its hash', async () => {
+    const { listener } = await listen();
+    const page = await get(listener.port, query({ code: 'c', state: STATE }));
+    expect(page.body).toContain('<button type="button" class="back" id="back">Back to Plugboard</button>');
+    const script = /<script>([^<]*)<\/script>/.exec(page.body)?.[1];
+    expect(script).toContain('window.close()');
+    expect(LANDING_CSP).toContain(`'sha256-${createHash('sha256').update(script!).digest('base64')}'`);
+  });
+
+  it('offers Back to Plugboard as a plugboard:// link in the desktop app, on every kind of page', async () => {
+    const answers: CallbackPage[] = [
+      { done: false, ok: false, title: 'Unknown sign-in', message: 'Nothing was changed.' },
+      { done: true, ok: false, cancelled: true, title: 'You cancelled — nothing changed', message: 'You declined.' },
+    ];
+    const { listener } = await listen({ back: { kind: 'link', url: 'plugboard://open' }, onCallback: async () => answers.shift()! });
+    const notFound = await get(listener.port, '/elsewhere');
+    const unknown = await get(listener.port, query({ code: 'c', state: STATE }));
+    const declined = await get(listener.port, query({ error: 'access_denied', state: STATE }));
+    for (const page of [notFound, unknown, declined]) {
+      expect(page.body).toContain('<a class="back" href="plugboard://open">Back to Plugboard</a>');
+      expect(page.body).not.toContain('<script');
+    }
+    // The user's own Cancel is grey, not the red of a failure.
+    expect(declined.body).toContain('border-top: 4px solid #57606a');
+    expect(unknown.body).toContain('border-top: 4px solid #b42318');
+    // The shell shows its window for that address, whatever case or trailing slash the OS hands on.
+    expect(isOpenAppUrl('PLUGBOARD://open/')).toBe(true);
+    expect(isOpenAppUrl('plugboard://oauth/callback/x?code=c&state=s')).toBe(false);
   });
 
   it('stays open for the real callback after a done:false answer', async () => {

@@ -8,13 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { checkCallbackShape } from './callback-shape.ts';
+import { LANDING_CSP, renderLandingPage, type BackToApp, type LandingPage } from './landing-page.ts';
 
-export interface CallbackPage {
+export interface CallbackPage extends LandingPage {
   /** true: the flow is settled and the listener closes; false: keep waiting (e.g. a stale tab's state). */
   done: boolean;
-  ok: boolean;
-  title: string;
-  message: string;
 }
 
 export type LoopbackCloseReason = 'done' | 'timeout' | 'closed';
@@ -26,6 +24,8 @@ export interface LoopbackListenerOptions {
   path: string;
   timeoutMs: number;
   onCallback: (params: URLSearchParams) => Promise<CallbackPage>;
+  /** What the landing page's "Back to Plugboard" does. */
+  back: BackToApp;
   onClosed?: (reason: LoopbackCloseReason) => void;
   logger: Logger;
   clock?: Clock;
@@ -41,7 +41,7 @@ export interface LoopbackListener {
 
 const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+  'Content-Security-Policy': LANDING_CSP,
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
@@ -134,7 +134,7 @@ export async function startLoopbackListener(opts: LoopbackListenerOptions): Prom
   }
 
   function sendPage(res: ServerResponse, status: number, page: CallbackPage, last = false): void {
-    const html = renderPage(page);
+    const html = renderLandingPage(page, opts.back);
     res.writeHead(status, {
       ...PAGE_HEADERS,
       'Content-Length': Buffer.byteLength(html),
@@ -180,33 +180,4 @@ function parseTarget(target: string | undefined): URL | null {
   } catch {
     return null;
   }
-}
-
-function renderPage(page: CallbackPage): string {
-  const accent = page.ok ? '#1a7f37' : '#b42318';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)} · Plugboard</title>
-<style>
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f6f7f9; color: #1f2328; }
-main { max-width: 32rem; margin: 1rem; padding: 2rem; background: #fff; border-radius: 12px; border-top: 4px solid ${accent}; box-shadow: 0 1px 3px rgb(0 0 0 / 0.1); }
-h1 { font-size: 1.25rem; margin: 0 0 0.5rem; }
-p { margin: 0; }
-</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(page.title)}</h1>
-<p>${escapeHtml(page.message)}</p>
-</main>
-</body>
-</html>
-`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { FormField, PlatformView, Results } from '../../src-main/api/contract.ts';
 import { connectInBrowser, isActive, saveAppPassword, testAppPassword, useFlows } from '../state/connect.ts';
 import { Avatar } from './Avatar.tsx';
+import { GuideSteps } from './CredentialsTab.tsx';
 
 type Tested = Results['appPassword.test'];
 
@@ -90,13 +91,7 @@ export function AppPasswordTab({ platform }: { platform: PlatformView }) {
         <a className="external-link" href={platform.portalUrl} target="_blank" rel="noreferrer">
           Open {platform.name} <ExternalLink size={14} aria-hidden="true" />
         </a>
-        {platform.guide.length > 0 && (
-          <ol className="guide">
-            {platform.guide.map((step, i) => (
-              <li key={i}>{step}</li>
-            ))}
-          </ol>
-        )}
+        <GuideSteps stage={1} steps={platform.guide.app} />
       </div>
       <div className="credentials-col">
         <h3 className="col-title">
@@ -105,6 +100,7 @@ export function AppPasswordTab({ platform }: { platform: PlatformView }) {
           </span>
           Connect it
         </h3>
+        <GuideSteps stage={2} steps={platform.guide.keys} />
         <form className="credentials-form" onSubmit={save} noValidate aria-describedby={error ? errorId : undefined}>
           {siteField && (
             <>

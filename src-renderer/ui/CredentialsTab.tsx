@@ -1,28 +1,39 @@
-import { Check, ExternalLink, LoaderCircle } from 'lucide-react';
+// The pieces of a platform's setup (SetupGuide.tsx puts them in order): the guide's numbered sub-steps,
+// an optional permission set, and the form for the app's client ID and secret.
+import { Check, LoaderCircle } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiError, PlatformView } from '../../src-main/api/contract.ts';
 import { clearCredentials, saveCredentials, setScopeOption } from '../state/platforms.ts';
 import { formatWhen } from './format.ts';
-import { RedirectSettings, RedirectUri } from './RedirectSettings.tsx';
 
 const REDIRECT_PLACEHOLDER = '{redirectUri}';
 
-function GuideStep({ text, redirectUri }: { text: string; redirectUri: string | null }) {
-  const parts = text.split(REDIRECT_PLACEHOLDER);
+/** A stage's sentences as 1.1, 1.2…: the number is text, so it is read out too. */
+export function GuideSteps({ stage, steps, redirectUri }: { stage: number; steps: string[]; redirectUri?: string | null }) {
+  if (steps.length === 0) return null;
   return (
-    <li>
-      {parts.map((part, i) => (
-        <span key={i}>
-          {i > 0 && (redirectUri ? <code className="inline-code">{redirectUri}</code> : 'the redirect URI above')}
-          {part}
-        </span>
+    <ol className="guide guide--nested">
+      {steps.map((text, i) => (
+        <li key={i}>
+          <span className="substep-number">
+            {stage}.{i + 1}
+          </span>
+          <span>
+            {text.split(REDIRECT_PLACEHOLDER).map((part, j) => (
+              <span key={j}>
+                {j > 0 && (redirectUri ? <code className="inline-code">{redirectUri}</code> : 'your HTTPS page’s address')}
+                {part}
+              </span>
+            ))}
+          </span>
+        </li>
       ))}
-    </li>
+    </ol>
   );
 }
 
 /** An optional permission set (LinkedIn company pages), off until the user's app has the product behind it. */
-function ScopeOption({ platform, option }: { platform: PlatformView; option: PlatformView['scopeOptions'][number] }) {
+export function ScopeOption({ platform, option }: { platform: PlatformView; option: PlatformView['scopeOptions'][number] }) {
   // Shown at once; the saved value comes back with the platform (a refusal puts it back).
   const [on, setOn] = useState(option.enabled);
   const id = useId();
@@ -54,7 +65,7 @@ function issueFor(error: ApiError | null, field: string): string | null {
 }
 
 /** Remounted (by key) whenever the saved credentials change, so the inputs start from what is stored. */
-function CredentialsForm({ platform }: { platform: PlatformView }) {
+export function CredentialsForm({ platform, onSaved }: { platform: PlatformView; onSaved: () => void }) {
   const { credentials } = platform;
   const [clientId, setClientId] = useState(credentials.clientId ?? '');
   const [secret, setSecret] = useState('');
@@ -67,8 +78,10 @@ function CredentialsForm({ platform }: { platform: PlatformView }) {
     e.preventDefault();
     setPending('save');
     setError(null);
-    setError(await saveCredentials(platform.id, clientId, secret));
+    const failure = await saveCredentials(platform.id, clientId, secret);
+    setError(failure);
     setPending(null);
+    if (!failure) onSaved();
   };
 
   const clear = async () => {
@@ -151,55 +164,5 @@ function CredentialsForm({ platform }: { platform: PlatformView }) {
         )}
       </div>
     </form>
-  );
-}
-
-export function CredentialsTab({ platform }: { platform: PlatformView }) {
-  return (
-    <div className="credentials">
-      <div className="credentials-col">
-        <h3 className="col-title">
-          <span className="step-number" aria-hidden="true">
-            1
-          </span>
-          Create your {platform.name} app
-        </h3>
-        <RedirectUri uri={platform.redirectUri} platformName={platform.name} />
-        <RedirectSettings key={`${platform.redirectKind}|${platform.redirectPort}|${platform.redirectUri}`} platform={platform} />
-        <a className="external-link" href={platform.portalUrl} target="_blank" rel="noreferrer">
-          Open developer portal <ExternalLink size={14} aria-hidden="true" />
-        </a>
-        {platform.guide.length > 0 && (
-          <ol className="guide">
-            {platform.guide.map((step, i) => (
-              <GuideStep key={i} text={step} redirectUri={platform.redirectUri} />
-            ))}
-          </ol>
-        )}
-        {platform.scopes.length > 0 && (
-          <p className="hint">
-            Permissions Plugboard asks for:{' '}
-            {platform.scopes.map((s, i) => (
-              <span key={s}>
-                {i > 0 && ' '}
-                <code className="inline-code">{s}</code>
-              </span>
-            ))}
-          </p>
-        )}
-        {platform.scopeOptions.map((option) => (
-          <ScopeOption key={option.id} platform={platform} option={option} />
-        ))}
-      </div>
-      <div className="credentials-col">
-        <h3 className="col-title">
-          <span className="step-number" aria-hidden="true">
-            2
-          </span>
-          Paste its keys
-        </h3>
-        <CredentialsForm key={`${platform.credentials.savedAt ?? ''}|${platform.credentials.clientId ?? ''}`} platform={platform} />
-      </div>
-    </div>
   );
 }

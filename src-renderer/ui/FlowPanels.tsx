@@ -1,9 +1,10 @@
-import { CircleAlert, Copy, Check, ExternalLink, Info, LoaderCircle, X } from 'lucide-react';
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { cancelFlow, chooseIdentities, completeFlow, dismissFlow, type FlowEntry, pollFlow } from '../state/connect.ts';
+import { CircleAlert, ClipboardPaste, Copy, Check, ExternalLink, Info, LoaderCircle, X } from 'lucide-react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { cancelFlow, chooseIdentities, completeFlow, dismissFlow, type FlowEntry, isActive, pollFlow, useFlows } from '../state/connect.ts';
 import { Avatar } from './Avatar.tsx';
 import { atHandle } from './format.ts';
 import { useCopy } from './hooks.ts';
+import { httpsLandingNote } from './SetupGuide.tsx';
 
 const POLL_MS = 2000;
 
@@ -14,9 +15,29 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const urlField = useId();
+  const panel = useRef<HTMLDivElement>(null);
   const exchanging = flow.state === 'exchanging';
   // An HTTPS-only platform comes back to the user's own page: pasting its address is a normal way in.
   const viaHttpsPage = flow.redirectUri?.startsWith('https://') ?? false;
+
+  // Esc cancels the newest waiting Connect, as the Cancel button does, unless a dialog is open on top
+  // (a dialog takes its own Esc). Focus then goes to the card's Connect button, as the panel is gone.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('[role="dialog"], [aria-modal="true"], #root[inert]')) return;
+      const newest = Object.values(useFlows.getState().flows)
+        .filter(isActive)
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+      if (newest?.flowId !== flow.flowId || flow.state !== 'waiting') return;
+      e.preventDefault();
+      const card = panel.current?.closest('section');
+      void cancelFlow(flow.flowId).then(() =>
+        requestAnimationFrame(() => card?.querySelector<HTMLButtonElement>('.card-actions .connect:last-child button')?.focus()),
+      );
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [flow.flowId, flow.state]);
 
   // Events normally report the outcome; polling covers a dropped event stream.
   useEffect(() => {
@@ -39,8 +60,17 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
     setCancelling(false);
   };
 
+  const pasteFromClipboard = async () => {
+    setError(null);
+    try {
+      setLandingUrl((await navigator.clipboard.readText()).trim());
+    } catch {
+      setError('Plugboard could not read the clipboard. Click the field and paste with Ctrl+V (⌘V on a Mac).');
+    }
+  };
+
   return (
-    <div className="flow-panel" role="status">
+    <div className="flow-panel" role="status" ref={panel}>
       <div className="flow-panel-main">
         <LoaderCircle size={22} className="spin flow-spinner" aria-hidden="true" />
         <div className="flow-text">
@@ -49,10 +79,9 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
           </p>
           <p className="hint">
             {flow.reconnectAccountId ? 'Sign in with the same account to renew it. ' : ''}
-            {viaHttpsPage
-              ? 'Approve Plugboard in the browser tab that opened. Your relay page hands the sign-in back by itself; if the browser shows an address instead, paste it below.'
-              : 'Approve Plugboard in the browser tab that opened; this page updates by itself.'}
+            Approve Plugboard in the browser tab that opened{viaHttpsPage ? '.' : '; this page updates by itself.'} Esc cancels.
           </p>
+          {viaHttpsPage && <p className="flow-https-note">{httpsLandingNote(platformName)}</p>}
         </div>
         <div className="flow-actions">
           <button type="button" className="btn btn-secondary" onClick={() => copy(flow.authorizeUrl)}>
@@ -84,6 +113,10 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
               aria-invalid={!!error}
               aria-describedby={error ? `${urlField}-error` : undefined}
             />
+            <button type="button" className="btn btn-secondary" onClick={() => void pasteFromClipboard()}>
+              <ClipboardPaste size={16} aria-hidden="true" />
+              Paste from clipboard
+            </button>
             <button type="submit" className="btn btn-primary" disabled={finishing || !landingUrl.trim()}>
               {finishing && <LoaderCircle size={16} className="spin" aria-hidden="true" />}
               Finish
@@ -102,7 +135,6 @@ export function WaitingPanel({ flow, platformName }: { flow: FlowEntry; platform
 
 const ENDED: Record<string, string> = {
   failed: 'The connection failed.',
-  cancelled: 'The connection was cancelled.',
   timed_out: 'The browser did not come back in time.',
 };
 
@@ -112,7 +144,14 @@ export function FlowNotice({ flow }: { flow: FlowEntry }) {
   return (
     <div className={`flow-notice ${cancelled ? 'flow-notice--neutral' : 'flow-notice--error'}`} role={cancelled ? 'status' : 'alert'}>
       {cancelled ? <Info size={18} aria-hidden="true" /> : <CircleAlert size={18} aria-hidden="true" />}
-      <p>{flow.error ?? ENDED[flow.state] ?? 'The connection did not finish.'}</p>
+      {cancelled ? (
+        <p>
+          <strong>You cancelled — nothing changed.</strong>
+          {flow.error && <span className="flow-notice-detail">{flow.error}</span>}
+        </p>
+      ) : (
+        <p>{flow.error ?? ENDED[flow.state] ?? 'The connection did not finish.'}</p>
+      )}
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismissFlow(flow.platform)}>
         <X size={16} aria-hidden="true" />
       </button>

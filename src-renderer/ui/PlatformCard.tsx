@@ -6,9 +6,9 @@ import { connect, isActive, useFlows } from '../state/connect.ts';
 import { setTab, type Tab, usePlatforms } from '../state/platforms.ts';
 import { AccountsTab } from './AccountsTab.tsx';
 import { AppPasswordTab } from './AppPasswordTab.tsx';
-import { CredentialsTab } from './CredentialsTab.tsx';
 import { ChoosePanel, FlowNotice, WaitingPanel } from './FlowPanels.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
+import { SetupGuide } from './SetupGuide.tsx';
 import { OFFLINE_REASON, attentionOf, renewalLine } from './format.ts';
 import './severity.css';
 
@@ -191,7 +191,7 @@ export function PlatformCard({ platform, accounts }: { platform: PlatformView; a
         ) : appPassword ? (
           <AppPasswordTab platform={platform} />
         ) : (
-          <CredentialsTab platform={platform} />
+          <SetupGuide platform={platform} />
         )}
       </div>
     </section>

@@ -6,33 +6,27 @@ import type { PlatformView } from '../../src-main/api/contract.ts';
 import { fetchRelayPage, setRedirect } from '../state/platforms.ts';
 import { useCopy } from './hooks.ts';
 
-export function RedirectUri({ uri, platformName }: { uri: string | null; platformName: string }) {
+/** The exact address to register, whole: wrapped over lines rather than cut, so it can be checked by eye. */
+export function RedirectUri({ uri, platformName }: { uri: string; platformName: string }) {
   const [copied, copy] = useCopy();
   const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>Redirect URI</label>
-      <div className="copy-field">
-        <input
-          id={id}
-          className="input input--mono"
-          readOnly
-          value={uri ?? ''}
-          placeholder="Shown once Plugboard knows where the browser comes back"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <button
-          type="button"
-          className="btn btn-secondary"
-          aria-label="Copy redirect URI"
-          disabled={!uri}
-          onClick={() => uri && copy(uri)}
-        >
+    <div className="address-field">
+      <p className="address-label" id={`${id}-label`}>
+        Redirect URI
+      </p>
+      <div className="address-row">
+        <code className="address" role="group" aria-labelledby={`${id}-label`} aria-describedby={`${id}-hint`}>
+          {uri}
+        </code>
+        <button type="button" className="btn btn-secondary" aria-label="Copy redirect URI" onClick={() => copy(uri)}>
           {copied ? <Check size={16} aria-hidden="true" /> : <Copy size={16} aria-hidden="true" />}
           {copied ? 'Copied' : 'Copy'}
         </button>
       </div>
-      <p className="hint">Register exactly this address at {platformName}; it must match character for character.</p>
+      <p className="hint" id={`${id}-hint`}>
+        Register exactly this address at {platformName}; it must match character for character.
+      </p>
     </div>
   );
 }
@@ -123,8 +117,8 @@ export function RedirectSettings({ platform }: { platform: PlatformView }) {
 }
 
 /**
- * The two ways an HTTPS-only platform's sign-in comes back (F3): a relay page the user hosts, which
- * hands it to Plugboard by itself, or any HTTPS page of theirs and a pasted address.
+ * The two ways an HTTPS-only platform's sign-in comes back (F3): any HTTPS page of the user's and a pasted
+ * address, or, for those who host a website, the relay page, which hands it to Plugboard by itself.
  */
 function HttpsPageSettings({ platform }: { platform: PlatformView }) {
   const [url, setUrl] = useState(platform.redirectUri ?? '');
@@ -148,29 +142,6 @@ function HttpsPageSettings({ platform }: { platform: PlatformView }) {
 
   return (
     <div className="https-page">
-      <p className="hint">
-        {platform.name} sends the browser back only to an HTTPS address. Either way below works; the first is smoother.
-      </p>
-      <ol className="https-ways">
-        <li>
-          <strong>Host the relay page.</strong> Put this small file on any HTTPS site you own (GitHub Pages, Netlify, your blog). After you approve,
-          it hands the sign-in to Plugboard by itself; it loads nothing and keeps nothing.
-          <span className="https-actions">
-            <button type="button" className="btn btn-secondary" onClick={() => void relay((p) => download(p.fileName, p.html))}>
-              <Download size={16} aria-hidden="true" />
-              Download relay page
-            </button>
-            <button type="button" className="btn btn-secondary" onClick={() => void relay((p) => copy(p.html))}>
-              {copied ? <Check size={16} aria-hidden="true" /> : <Copy size={16} aria-hidden="true" />}
-              {copied ? 'Copied' : 'Copy its HTML'}
-            </button>
-          </span>
-        </li>
-        <li>
-          <strong>Or use any HTTPS page of yours.</strong> After you approve, the browser lands there with a long address: paste it into Plugboard
-          (“Browser didn't come back?”).
-        </li>
-      </ol>
       <form className="https-form" onSubmit={save} noValidate>
         <label htmlFor={field}>Your HTTPS page</label>
         <div className="copy-field">
@@ -182,20 +153,41 @@ function HttpsPageSettings({ platform }: { platform: PlatformView }) {
             placeholder="https://example.com/plugboard-relay.html"
             onChange={(e) => setUrl(e.target.value)}
             aria-invalid={!!error}
-            aria-describedby={error ? `${field}-error` : undefined}
+            aria-describedby={error ? `${field}-error` : `${field}-hint`}
             spellCheck={false}
           />
           <button type="submit" className="btn btn-secondary" disabled={pending || !url.trim() || url.trim() === platform.redirectUri}>
             Save
           </button>
         </div>
-        {error && (
+        {error ? (
           <p id={`${field}-error`} className="field-error" role="alert">
             {error}
           </p>
+        ) : (
+          <p id={`${field}-hint`} className="hint">
+            {platform.name} sends the browser back only to an HTTPS address: any page on a site of yours will do. After you approve, the browser lands
+            there and may show an error or not load at all; that is expected, and the address it shows is what you paste into Plugboard.
+          </p>
         )}
-        <p className="hint">This address is the redirect URI to register at {platform.name}.</p>
       </form>
+      <div className="relay-option">
+        <p className="relay-title">If you host a website: the relay page</p>
+        <p className="hint">
+          Put this small file on your HTTPS site (GitHub Pages, Netlify, your blog) and enter its address above. After you approve, it hands the
+          sign-in to Plugboard by itself, so there is nothing to paste; it loads nothing and keeps nothing.
+        </p>
+        <span className="https-actions">
+          <button type="button" className="btn btn-secondary" onClick={() => void relay((p) => download(p.fileName, p.html))}>
+            <Download size={16} aria-hidden="true" />
+            Download relay page
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={() => void relay((p) => copy(p.html))}>
+            {copied ? <Check size={16} aria-hidden="true" /> : <Copy size={16} aria-hidden="true" />}
+            {copied ? 'Copied' : 'Copy its HTML'}
+          </button>
+        </span>
+      </div>
     </div>
   );
 }
