@@ -30,21 +30,23 @@ const nav = (page: Page, section: string) => page.getByRole('navigation', { name
  * control lies within the window's width (a control cut at the right edge is one the user cannot read).
  */
 async function expectFits(page: Page, where: string): Promise<void> {
-  const problems = await page.evaluate(() => {
-    const found: string[] = [];
+  // A string: the Node tsconfig that typechecks the specs has no DOM library.
+  const problems = (await page.evaluate(`(() => {
+    const found = [];
     const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width) found.push(`the document is ${document.documentElement.scrollWidth} px wide in ${width}`);
+    if (document.documentElement.scrollWidth > width) found.push('the document is ' + document.documentElement.scrollWidth + ' px wide in ' + width);
     const main = document.querySelector('.main');
     const sidebar = document.querySelector('.sidebar');
-    if (main && main.scrollWidth > main.clientWidth + 1) found.push(`the page scrolls sideways (${main.scrollWidth} in ${main.clientWidth})`);
+    if (main && main.scrollWidth > main.clientWidth + 1) found.push('the page scrolls sideways (' + main.scrollWidth + ' in ' + main.clientWidth + ')');
     if (main && sidebar && sidebar.getBoundingClientRect().right > main.getBoundingClientRect().left + 1) found.push('the sidebar overlaps the page');
-    for (const el of document.querySelectorAll<HTMLElement>('button, a, input, select, textarea, h1, h2, [role="status"], [role="dialog"]')) {
+    for (const el of document.querySelectorAll('button, a, input, select, textarea, h1, h2, [role="status"], [role="dialog"]')) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
-      if (r.left < -1 || r.right > width + 1) found.push(`${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}" runs past the window (${Math.round(r.left)}–${Math.round(r.right)})`);
+      const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40);
+      if (r.left < -1 || r.right > width + 1) found.push(el.tagName.toLowerCase() + ' "' + name + '" runs past the window (' + Math.round(r.left) + '–' + Math.round(r.right) + ')');
     }
     return found;
-  });
+  })()`)) as string[];
   expect.soft(problems, `${where}: fits the window`).toEqual([]);
 }
 
