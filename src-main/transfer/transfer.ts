@@ -151,6 +151,9 @@ const noticeSchema = z.object({
   body: text(2000),
   sent_at: ms,
   read_at: ms.nullable(),
+  // Files written before notices could be resolved have neither.
+  resolved_at: ms.nullable().default(null),
+  resolved_how: z.enum(['renewed', 'reconnected', 'disconnected', 'imported']).nullable().default(null),
 });
 
 const payloadSchema = z
@@ -342,8 +345,8 @@ function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary
   }
 
   const insertNotice = db.prepare(
-    `INSERT INTO notices (account_id, threshold, deadline, workspace_id, platform, title, body, sent_at, read_at)
-     VALUES (@account_id, @threshold, @deadline, @workspace_id, @platform, @title, @body, @sent_at, @read_at)
+    `INSERT INTO notices (account_id, threshold, deadline, workspace_id, platform, title, body, sent_at, read_at, resolved_at, resolved_how)
+     VALUES (@account_id, @threshold, @deadline, @workspace_id, @platform, @title, @body, @sent_at, @read_at, @resolved_at, @resolved_how)
      ON CONFLICT DO NOTHING`,
   );
   for (const n of payload.notices) {
