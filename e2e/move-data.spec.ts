@@ -120,4 +120,16 @@ test('export under a passphrase, import on another machine: the summary says wha
   await expect(pill).toHaveCount(1);
   await expect(pill).toContainText('@alice_creates');
   await expect(pill).toHaveAttribute('data-status', 'connected');
+
+  // The same file again changes nothing, and says so.
+  await other.getByRole('button', { name: 'Import…' }).click();
+  const again = other.getByRole('dialog', { name: 'Import from another computer' });
+  await again.getByLabel('Export file').setInputFiles(file);
+  await again.getByLabel('Passphrase').fill(PASSPHRASE);
+  await again.getByRole('button', { name: 'Import' }).click();
+  const same = other.getByRole('dialog', { name: 'Already up to date' });
+  await expect(same).toContainText('1 account already here with the same tokens as the file');
+  await expect(same).toContainText('0 accounts added');
+  await same.getByRole('button', { name: 'Done' }).click();
+  await expect(pill).toHaveCount(1);
 });

@@ -221,7 +221,8 @@ export interface RefreshAllSummary {
 
 /** What an import (F16) did, account by account. */
 export interface ImportSummaryView {
-  accounts: Record<'added' | 'renewed' | 'kept', { platform: PlatformId; handle: string; workspace: string }[]>;
+  /** kept: this computer's tokens are newer; unchanged: the file has the same ones (imported before). */
+  accounts: Record<'added' | 'renewed' | 'kept' | 'unchanged', { platform: PlatformId; handle: string; workspace: string }[]>;
   workspacesAdded: string[];
   appCredentials: { added: PlatformId[]; kept: PlatformId[] };
   noticesAdded: number;

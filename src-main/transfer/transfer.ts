@@ -45,7 +45,8 @@ export interface ImportedAccount {
 }
 
 export interface ImportSummary {
-  accounts: { added: ImportedAccount[]; renewed: ImportedAccount[]; kept: ImportedAccount[] };
+  /** kept: this computer's tokens are newer; unchanged: the file's are the same ones (the same file, imported again). */
+  accounts: { added: ImportedAccount[]; renewed: ImportedAccount[]; kept: ImportedAccount[]; unchanged: ImportedAccount[] };
   workspacesAdded: { id: string; name: string }[];
   appCredentials: { added: PlatformId[]; kept: PlatformId[] };
   noticesAdded: number;
@@ -290,7 +291,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
 function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary {
   const { db, secrets, appCredentials } = deps;
   const summary: ImportSummary = {
-    accounts: { added: [], renewed: [], kept: [] },
+    accounts: { added: [], renewed: [], kept: [], unchanged: [] },
     workspacesAdded: [],
     appCredentials: { added: [], kept: [] },
     noticesAdded: 0,
@@ -330,7 +331,8 @@ function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary
     } else {
       localId.set(account.id, existing.id);
       // The local row stays, so the summary names it as this machine shows it.
-      summary.accounts.kept.push({ ...label, handle: existing.handle });
+      const same = account.token_obtained_at === existing.token_obtained_at;
+      summary.accounts[same ? 'unchanged' : 'kept'].push({ ...label, handle: existing.handle });
     }
   }
 
