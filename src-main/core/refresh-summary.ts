@@ -23,8 +23,9 @@ export function summarizeRefreshAll(
     const decl = providerDecl(row.platform);
     const { status, reason } = deriveStatus(row, decl, now, { warningWindowMs });
     const because = { accountId: row.id, handle: row.handle };
-    if (outcome.ok && renewed(row.id)) summary.refreshed++;
-    else if (status === 'expired' || status === 'expiring') summary.needReconnect.push({ ...because, message: reason ?? `${decl.name} needs you to reconnect.` });
+    // A renewed token on a connection that still ends (a refresh token's fixed deadline) needs Reconnect all the same.
+    if (status === 'expired' || status === 'expiring') summary.needReconnect.push({ ...because, message: reason ?? `${decl.name} needs you to reconnect.` });
+    else if (outcome.ok && renewed(row.id)) summary.refreshed++;
     else if (!outcome.ok) summary.failed.push({ ...because, message: row.last_error_message ?? 'The refresh failed.' });
     else if (!canRenew(row, decl) && userDeadline(row, decl) !== null) summary.notRenewable++;
     else summary.noExpiry++;
