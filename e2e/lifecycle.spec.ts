@@ -141,7 +141,7 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   // Token management: Refresh all now, and the X premium status.
   const tools = page.getByRole('region', { name: 'Token management' });
   await tools.getByRole('button', { name: 'Refresh all now' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Refreshed 1 account' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^1 renewed$/ })).toBeVisible();
   await expect(activity.getByRole('listitem').first()).toContainText('Refreshed');
   await panel.getByRole('button', { name: 'Refresh premium status' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toBeVisible();
