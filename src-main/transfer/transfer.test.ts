@@ -59,7 +59,7 @@ function connect(
   }).id;
 }
 
-/** The machine being left: two workspaces, four kinds of account, app credentials, read and unread notices. */
+/** The machine being left: two workspaces, four kinds of account, app credentials, read, unread and resolved notices. */
 async function oldMachine() {
   const a = await machine('vault on the old laptop');
   a.db.prepare("INSERT INTO workspaces (id, name, created_at) VALUES ('studio-1', 'Studio', ?)").run(T0);
@@ -80,6 +80,8 @@ async function oldMachine() {
     a.notices.record({ account_id: accountId, threshold, deadline: T0 + 60 * 24 * HOUR, workspace_id: 'default', platform, title, body: title && `${title}.`, sent_at: sentAt });
   notice(ids.instagram, 'instagram', 'warn_window', 'Instagram needs you soon', T0 + HOUR);
   a.notices.markAllRead(T0 + 2 * HOUR);
+  // A resolved notice travels resolved: on the new machine it must not ask for a Reconnect again.
+  a.notices.resolve(ids.instagram, [{ threshold: 'warn_window', deadline: T0 + 60 * 24 * HOUR }], 'renewed', T0 + 2 * HOUR);
   notice(ids.instagram, 'instagram', 'warn_1d', 'Instagram expires tomorrow', T0 + 3 * HOUR);
   notice(ids.x, 'x', 'warn_window', '', T0 + 3 * HOUR);
   return { a, ids };
