@@ -130,6 +130,7 @@ test('export under a passphrase, import on another machine: the summary says wha
   const same = other.getByRole('dialog', { name: 'Already up to date' });
   await expect(same).toContainText('1 account already here with the same tokens as the file');
   await expect(same).toContainText('0 accounts added');
+  await other.screenshot({ path: join(SHOTS, 'import-again.png'), animations: 'disabled' });
   await same.getByRole('button', { name: 'Done' }).click();
   await expect(pill).toHaveCount(1);
 });

@@ -41,6 +41,8 @@ async function refreshAll(page: Page): Promise<void> {
 const rows = (list: ReturnType<Page['getByRole']>) => list.getByRole('listitem');
 
 test('notices: severity colours, Refresh all says what it did not do, Mark all read, an inline Reconnect resolves', async ({ page }) => {
+  // Four axe runs and eight screenshots on a shared machine: more than the default minute.
+  test.setTimeout(180_000);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(demo.url);
   // Loaded: the X card is on this page, or the sidebar has a Platforms page to open it on.

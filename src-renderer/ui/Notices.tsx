@@ -67,8 +67,9 @@ function NoticeItem({ notice, offersReconnect, onOpen }: { notice: ListedNotice;
   const account = useAccounts((s) => (notice.accountId === null ? undefined : s.accounts.find((a) => a.id === notice.accountId)));
   const when = formatWhen(notice.sentAt);
   const Icon = SEVERITY_ICONS[notice.severity];
-  const opens = notice.accountId !== null && notice.resolved?.how !== 'disconnected';
-  const needsReconnect = offersReconnect && notice.accountId !== null && notice.resolved === null && (account?.status === 'expired' || account?.status === 'expiring');
+  const ofAccount = notice.accountId === null ? null : notice;
+  const opens = notice.resolved?.how !== 'disconnected';
+  const needsReconnect = offersReconnect && notice.resolved === null && (account?.status === 'expired' || account?.status === 'expiring');
   const title = (
     <>
       {notice.title}
@@ -77,20 +78,20 @@ function NoticeItem({ notice, offersReconnect, onOpen }: { notice: ListedNotice;
   );
   return (
     <li className="notice-row" data-severity={notice.severity} data-unread={!notice.read || undefined}>
-      {notice.accountId === null ? (
+      {ofAccount === null ? (
         <span className="platform-badge platform-badge--sm" data-platform="app" aria-hidden="true">
           <HardDriveDownload size={14} />
         </span>
       ) : (
-        <PlatformBadge platform={notice.platform} size="sm" />
+        <PlatformBadge platform={ofAccount.platform} size="sm" />
       )}
       <div className="notice-row-text">
         <span className="notice-severity">
           <Icon size={14} aria-hidden="true" />
           {SEVERITY_LABELS[notice.severity]}
         </span>
-        {opens ? (
-          <button type="button" className="notice-row-title notice-row-open" onClick={() => onOpen(notice as NoticeView)}>
+        {ofAccount && opens ? (
+          <button type="button" className="notice-row-title notice-row-open" onClick={() => onOpen(ofAccount)}>
             {title}
           </button>
         ) : (
@@ -104,7 +105,7 @@ function NoticeItem({ notice, offersReconnect, onOpen }: { notice: ListedNotice;
           </time>
         )}
       </div>
-      {needsReconnect && <ReconnectButton notice={notice as NoticeView} />}
+      {ofAccount && needsReconnect && <ReconnectButton notice={ofAccount} />}
       {!notice.read && <span className="notice-row-unread" aria-hidden="true" />}
     </li>
   );
