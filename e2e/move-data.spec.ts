@@ -129,7 +129,7 @@ test('export under a passphrase, import on another machine: the summary says wha
   await again.getByRole('button', { name: 'Import' }).click();
   const same = other.getByRole('dialog', { name: 'Already up to date' });
   await expect(same).toContainText('1 account already here with the same tokens as the file');
-  await expect(same).toContainText('0 accounts added');
+  await expect(same).not.toContainText(/added|renewed/);
   await other.screenshot({ path: join(SHOTS, 'import-again.png'), animations: 'disabled' });
   await same.getByRole('button', { name: 'Done' }).click();
   await expect(pill).toHaveCount(1);

@@ -191,17 +191,22 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
         }
       >
         <ul className="import-summary">
-          <li>
-            <strong>{plural(added.length, 'account')} added</strong>
-            {added.length > 0 && `: ${added.map((a) => `${a.handle} (${a.workspace})`).join(', ')}`}
-          </li>
-          <li>
-            <strong>{plural(renewed.length, 'account')} renewed</strong> with the file's newer tokens
-            {renewed.length > 0 && `: ${renewed.map((a) => a.handle).join(', ')}`}
-          </li>
-          <li>
-            <strong>{plural(kept.length, 'account')} kept</strong> as they were: this computer's tokens are newer
-          </li>
+          {/* Only what happened: "0 accounts renewed" under "Already up to date" would read as something went wrong. */}
+          {added.length > 0 && (
+            <li>
+              <strong>{plural(added.length, 'account')} added</strong>: {added.map((a) => `${a.handle} (${a.workspace})`).join(', ')}
+            </li>
+          )}
+          {renewed.length > 0 && (
+            <li>
+              <strong>{plural(renewed.length, 'account')} renewed</strong> with the file's newer tokens: {renewed.map((a) => a.handle).join(', ')}
+            </li>
+          )}
+          {kept.length > 0 && (
+            <li>
+              <strong>{plural(kept.length, 'account')} kept</strong> as they were: this computer's tokens are newer
+            </li>
+          )}
           {unchanged.length > 0 && (
             <li>
               <strong>{plural(unchanged.length, 'account')} already here</strong> with the same tokens as the file
