@@ -31,10 +31,10 @@ async function fakeX(control: string, body: object): Promise<any> {
 
 /** The unread count: the sidebar's Notices entry once the window has one (it comes first), else the bell's. */
 const unreadCount = (page: Page) => page.getByTestId('unread-count').first();
-/** Refresh all, from the page that has it (the Notices page does not). */
+/** Refresh all, from the page that has it: Settings in the sectioned sidebar, Connections before it. */
 async function refreshAll(page: Page): Promise<void> {
   const button = page.getByRole('button', { name: 'Refresh all now' });
-  if (!(await button.isVisible())) await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^(Connections|Accounts)\b/ }).first().click();
+  if (!(await button.isVisible())) await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^(Settings|Connections)\b/ }).first().click();
   await button.click();
 }
 
