@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
+import { openNotices } from './support/window-checks.ts';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** More Tab presses than the page has stops; running out means focus never came back round. */
@@ -26,7 +27,6 @@ test.afterEach(async () => {
 
 const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
 const wpCard = (page: Page) => page.getByRole('region', { name: 'WordPress' });
-const bell = (page: Page) => page.getByRole('button', { name: 'Notifications', exact: true });
 
 /** Serious and critical violations under the given rules, one line per offending element, so a failure says what and where. */
 async function seriousViolations(page: Page, axe: AxeBuilder): Promise<string[]> {
@@ -100,8 +100,7 @@ test('axe: a connected account — details, disconnect confirmation, notices pan
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
 
-  await bell(page).click();
-  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem')).toHaveCount(1);
+  await expect((await openNotices(page)).getByRole('listitem')).toHaveCount(1);
   await checkState(page, 'the notices panel open');
 });
 

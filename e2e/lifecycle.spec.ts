@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
+import { openNotices } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -81,14 +82,15 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(unread(page)).toHaveText('1');
   await expect(bell(page)).toHaveAccessibleDescription('1 unread');
 
-  await bell(page).click();
-  const list = page.getByRole('dialog', { name: 'Notifications' });
-  await expect(list).toBeVisible();
+  const list = await openNotices(page);
   await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list).toContainText(/@alice_creates expires in 6 days/);
   await expect(list).toContainText('(unread)');
-  // Opening the list marks it read: the badge goes, the marker stays until the list closes.
+  // Reading is the user's word ("Mark all read"), not a side effect of looking.
+  await expect(unread(page)).toHaveText('1');
+  await list.getByRole('button', { name: 'Mark all read' }).click();
   await expect(unread(page)).toHaveCount(0);
+  await expect(list).not.toContainText('(unread)');
   await shot(page, 'lifecycle-1-expiring-notice.png');
 
   // A notice leads to its account: details open, the pill is brought into view, Reconnect has the focus.
@@ -154,7 +156,7 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   // Token management: Refresh all now, and the X premium status.
   const tools = page.getByRole('region', { name: 'Token management' });
   await tools.getByRole('button', { name: 'Refresh all now' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Refreshed 1 account' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^1 renewed$/ })).toBeVisible();
   await expect(activity.getByRole('listitem').first()).toContainText('Refreshed');
   await panel.getByRole('button', { name: 'Refresh premium status' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toBeVisible();
@@ -166,14 +168,15 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await dismissToasts(page);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.locator('main').evaluate((el) => el.scrollTo(0, 0));
-  await bell(page).click();
-  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem')).toHaveCount(2);
-  // The red one came after the list was last opened: it is the one marked unread.
-  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem').filter({ hasText: '(unread)' })).toHaveCount(1);
-  await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem').first()).toContainText('(unread)');
+  const notices = await openNotices(page);
+  await expect(notices.getByRole('listitem')).toHaveCount(2);
+  // The red one came after the list was marked read: it is the one marked unread. The Reconnect resolved both.
+  await expect(notices.getByRole('listitem').filter({ hasText: '(unread)' })).toHaveCount(1);
+  await expect(notices.getByRole('listitem').first()).toContainText('(unread)');
+  await expect(notices.getByRole('listitem').filter({ hasText: /Resolved — reconnected at/ })).toHaveCount(2);
   await shot(page, 'lifecycle-5-dark.png');
   await page.keyboard.press('Escape');
-  await expect(page.getByRole('dialog', { name: 'Notifications' })).toHaveCount(0);
+  await expect(notices).toHaveCount(0);
   await expect(bell(page)).toBeFocused();
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { openNotices } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const PASSPHRASE = 'a long passphrase for moving';
@@ -90,8 +91,7 @@ test('export under a passphrase, import on another machine: the summary says wha
   await partial.getByRole('button', { name: 'Done' }).click();
 
   // The export is in the notices list: an export nobody asked for would not go unseen.
-  await page.getByRole('button', { name: 'Notifications' }).click();
-  const notices = page.getByRole('dialog', { name: 'Notifications' });
+  const notices = await openNotices(page);
   await expect(notices).toContainText(/All accounts but X \(Twitter\) @bob_builds were exported at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   await expect(notices).toContainText(/1 account went into plugboard-\d{4}-\d\d-\d\d\.plugboard\./);
   await page.screenshot({ path: join(SHOTS, 'export-notice.png'), animations: 'disabled' });
@@ -120,4 +120,17 @@ test('export under a passphrase, import on another machine: the summary says wha
   await expect(pill).toHaveCount(1);
   await expect(pill).toContainText('@alice_creates');
   await expect(pill).toHaveAttribute('data-status', 'connected');
+
+  // The same file again changes nothing, and says so.
+  await other.getByRole('button', { name: 'Import…' }).click();
+  const again = other.getByRole('dialog', { name: 'Import from another computer' });
+  await again.getByLabel('Export file').setInputFiles(file);
+  await again.getByLabel('Passphrase').fill(PASSPHRASE);
+  await again.getByRole('button', { name: 'Import' }).click();
+  const same = other.getByRole('dialog', { name: 'Already up to date' });
+  await expect(same).toContainText('1 account already here with the same tokens as the file');
+  await expect(same).not.toContainText(/added|renewed/);
+  await other.screenshot({ path: join(SHOTS, 'import-again.png'), animations: 'disabled' });
+  await same.getByRole('button', { name: 'Done' }).click();
+  await expect(pill).toHaveCount(1);
 });

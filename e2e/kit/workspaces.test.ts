@@ -69,7 +69,7 @@ describe('workspaces', () => {
     }
     expect((await h.error('connect.start', { platform: 'x', reconnectAccountId: mine })).code).toBe('not_found');
     // Refresh all renews this workspace's accounts only.
-    expect(await h.ok('accounts.refreshAll', {})).toEqual({ refreshed: 0, failed: [] });
+    expect(await h.ok('accounts.refreshAll', {})).toEqual({ refreshed: 0, needReconnect: [], failed: [], noExpiry: 0, notRenewable: 0 });
     expect(h.fake.requests.filter((r) => r.endpoint === 'refresh')).toHaveLength(0);
 
     // The same X user in this workspace is an account of its own.

@@ -100,3 +100,17 @@ export async function shoot(page: Page, name: string, target?: Locator): Promise
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
+
+/**
+ * The notices list: the sidebar's Notices page once the window has one, else the bell's dialog.
+ * Every spec reaches the list through here, so the window's layout is named in one place.
+ */
+export async function openNotices(page: Page): Promise<Locator> {
+  const list = page.getByRole('region', { name: 'Notices', exact: true });
+  if (!(await list.isVisible())) {
+    const nav = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Notices/ });
+    await ((await nav.count()) > 0 ? nav : page.getByRole('button', { name: 'Notifications', exact: true })).click();
+  }
+  await expect(list).toBeVisible();
+  return list;
+}

@@ -24,6 +24,7 @@ import {
   type PlatformView,
   type PostConfirmationView,
   type PostView,
+  type RefreshAllSummary,
   type ToolView,
   type WorkspaceView,
 } from './views.ts';
@@ -238,7 +239,7 @@ export interface Results {
   'data.export': { fileName: string; contentBase64: string; accounts: number; leftOut: ExportLeftOut };
   'data.import': ImportSummaryView;
   'accounts.activity': ActivityView[];
-  'accounts.refreshAll': { refreshed: number; failed: { accountId: string; handle: string; message: string }[] };
+  'accounts.refreshAll': RefreshAllSummary;
   'accounts.syncProfile': AccountView;
   'notices.list': (NoticeView | AppNoticeView)[];
   'notices.markRead': (NoticeView | AppNoticeView)[];

@@ -134,6 +134,12 @@ export interface ActivityView {
 }
 
 /** A notice Plugboard sent (a desktop notification in Electron, the in-app list in the host). */
+/**
+ * One scale everywhere: 'urgent' (red) stopped working and needs the user now; 'soon' (yellow) will need
+ * them; 'info' (blue) tells; 'resolved' (green) no longer needs them.
+ */
+export type NoticeSeverity = 'urgent' | 'soon' | 'info' | 'resolved';
+
 export interface NoticeView {
   id: string;
   accountId: string;
@@ -143,6 +149,9 @@ export interface NoticeView {
   body: string;
   sentAt: string;
   read: boolean;
+  severity: NoticeSeverity;
+  /** When the notice's condition ended and what ended it (null: something else, e.g. a shorter warning window). */
+  resolved: { at: string; how: 'renewed' | 'reconnected' | 'disconnected' | 'imported' | null } | null;
 }
 
 /** A notice about the whole installation, not one account (every account was exported): nothing to open. */
@@ -155,6 +164,8 @@ export interface AppNoticeView {
   body: string;
   sentAt: string;
   read: boolean;
+  severity: NoticeSeverity;
+  resolved: null;
 }
 
 export interface AppStatus {
@@ -196,9 +207,31 @@ export interface ExportLeftOut {
   appCredentials: PlatformId[];
 }
 
+/** An account Refresh all could not renew, and the sentence saying why. */
+export interface RefreshAllAccount {
+  accountId: string;
+  handle: string;
+  message: string;
+}
+
+/** What Refresh all did and did not do, and why: each account of the workspace is in exactly one part. */
+export interface RefreshAllSummary {
+  /** Renewed now. */
+  refreshed: number;
+  /** Refused, ended or ending soon, or unable to renew itself: only Reconnect helps. */
+  needReconnect: RefreshAllAccount[];
+  /** Failed for a reason that passes (the network, the platform's rate limit); Plugboard tries again by itself. */
+  failed: RefreshAllAccount[];
+  /** Nothing to renew: these connections do not expire. */
+  noExpiry: number;
+  /** Cannot renew by themselves, and are not near their end yet. */
+  notRenewable: number;
+}
+
 /** What an import (F16) did, account by account. */
 export interface ImportSummaryView {
-  accounts: Record<'added' | 'renewed' | 'kept', { platform: PlatformId; handle: string; workspace: string }[]>;
+  /** kept: this computer's tokens are newer; unchanged: the file has the same ones (imported before). */
+  accounts: Record<'added' | 'renewed' | 'kept' | 'unchanged', { platform: PlatformId; handle: string; workspace: string }[]>;
   workspacesAdded: string[];
   appCredentials: { added: PlatformId[]; kept: PlatformId[] };
   noticesAdded: number;

@@ -454,7 +454,7 @@ describe('one flight per account', () => {
     // Everyone was answered with the one renewed token.
     const expiries = new Set(replies.slice(0, 20).map((r) => r.result!.tokenExpiresAt));
     expect([...expiries]).toEqual([(await account(h, id)).tokenExpiresAt]);
-    expect(await ok(h.core, 'accounts.refreshAll', {})).toEqual({ refreshed: 1, failed: [] });
+    expect(await ok(h.core, 'accounts.refreshAll', {})).toEqual({ refreshed: 1, needReconnect: [], failed: [], noExpiry: 0, notRenewable: 0 });
   });
 
   it('triggers arriving while the request is out (clicks, Refresh all, timer, resume, back online) join it', async () => {
@@ -514,7 +514,7 @@ describe('one flight per account', () => {
     await h.settle();
 
     expect(replies.map((r) => r.ok)).toEqual(Array(20).fill(true));
-    expect(all).toEqual({ refreshed: 1, failed: [] });
+    expect(all).toEqual({ refreshed: 1, needReconnect: [], failed: [], noExpiry: 0, notRenewable: 0 });
     expect(requestsTo(h.fake, 'refresh').map((r) => r.status)).toEqual([200]);
     // Every click was answered with that one renewal.
     expect(new Set(replies.map((r) => r.result!.tokenExpiresAt))).toEqual(new Set([(await account(h, id)).tokenExpiresAt]));
@@ -998,6 +998,37 @@ describe('Refresh all', () => {
   });
 });
 
+describe('Refresh all says what it did not do', () => {
+  it('counts only real renewals; names the account that needs Reconnect; counts those that do not expire or cannot renew', async () => {
+    const h = await setup();
+    await h.connect(USER);
+    const refused = await h.connect(OTHER_USER);
+    const lasting = await h.connect('1500000000000000003');
+    await h.close();
+    // A stand-in for a connection that cannot renew itself and ends in 30 days.
+    withDb(h, (db) => db.prepare("UPDATE accounts SET renewal = 'none', token_expires_at = ? WHERE id = ?").run(h.clock.now() + 30 * DAY, lasting));
+    await h.open();
+    h.fake.revokeUser(OTHER_USER);
+    await h.advance(10 * MINUTE);
+
+    const summary = await ok(h.core, 'accounts.refreshAll', {});
+    expect(summary).toEqual({
+      refreshed: 1,
+      needReconnect: [{ accountId: refused, handle: 'alice_creates', message: expect.stringContaining('Reconnect') }],
+      failed: [],
+      noExpiry: 0,
+      notRenewable: 1,
+    });
+    // The account that cannot renew did not ask X.
+    expect(requestsTo(h.fake, 'refresh').map((r) => r.status).sort()).toEqual([200, 400]);
+
+    await h.close();
+    withDb(h, (db) => db.prepare("UPDATE accounts SET renewal = 'none', token_expires_at = NULL, connection_expires_at = NULL WHERE id = ?").run(lasting));
+    await h.open();
+    expect(await ok(h.core, 'accounts.refreshAll', {})).toMatchObject({ noExpiry: 1, notRenewable: 0 });
+  });
+});
+
 describe('retries after a failed manual refresh', () => {
   // Regression: the retry the scheduler plans after a transient failure of a forced refresh
   // (a click, Refresh all) runs unforced; when it renewed only tokens already due, it sent
@@ -1123,5 +1154,66 @@ describe('verify on refresh', () => {
     expect(after.avatar).toMatch(/^data:image\/png;base64,/);
     expect(after.avatar).not.toBe(before.avatar);
     expect(Date.parse(after.lastSyncedAt!)).toBeGreaterThanOrEqual(Date.parse(before.lastSyncedAt!));
+  });
+});
+
+describe('notices that resolve', () => {
+  const longLived: Options = { fakeX: { accessTokenLifetimeSec: 30 * 24 * 3600 } };
+  const visible = async (h: Harness, id: string) => (await ok(h.core, 'notices.list', {})).filter((n) => n.accountId === id);
+
+  it('a refusal mended by Reconnect is marked resolved, and a later refusal is a new open notice', async () => {
+    const h = await setup();
+    const id = await h.connect();
+    h.fake.revokeUser(USER);
+    await h.advance(2 * HOUR);
+    const [red] = await visible(h, id);
+    expect(red).toMatchObject({ severity: 'urgent', resolved: null });
+
+    await h.advance(MINUTE);
+    const before = h.clock.now();
+    expect(await h.connect(USER)).toBe(id);
+    const [mended] = await visible(h, id);
+    expect(mended).toEqual({ ...red, severity: 'resolved', resolved: { at: expect.any(String), how: 'reconnected' } });
+    expect(Date.parse(mended!.resolved!.at)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(mended!.resolved!.at)).toBeLessThanOrEqual(h.clock.now());
+    // Survives a restart: the resolution is stored, not worked out again.
+    await h.restart();
+    expect((await visible(h, id))[0]!.resolved).toEqual(mended!.resolved);
+
+    h.fake.revokeUser(USER);
+    await h.advance(2 * HOUR);
+    expect((await visible(h, id)).map((n) => n.severity).sort()).toEqual(['resolved', 'urgent']);
+  });
+
+  it('a renewal that ends the connection deadline resolves its warning as renewed', async () => {
+    const h = await setup(longLived);
+    const id = await h.connect();
+    await h.close();
+    withDb(h, (db) => db.prepare('UPDATE accounts SET connection_expires_at = ? WHERE id = ?').run(h.clock.now() + 3 * DAY, id));
+    await h.open();
+    expect((await visible(h, id)).map((n) => [n.severity, n.resolved])).toEqual([['soon', null]]);
+
+    // X's renewal hands out a new refresh token without a deadline: the connection no longer ends.
+    await ok(h.core, 'accounts.refresh', { accountId: id });
+    expect((await account(h, id)).status).toBe('connected');
+    expect((await visible(h, id)).map((n) => [n.severity, n.resolved?.how])).toEqual([['resolved', 'renewed']]);
+  });
+
+  it('a warning followed by a worse one for the same deadline stays open; Disconnect resolves both', async () => {
+    const h = await setup(longLived);
+    const id = await h.connect();
+    const deadline = h.clock.now() + 3 * DAY;
+    await h.close();
+    withDb(h, (db) => db.prepare('UPDATE accounts SET connection_expires_at = ? WHERE id = ?').run(deadline, id));
+    await h.open();
+    await h.advanceTo(deadline + HOUR);
+    // 3 days, then a day, then expired: each later one is worse news about the same deadline.
+    expect((await visible(h, id)).map((n) => n.severity).sort()).toEqual(['soon', 'soon', 'urgent']);
+
+    await ok(h.core, 'accounts.disconnect', { accountId: id });
+    const after = await visible(h, id);
+    expect(after.map((n) => [n.severity, n.resolved?.how])).toEqual(Array(3).fill(['resolved', 'disconnected']));
+    // Still unread: the user has not seen that they ended.
+    expect((await ok(h.core, 'app.status', {})).unreadNotices).toBe(3);
   });
 });

@@ -16,12 +16,13 @@ import { fetchAvatar } from '../connectors/avatar.ts';
 import { UNREADABLE_TOKEN_MESSAGE, type AccountRow, type Accounts, type StoredTokens } from '../store/accounts.ts';
 import { VaultCorruptError } from '../vault/vault.ts';
 import type { AppCredentials } from '../store/app-credentials.ts';
-import type { Notices, NoticeRow } from '../store/notices.ts';
+import type { Notices, NoticeRow, ResolvedHow } from '../store/notices.ts';
 import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, readProfile } from './account-facts.ts';
-import { nextThresholdAt, noticeDue } from './attention.ts';
+import { nextThresholdAt } from './attention.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import { deriveStatus, renewalOf } from './status.ts';
+import { checkNotices, resolveAll } from './notice-keeper.ts';
+import { renewalOf } from './status.ts';
 
 export interface LifecycleDeps {
   clock: Clock;
@@ -135,7 +136,7 @@ export class Lifecycle {
     this.#renewedAt.delete(id);
     this.#waitUntil.delete(id);
     this.#answerLost.delete(id);
-    this.#d.notices.forgetAccount(id);
+    resolveAll(this.#d, id);
   }
 
   /** A click on the refresh icon: renews now, through the same flight as the timer. */
@@ -204,7 +205,7 @@ export class Lifecycle {
     }
     const after = this.#d.accounts.get(id);
     if (!after) return { ok: true, nextDueAt: null };
-    this.checkNotices(after);
+    this.checkNotices(after, 'renewed');
     return { ok: true, nextDueAt: this.#nextDue(after, this.#d.random) };
   }
 
@@ -215,6 +216,11 @@ export class Lifecycle {
     if (until > this.#d.clock.now()) return until;
     this.#waitUntil.delete(id);
     return null;
+  }
+
+  /** Whether the account was renewed at or after `since` (Refresh all tells renewed accounts from untouched ones). */
+  renewedSince(id: string, since: number): boolean {
+    return (this.#renewedAt.get(id) ?? -Infinity) >= since;
   }
 
   #renewedRecently(id: string): boolean {
@@ -376,19 +382,8 @@ export class Lifecycle {
     }
   }
 
-  /** Sends the notice due for this account now, if it was not sent before. */
-  checkNotices(row: AccountRow): void {
-    const decl = providerDecl(row.platform);
-    const now = this.#d.clock.now();
-    const { status } = deriveStatus(row, decl, now, { warningWindowMs: this.#d.warningWindowMs() });
-    const due = noticeDue(row, decl, status, now, this.#d.warningWindowMs(), this.#d.workspaceName(row.workspace_id));
-    if (!due) return;
-    const base = { account_id: row.id, workspace_id: row.workspace_id, platform: row.platform, sent_at: now };
-    const notice: Omit<NoticeRow, 'read_at'> = { ...base, threshold: due.threshold, deadline: due.deadline, title: due.title, body: due.body };
-    if (!this.#d.notices.record(notice)) return;
-    for (const moot of due.supersedes) this.#d.notices.record({ ...base, ...moot, title: '', body: '' });
-    this.#d.logger.info('notice sent', { account: row.id, threshold: due.threshold });
-    this.#d.notify?.({ ...notice, read_at: null });
-    this.#d.emit({ type: 'notices.changed' });
+  /** Sends the notice due for this account now, if it was not sent before, and resolves those that ended. */
+  checkNotices(row: AccountRow, how: ResolvedHow = null): void {
+    checkNotices(this.#d, row, how);
   }
 }

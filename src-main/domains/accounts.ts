@@ -8,6 +8,8 @@ import { connectorFor } from '../connectors/registry.ts';
 import type { ClientCredentials, Connector, Profile, TokenSet } from '../connectors/types.ts';
 import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, readProfile, renewalFor } from '../core/account-facts.ts';
 import { ApiFailure } from '../core/api-failure.ts';
+import { RECENT_RENEWAL_MS } from '../core/lifecycle.ts';
+import { summarizeRefreshAll } from '../core/refresh-summary.ts';
 import { deriveStatus, userDate } from '../core/status.ts';
 import type { AttentionItem } from '../core/types.ts';
 import { PlatformError } from '../errors/platform-error.ts';
@@ -87,7 +89,7 @@ export function storeIdentity(
   const stored = ctx.accounts.get(result.id)!;
   ctx.lifecycle.plan(stored);
   // A connection whose deadline is already inside the warning window says so now, not at its first renewal.
-  ctx.lifecycle.checkNotices(stored);
+  ctx.lifecycle.checkNotices(stored, 'reconnected');
   ctx.logger.info('account connected', { platform: flow.platform, account: result.id, renewed: result.renewed });
   return result;
 }
@@ -229,17 +231,10 @@ export function accountHandlers(
 
     'accounts.refreshAll': async () => {
       const here = activeWorkspace(ctx);
+      // A renewal that finished just before is the answer to this click too (as for a burst of clicks).
+      const since = ctx.clock.now() - RECENT_RENEWAL_MS;
       const outcomes = await ctx.lifecycle.refreshAll((row) => row.workspace_id === here);
-      const failed: Results['accounts.refreshAll']['failed'] = [];
-      let refreshed = 0;
-      for (const [accountId, outcome] of outcomes) {
-        if (outcome.ok) refreshed++;
-        else {
-          const row = ctx.accounts.get(accountId);
-          failed.push({ accountId, handle: row?.handle ?? '', message: row?.last_error_message ?? 'The refresh failed.' });
-        }
-      }
-      return { refreshed, failed };
+      return summarizeRefreshAll(ctx.accounts.list(here), outcomes, (id) => ctx.lifecycle.renewedSince(id, since), ctx.clock.now(), ctx.warningWindowMs());
     },
 
     'accounts.syncProfile': async ({ accountId }) => {

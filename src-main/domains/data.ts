@@ -87,7 +87,7 @@ export function dataHandlers(ctx: DataContext): DomainHandlers<'data.export' | '
       // Imported accounts join the scheduler's care at once, with any notice already due.
       for (const row of accounts.all()) {
         ctx.lifecycle.plan(row);
-        ctx.lifecycle.checkNotices(row);
+        ctx.lifecycle.checkNotices(row, 'imported');
       }
       ctx.logger.info('data imported', { added: summary.accounts.added.length, renewed: summary.accounts.renewed.length, kept: summary.accounts.kept.length });
       ctx.emit({ type: 'workspaces.changed' });

@@ -33,6 +33,8 @@ const notice: NoticeView = {
   body: 'Click to reconnect now.',
   sentAt: '2025-01-01T00:00:00.000Z',
   read: false,
+  severity: 'soon',
+  resolved: null,
 };
 
 describe('createNotifier', () => {

@@ -157,4 +157,10 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX post_results_by_account ON post_results (account_id);
   `,
+  // 8: a notice whose condition ended (the account renewed, was reconnected or disconnected) stays in the list,
+  // marked resolved, so the user sees that it no longer needs them and why.
+  `
+  ALTER TABLE notices ADD COLUMN resolved_at INTEGER;
+  ALTER TABLE notices ADD COLUMN resolved_how TEXT;
+  `,
 ];

@@ -5,6 +5,8 @@ import { statements, type Statements } from './statements.ts';
 import type { PlatformId } from '../api/contract.ts';
 
 export type Threshold = 'warn_window' | 'warn_1d' | 'expired' | 'refused';
+/** What ended a notice's condition; null when something else did (a shorter warning window). */
+export type ResolvedHow = 'renewed' | 'reconnected' | 'disconnected' | 'imported' | null;
 
 export interface NoticeRow {
   account_id: string;
@@ -16,6 +18,8 @@ export interface NoticeRow {
   body: string;
   sent_at: number;
   read_at: number | null;
+  resolved_at: number | null;
+  resolved_how: ResolvedHow;
 }
 
 /** A notice about the whole installation (an export of every account, a tool asking to pair or to post), kept apart from account notices. */
@@ -38,7 +42,7 @@ export class Notices {
   }
 
   /** Records a notice; false when this one was already sent (nothing changes then). */
-  record(n: Omit<NoticeRow, 'read_at'>): boolean {
+  record(n: Omit<NoticeRow, 'read_at' | 'resolved_at' | 'resolved_how'>): boolean {
     const r = this.#sql
       .prepare(
         `INSERT INTO notices (account_id, threshold, deadline, workspace_id, platform, title, body, sent_at)
@@ -79,7 +83,15 @@ export class Notices {
     })();
   }
 
-  forgetAccount(accountId: string): void {
-    this.#sql.prepare('DELETE FROM notices WHERE account_id = ?').run(accountId);
+  /** The account's shown notices still waiting for their condition to end. */
+  open(accountId: string): NoticeRow[] {
+    return this.#sql.prepare("SELECT * FROM notices WHERE account_id = ? AND resolved_at IS NULL AND title <> ''").all(accountId) as NoticeRow[];
   }
+
+  /** Marks these notices resolved; true when one was still open. */
+  resolve(accountId: string, keys: Pick<NoticeRow, 'threshold' | 'deadline'>[], how: ResolvedHow, now: number): boolean {
+    const stmt = this.#sql.prepare('UPDATE notices SET resolved_at = ?, resolved_how = ? WHERE account_id = ? AND threshold = ? AND deadline = ? AND resolved_at IS NULL');
+    return this.#db.transaction(() => keys.reduce((changed, k) => stmt.run(now, how, accountId, k.threshold, k.deadline).changes > 0 || changed, false))();
+  }
+
 }

@@ -59,7 +59,7 @@ function connect(
   }).id;
 }
 
-/** The machine being left: two workspaces, four kinds of account, app credentials, read and unread notices. */
+/** The machine being left: two workspaces, four kinds of account, app credentials, read, unread and resolved notices. */
 async function oldMachine() {
   const a = await machine('vault on the old laptop');
   a.db.prepare("INSERT INTO workspaces (id, name, created_at) VALUES ('studio-1', 'Studio', ?)").run(T0);
@@ -80,6 +80,8 @@ async function oldMachine() {
     a.notices.record({ account_id: accountId, threshold, deadline: T0 + 60 * 24 * HOUR, workspace_id: 'default', platform, title, body: title && `${title}.`, sent_at: sentAt });
   notice(ids.instagram, 'instagram', 'warn_window', 'Instagram needs you soon', T0 + HOUR);
   a.notices.markAllRead(T0 + 2 * HOUR);
+  // A resolved notice travels resolved: on the new machine it must not ask for a Reconnect again.
+  a.notices.resolve(ids.instagram, [{ threshold: 'warn_window', deadline: T0 + 60 * 24 * HOUR }], 'renewed', T0 + 2 * HOUR);
   notice(ids.instagram, 'instagram', 'warn_1d', 'Instagram expires tomorrow', T0 + 3 * HOUR);
   notice(ids.x, 'x', 'warn_window', '', T0 + 3 * HOUR);
   return { a, ids };
@@ -203,13 +205,14 @@ describe('transfer', () => {
     expect(b.db.prepare('SELECT count(*) AS n FROM notices WHERE account_id = ?').get(bx)).toEqual({ n: 1 });
   });
 
-  it('imports its own export as all kept, with nothing duplicated', async () => {
+  it('imports its own export as all unchanged, with nothing duplicated', async () => {
     const { a } = await oldMachine();
     const before = dump(a.db);
     const summary = await importData(a.deps, await exportFile(a.deps, EXPORT_PASS, T0 + 6 * HOUR, FAST), EXPORT_PASS, T0 + 7 * HOUR);
     expect(summary.accounts.added).toEqual([]);
     expect(summary.accounts.renewed).toEqual([]);
-    expect(summary.accounts.kept).toHaveLength(4);
+    expect(summary.accounts.kept).toEqual([]);
+    expect(summary.accounts.unchanged).toHaveLength(4);
     expect(summary.appCredentials.added).toEqual([]);
     expect(summary.noticesAdded).toBe(0);
     expect(dump(a.db)).toEqual(before);

@@ -45,7 +45,8 @@ export interface ImportedAccount {
 }
 
 export interface ImportSummary {
-  accounts: { added: ImportedAccount[]; renewed: ImportedAccount[]; kept: ImportedAccount[] };
+  /** kept: this computer's tokens are newer; unchanged: the file's are the same ones (the same file, imported again). */
+  accounts: { added: ImportedAccount[]; renewed: ImportedAccount[]; kept: ImportedAccount[]; unchanged: ImportedAccount[] };
   workspacesAdded: { id: string; name: string }[];
   appCredentials: { added: PlatformId[]; kept: PlatformId[] };
   noticesAdded: number;
@@ -151,6 +152,9 @@ const noticeSchema = z.object({
   body: text(2000),
   sent_at: ms,
   read_at: ms.nullable(),
+  // Files written before notices could be resolved have neither.
+  resolved_at: ms.nullable().default(null),
+  resolved_how: z.enum(['renewed', 'reconnected', 'disconnected', 'imported']).nullable().default(null),
 });
 
 const payloadSchema = z
@@ -287,7 +291,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
 function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary {
   const { db, secrets, appCredentials } = deps;
   const summary: ImportSummary = {
-    accounts: { added: [], renewed: [], kept: [] },
+    accounts: { added: [], renewed: [], kept: [], unchanged: [] },
     workspacesAdded: [],
     appCredentials: { added: [], kept: [] },
     noticesAdded: 0,
@@ -327,7 +331,8 @@ function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary
     } else {
       localId.set(account.id, existing.id);
       // The local row stays, so the summary names it as this machine shows it.
-      summary.accounts.kept.push({ ...label, handle: existing.handle });
+      const same = account.token_obtained_at === existing.token_obtained_at;
+      summary.accounts[same ? 'unchanged' : 'kept'].push({ ...label, handle: existing.handle });
     }
   }
 
@@ -342,8 +347,8 @@ function apply(deps: TransferDeps, payload: Payload, now: number): ImportSummary
   }
 
   const insertNotice = db.prepare(
-    `INSERT INTO notices (account_id, threshold, deadline, workspace_id, platform, title, body, sent_at, read_at)
-     VALUES (@account_id, @threshold, @deadline, @workspace_id, @platform, @title, @body, @sent_at, @read_at)
+    `INSERT INTO notices (account_id, threshold, deadline, workspace_id, platform, title, body, sent_at, read_at, resolved_at, resolved_how)
+     VALUES (@account_id, @threshold, @deadline, @workspace_id, @platform, @title, @body, @sent_at, @read_at, @resolved_at, @resolved_how)
      ON CONFLICT DO NOTHING`,
   );
   for (const n of payload.notices) {

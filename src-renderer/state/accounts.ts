@@ -3,8 +3,8 @@
 // Connected accounts of the active workspace, what this window is doing to them (refresh, re-read, the
 // bulk actions of token management), their opened details and history, and bringing one into view.
 import { create } from 'zustand';
-import type { AccountView, ActivityView, ApiError, PlatformId } from '../../src-main/api/contract.ts';
-import { atHandle, plural, subscriptionLabel } from '../ui/format.ts';
+import type { AccountView, ActivityView, ApiError, PlatformId, Results } from '../../src-main/api/contract.ts';
+import { atHandle, subscriptionLabel } from '../ui/format.ts';
 import { report } from './app.ts';
 import { call, coalesce } from './call.ts';
 import { showAccountsPage } from './page.ts';
@@ -169,14 +169,23 @@ export async function refreshAll(): Promise<void> {
     report(r.error);
     return;
   }
-  const { refreshed, failed } = r.result;
-  if (failed.length === 0) {
-    toast('success', refreshed === 0 ? 'Nothing to refresh: no account renews itself yet.' : `Refreshed ${plural(refreshed, 'account')}`);
-    return;
-  }
-  const why = failed.map((f) => `${atHandle(f.handle || 'an account')}: ${f.message}`).join(' ');
-  const head = refreshed > 0 ? `Refreshed ${plural(refreshed, 'account')}; ${plural(failed.length, 'account')} could not be refreshed.` : `Could not refresh ${plural(failed.length, 'account')}.`;
-  toast(refreshed > 0 ? 'warning' : 'error', `${head} ${why}`);
+  const { tone, message } = refreshAllSummary(r.result);
+  toast(tone, message);
+}
+
+/** "4 renewed · 1 needs Reconnect · 5 do not expire", then why each account that needs the user does. */
+export function refreshAllSummary(s: Results['accounts.refreshAll']): { tone: 'success' | 'info' | 'warning'; message: string } {
+  const parts = [
+    s.refreshed > 0 && `${s.refreshed} renewed`,
+    s.needReconnect.length > 0 && `${s.needReconnect.length} ${s.needReconnect.length === 1 ? 'needs' : 'need'} Reconnect`,
+    s.failed.length > 0 && `${s.failed.length} will try again later`,
+    s.notRenewable > 0 && `${s.notRenewable} ${s.notRenewable === 1 ? 'renews' : 'renew'} only by Reconnect, not due yet`,
+    s.noExpiry > 0 && `${s.noExpiry} ${s.noExpiry === 1 ? 'does' : 'do'} not expire`,
+  ].filter((p) => p !== false);
+  if (parts.length === 0) return { tone: 'info', message: 'No accounts to refresh in this workspace.' };
+  const why = [...s.needReconnect, ...s.failed].map((f) => `${atHandle(f.handle || 'an account')}: ${f.message}`);
+  // Each reason is the core's own sentence, ending with its full stop.
+  return { tone: why.length > 0 ? 'warning' : 'success', message: why.length > 0 ? `${parts.join(' · ')}. ${why.join(' ')}` : parts.join(' · ') };
 }
 
 /** Re-reads every X account's profile, so a new or lapsed Premium subscription shows. */

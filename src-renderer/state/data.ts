@@ -29,6 +29,13 @@ export async function exportData(passphrase: string, vaultPassphrase?: string): 
   return { leftOut: r.result.leftOut, fileName: r.result.fileName };
 }
 
+/** The import summary's title: a file imported again (or older than this computer) changes nothing, and says so. */
+export function importTitle(summary: Results['data.import']): string {
+  const { added, renewed } = summary.accounts;
+  const changed = added.length + renewed.length + summary.workspacesAdded.length + summary.appCredentials.added.length + summary.noticesAdded;
+  return changed === 0 ? 'Already up to date' : 'Imported';
+}
+
 /** The import's summary, or the sentence saying why nothing changed. */
 export async function importData(file: File, passphrase: string): Promise<Results['data.import'] | string> {
   const bytes = new Uint8Array(await file.arrayBuffer());

@@ -1,7 +1,7 @@
 import { Download, HardDriveDownload, Upload } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { ExportLeftOut, ImportSummaryView, PlatformId } from '../../src-main/api/contract.ts';
-import { exportData, importData } from '../state/data.ts';
+import { exportData, importData, importTitle } from '../state/data.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { useSession } from '../state/session.ts';
 import { Dialog, FormDialog } from './Dialog.tsx';
@@ -179,10 +179,10 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
     else setSummary(result);
   };
   if (summary) {
-    const { added, renewed, kept } = summary.accounts;
+    const { added, renewed, kept, unchanged } = summary.accounts;
     return (
       <Dialog
-        title="Imported"
+        title={importTitle(summary)}
         onClose={onClose}
         actions={
           <button type="button" className="btn btn-primary" onClick={onClose} data-autofocus>
@@ -191,17 +191,27 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
         }
       >
         <ul className="import-summary">
-          <li>
-            <strong>{plural(added.length, 'account')} added</strong>
-            {added.length > 0 && `: ${added.map((a) => `${a.handle} (${a.workspace})`).join(', ')}`}
-          </li>
-          <li>
-            <strong>{plural(renewed.length, 'account')} renewed</strong> with the file's newer tokens
-            {renewed.length > 0 && `: ${renewed.map((a) => a.handle).join(', ')}`}
-          </li>
-          <li>
-            <strong>{plural(kept.length, 'account')} kept</strong> as they were: this computer's tokens are newer
-          </li>
+          {/* Only what happened: "0 accounts renewed" under "Already up to date" would read as something went wrong. */}
+          {added.length > 0 && (
+            <li>
+              <strong>{plural(added.length, 'account')} added</strong>: {added.map((a) => `${a.handle} (${a.workspace})`).join(', ')}
+            </li>
+          )}
+          {renewed.length > 0 && (
+            <li>
+              <strong>{plural(renewed.length, 'account')} renewed</strong> with the file's newer tokens: {renewed.map((a) => a.handle).join(', ')}
+            </li>
+          )}
+          {kept.length > 0 && (
+            <li>
+              <strong>{plural(kept.length, 'account')} kept</strong> as they were: this computer's tokens are newer
+            </li>
+          )}
+          {unchanged.length > 0 && (
+            <li>
+              <strong>{plural(unchanged.length, 'account')} already here</strong> with the same tokens as the file
+            </li>
+          )}
           {summary.workspacesAdded.length > 0 && <li>Workspaces added: {summary.workspacesAdded.join(', ')}</li>}
           {summary.appCredentials.added.length > 0 && <li>App credentials added for {summary.appCredentials.added.length} platforms</li>}
           {summary.appCredentials.kept.length > 0 && <li>App credentials already here were kept ({summary.appCredentials.kept.length})</li>}

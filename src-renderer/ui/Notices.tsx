@@ -1,135 +1,192 @@
-import { Bell, BellOff, HardDriveDownload, X } from 'lucide-react';
-import { useEffect, useId, useRef, useState } from 'react';
-import type { NoticeView, Results } from '../../src-main/api/contract.ts';
+import { Bell, BellOff, CheckCheck, CircleAlert, CircleCheck, HardDriveDownload, Info, TriangleAlert } from 'lucide-react';
+import { useId, useState } from 'react';
+import type { NoticeSeverity, NoticeView, Results } from '../../src-main/api/contract.ts';
 import { showAccount, useAccounts } from '../state/accounts.ts';
-import { useApp } from '../state/app.ts';
+import { connect, isActive, useFlows } from '../state/connect.ts';
 import { markNoticesRead, useNotices } from '../state/notices.ts';
-import { formatWhen } from './format.ts';
+import { Dialog } from './Dialog.tsx';
+import { coreNow, formatWhen } from './format.ts';
 import { PlatformBadge } from './PlatformBadge.tsx';
+import './notices.css';
 
 type ListedNotice = Results['notices.list'][number];
 
-/** An account's notice opens that account; the app's own (an export) has nothing to open, so it is no button. */
-function NoticeItem({ notice, unread, onOpen }: { notice: ListedNotice; unread: boolean; onOpen: (notice: NoticeView) => void }) {
+const SEVERITY_ICONS: Record<NoticeSeverity, typeof Info> = { urgent: CircleAlert, soon: TriangleAlert, info: Info, resolved: CircleCheck };
+const SEVERITY_LABELS: Record<NoticeSeverity, string> = { urgent: 'Needs you now', soon: 'Needs you soon', info: 'Information', resolved: 'Resolved' };
+const RESOLVED_BY: Record<NonNullable<NonNullable<NoticeView['resolved']>['how']>, string> = {
+  renewed: 'renewed',
+  reconnected: 'reconnected',
+  disconnected: 'account disconnected',
+  imported: 'newer tokens imported',
+};
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dayAndClock = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** "Resolved — reconnected at 14:02"; a day other than today names the day. */
+function resolvedLine(resolved: NonNullable<NoticeView['resolved']>): string {
+  const at = new Date(resolved.at);
+  const today = new Date(coreNow()).toDateString() === at.toDateString();
+  const when = today ? `at ${clock.format(at)}` : `on ${dayAndClock.format(at)}`;
+  return resolved.how ? `Resolved — ${RESOLVED_BY[resolved.how]} ${when}` : `Resolved ${when}`;
+}
+
+/** The worst unread notice decides the badge's colour: red only when one has stopped working. */
+function unreadSeverity(notices: ListedNotice[]): NoticeSeverity | null {
+  const unread = notices.filter((n) => !n.read);
+  for (const s of ['urgent', 'soon', 'info', 'resolved'] as const) if (unread.some((n) => n.severity === s)) return s;
+  return null;
+}
+
+/** The sidebar's unread count for the Notices entry; nothing when all are read. */
+export function NoticesBadge() {
+  const notices = useNotices((s) => s.notices);
+  const unread = notices.filter((n) => !n.read).length;
+  if (unread === 0) return null;
+  return (
+    <span className="count notices-count nav-count" data-severity={unreadSeverity(notices)} data-testid="unread-count">
+      {unread > 99 ? '99+' : unread}
+      <span className="sr-only"> unread</span>
+    </span>
+  );
+}
+
+function ReconnectButton({ notice }: { notice: NoticeView }) {
+  const waiting = useFlows((s) => isActive(s.flows[notice.platform]));
+  const handle = useAccounts((s) => s.accounts.find((a) => a.id === notice.accountId)?.handle);
+  return (
+    <button type="button" className="btn btn-secondary btn-sm" disabled={waiting} onClick={() => void connect(notice.platform, notice.accountId)}>
+      {waiting ? 'Waiting for sign-in…' : 'Reconnect'}
+      {handle && <span className="sr-only"> @{handle}</span>}
+    </button>
+  );
+}
+
+/** An account's notice opens that account; one whose account is gone, or the app's own, has nothing to open. */
+function NoticeItem({ notice, offersReconnect, onOpen }: { notice: ListedNotice; offersReconnect: boolean; onOpen: (notice: NoticeView) => void }) {
+  const account = useAccounts((s) => (notice.accountId === null ? undefined : s.accounts.find((a) => a.id === notice.accountId)));
   const when = formatWhen(notice.sentAt);
-  const content = (
+  const Icon = SEVERITY_ICONS[notice.severity];
+  const ofAccount = notice.accountId === null ? null : notice;
+  const opens = notice.resolved?.how !== 'disconnected';
+  const needsReconnect = offersReconnect && notice.resolved === null && (account?.status === 'expired' || account?.status === 'expiring');
+  const title = (
     <>
-      {notice.accountId === null ? (
+      {notice.title}
+      {!notice.read && <span className="sr-only"> (unread)</span>}
+    </>
+  );
+  return (
+    <li className="notice-row" data-severity={notice.severity} data-unread={!notice.read || undefined}>
+      {ofAccount === null ? (
         <span className="platform-badge platform-badge--sm" data-platform="app" aria-hidden="true">
           <HardDriveDownload size={14} />
         </span>
       ) : (
-        <PlatformBadge platform={notice.platform} size="sm" />
+        <PlatformBadge platform={ofAccount.platform} size="sm" />
       )}
-      <span className="notice-text">
-        <span className="notice-title">
-          {notice.title}
-          {unread && <span className="sr-only"> (unread)</span>}
+      <div className="notice-row-text">
+        <span className="notice-severity">
+          <Icon size={14} aria-hidden="true" />
+          {SEVERITY_LABELS[notice.severity]}
         </span>
-        <span className="notice-body">{notice.body}</span>
+        {ofAccount && opens ? (
+          <button type="button" className="notice-row-title notice-row-open" onClick={() => onOpen(ofAccount)}>
+            {title}
+          </button>
+        ) : (
+          <span className="notice-row-title">{title}</span>
+        )}
+        <span className="notice-row-body">{notice.body}</span>
+        {notice.resolved && <span className="notice-row-resolved">{resolvedLine(notice.resolved)}</span>}
         {when && (
-          <time className="notice-when" dateTime={notice.sentAt} title={when.absolute}>
+          <time className="notice-row-when" dateTime={notice.sentAt} title={when.absolute}>
             {when.relative}
           </time>
         )}
-      </span>
-      {unread && <span className="notice-unread" aria-hidden="true" />}
-    </>
-  );
-  return (
-    <li>
-      {notice.accountId === null ? (
-        <div className="notice notice--app" data-unread={unread || undefined}>
-          {content}
-        </div>
-      ) : (
-        <button type="button" className="notice" data-unread={unread || undefined} onClick={() => onOpen(notice)}>
-          {content}
-        </button>
-      )}
+      </div>
+      {ofAccount && needsReconnect && <ReconnectButton notice={ofAccount} />}
+      {!notice.read && <span className="notice-row-unread" aria-hidden="true" />}
     </li>
   );
 }
 
-/**
- * The bell in the page header: the unread count from the main process, and a
- * popover with the notices Plugboard sent. Opening it marks them read; the ones
- * that were unread keep their marker until it closes.
- */
-export function NoticesButton() {
+/** The notices Plugboard sent, newest first, with "Mark all read"; shared by the Notices page and the bell's dialog. */
+export function NoticesPanel({ onOpened }: { onOpened?: () => void }) {
   const notices = useNotices((s) => s.notices);
-  const unread = useApp((s) => s.app?.unreadNotices ?? notices.filter((n) => !n.read).length);
   const accounts = useAccounts((s) => s.accounts);
-  const [open, setOpen] = useState(false);
-  const [unreadAtOpen, setUnreadAtOpen] = useState<Set<string>>(new Set());
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const panelRef = useRef<HTMLDivElement>(null);
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const panelId = useId();
-  const countId = useId();
-
-  const close = (refocus: boolean) => {
-    setOpen(false);
-    if (refocus) buttonRef.current?.focus();
-  };
-
-  const toggle = () => {
-    if (open) {
-      close(false);
-      return;
-    }
-    setUnreadAtOpen(new Set(notices.filter((n) => !n.read).map((n) => n.id)));
-    setOpen(true);
-    if (unread > 0 || notices.some((n) => !n.read)) void markNoticesRead();
-  };
-
-  // Notices that arrive while the panel is open are unread too, until it closes.
-  useEffect(() => {
-    if (!open) return;
-    const fresh = notices.filter((n) => !n.read && !unreadAtOpen.has(n.id));
-    if (fresh.length === 0) return;
-    setUnreadAtOpen(new Set([...unreadAtOpen, ...fresh.map((n) => n.id)]));
-    void markNoticesRead();
-  }, [open, notices]);
-
-  useEffect(() => {
-    if (!open) return;
-    panelRef.current?.focus();
-    const onDown = (e: MouseEvent) => {
-      const t = e.target as Node;
-      // The button, the count on its corner and the panel are all inside; a press anywhere else closes.
-      if (!wrapRef.current?.contains(t)) close(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
-
+  const unread = notices.filter((n) => !n.read).length;
+  // One Reconnect per account, on its newest open notice: the older ones ask for the same thing.
+  const reconnectOn = new Set<string>();
+  const offered = new Set<string>();
+  for (const n of notices) {
+    if (n.accountId === null || n.resolved !== null || offered.has(n.accountId)) continue;
+    offered.add(n.accountId);
+    reconnectOn.add(n.id);
+  }
   const openNotice = (notice: NoticeView) => {
-    close(false);
+    onOpened?.();
     const account = accounts.find((a) => a.id === notice.accountId);
     void showAccount(notice.accountId, account ? account.status === 'expired' || account.status === 'expiring' : false);
   };
-
   return (
-    <div ref={wrapRef} className="bell-wrap">
-      <button
-        ref={buttonRef}
-        type="button"
-        className="bell"
-        aria-label="Notifications"
-        aria-describedby={countId}
-        aria-expanded={open}
-        aria-controls={open ? panelId : undefined}
-        title={unread > 0 ? `${unread} unread ${unread === 1 ? 'notice' : 'notices'}` : 'Notifications'}
-        onClick={toggle}
-      >
+    <section className="notices-panel" aria-label="Notices">
+      <div className="notices-panel-head">
+        <h2>{unread > 0 ? `${unread} unread` : 'All read'}</h2>
+        <button type="button" className="btn btn-ghost btn-sm" disabled={unread === 0} onClick={() => void markNoticesRead()}>
+          <CheckCheck size={15} aria-hidden="true" />
+          Mark all read
+        </button>
+      </div>
+      {notices.length === 0 ? (
+        <p className="notices-panel-empty">
+          <BellOff size={18} aria-hidden="true" />
+          Nothing yet. Plugboard tells you here before a connection needs you.
+        </p>
+      ) : (
+        <ul className="notices-panel-list">
+          {notices.map((n) => (
+            <NoticeItem key={n.id} notice={n} offersReconnect={reconnectOn.has(n.id)} onOpen={openNotice} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The sidebar's Notices page. */
+export function NoticesPage() {
+  return (
+    <main className="main">
+      <div className="page">
+        <header className="page-head">
+          <div>
+            <h1>Notices</h1>
+            <p className="page-sub">What Plugboard told you about your connections, and which of those no longer need you.</p>
+          </div>
+        </header>
+        <NoticesPanel />
+      </div>
+    </main>
+  );
+}
+
+/**
+ * The bell in the page header, until the sidebar's Notices entry replaces it: the unread count, and the
+ * same list as the Notices page in a dialog (a popover here was hidden behind the sidebar at 800×600).
+ */
+export function NoticesButton() {
+  const notices = useNotices((s) => s.notices);
+  const unread = notices.filter((n) => !n.read).length;
+  const [open, setOpen] = useState(false);
+  const countId = useId();
+  return (
+    <div className="bell-wrap">
+      <button type="button" className="bell" aria-label="Notifications" aria-describedby={countId} aria-haspopup="dialog" onClick={() => setOpen(true)}>
         <Bell size={18} aria-hidden="true" />
       </button>
-      {/* Beside the button, not in it: speech users say the button's name ("Notifications"), and visible text
-          inside it would have to be part of that name (WCAG 2.5.3). The count is read as its description; a
-          click on it does what a click on the bell does (keyboard users have the button itself). */}
       {unread > 0 && (
-        <span className="bell-count" data-testid="unread-count" aria-hidden="true" onClick={toggle}>
+        <span className="bell-count notices-count" data-severity={unreadSeverity(notices)} data-testid="unread-count" aria-hidden="true" onClick={() => setOpen(true)}>
           {unread > 99 ? '99+' : unread}
         </span>
       )}
@@ -137,39 +194,18 @@ export function NoticesButton() {
         {unread > 0 ? `${unread} unread` : 'No unread notices'}
       </span>
       {open && (
-        <div
-          ref={panelRef}
-          id={panelId}
-          className="notices"
-          role="dialog"
-          aria-label="Notifications"
-          tabIndex={-1}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.stopPropagation();
-              close(true);
-            }
-          }}
-        >
-          <header className="notices-head">
-            <h2>Notifications</h2>
-            <button type="button" className="icon-button" aria-label="Close" onClick={() => close(true)}>
-              <X size={16} aria-hidden="true" />
+        <Dialog
+          title="Notifications"
+          className="dialog--wide notices-dialog"
+          onClose={() => setOpen(false)}
+          actions={
+            <button type="button" className="btn btn-primary" onClick={() => setOpen(false)}>
+              Close
             </button>
-          </header>
-          {notices.length === 0 ? (
-            <p className="notices-empty">
-              <BellOff size={18} aria-hidden="true" />
-              Nothing yet. Plugboard tells you here before a connection needs you.
-            </p>
-          ) : (
-            <ul className="notices-list">
-              {notices.map((n) => (
-                <NoticeItem key={n.id} notice={n} unread={unreadAtOpen.has(n.id)} onOpen={openNotice} />
-              ))}
-            </ul>
-          )}
-        </div>
+          }
+        >
+          <NoticesPanel onOpened={() => setOpen(false)} />
+        </Dialog>
       )}
     </div>
   );

@@ -1,5 +1,5 @@
 import { CircleAlert, CircleCheck, Info, TriangleAlert, X } from 'lucide-react';
-import { dismissToast, type ToastTone, useToasts } from '../state/toasts.ts';
+import { dismissToast, holdToast, releaseToast, type ToastTone, useToasts } from '../state/toasts.ts';
 
 const ICONS: Record<ToastTone, typeof CircleCheck> = { success: CircleCheck, info: Info, warning: TriangleAlert, error: CircleAlert };
 
@@ -10,7 +10,18 @@ export function Toasts() {
       {toasts.map((t) => {
         const Icon = ICONS[t.tone];
         return (
-          <div key={t.id} className={`toast toast--${t.tone}`} role={t.tone === 'success' || t.tone === 'info' ? 'status' : 'alert'}>
+          <div
+            key={t.id}
+            className={`toast toast--${t.tone}`}
+            role={t.tone === 'success' || t.tone === 'info' ? 'status' : 'alert'}
+            data-tone={t.tone}
+            onMouseEnter={() => holdToast(t.id)}
+            onMouseLeave={() => releaseToast(t.id, t.tone)}
+            onFocus={() => holdToast(t.id)}
+            onBlur={(e) => {
+              if (!e.currentTarget.contains(e.relatedTarget)) releaseToast(t.id, t.tone);
+            }}
+          >
             <Icon size={18} className="toast-icon" aria-hidden="true" />
             <p>{t.message}</p>
             <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismissToast(t.id)}>
