@@ -108,8 +108,7 @@ export async function shoot(page: Page, name: string, target?: Locator): Promise
 export async function openNotices(page: Page): Promise<Locator> {
   const list = page.getByRole('region', { name: 'Notices', exact: true });
   if (!(await list.isVisible())) {
-    const nav = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Notices/ });
-    await ((await nav.count()) > 0 ? nav : page.getByRole('button', { name: 'Notifications', exact: true })).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Notices/ }).click();
   }
   await expect(list).toBeVisible();
   return list;

@@ -5,7 +5,7 @@ import { AccountsPage } from './AccountsPage.tsx';
 import { ConnectedTools } from './ConnectedTools.tsx';
 import { LockScreen } from './LockScreen.tsx';
 import { MoveData } from './MoveData.tsx';
-import { NoticesButton } from './Notices.tsx';
+import { NoticesPage } from './Notices.tsx';
 import { PageFrame } from './PageFrame.tsx';
 import { PairingDialog } from './PairingDialog.tsx';
 import { PlatformsPage } from './PlatformsPage.tsx';
@@ -21,12 +21,7 @@ function Page() {
   if (page === 'platforms') return <PlatformsPage />;
   if (page === 'tools') return <ConnectedTools />;
   if (page === 'post') return <PostPage />;
-  if (page === 'notices')
-    return (
-      <PageFrame title="Notices" sub="What Plugboard told you, newest first.">
-        <NoticesButton />
-      </PageFrame>
-    );
+  if (page === 'notices') return <NoticesPage />;
   if (page === 'settings')
     return (
       <PageFrame title="Settings" sub="How Plugboard renews, warns and looks.">

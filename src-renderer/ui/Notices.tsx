@@ -1,10 +1,8 @@
-import { Bell, BellOff, CheckCheck, CircleAlert, CircleCheck, HardDriveDownload, Info, TriangleAlert } from 'lucide-react';
-import { useId, useState } from 'react';
+import { BellOff, CheckCheck, CircleAlert, CircleCheck, HardDriveDownload, Info, TriangleAlert } from 'lucide-react';
 import type { NoticeSeverity, NoticeView, Results } from '../../src-main/api/contract.ts';
 import { showAccount, useAccounts } from '../state/accounts.ts';
 import { connect, isActive, useFlows } from '../state/connect.ts';
 import { markNoticesRead, useNotices } from '../state/notices.ts';
-import { Dialog } from './Dialog.tsx';
 import { coreNow, formatWhen } from './format.ts';
 import { PlatformBadge } from './PlatformBadge.tsx';
 import './notices.css';
@@ -111,8 +109,8 @@ function NoticeItem({ notice, offersReconnect, onOpen }: { notice: ListedNotice;
   );
 }
 
-/** The notices Plugboard sent, newest first, with "Mark all read"; shared by the Notices page and the bell's dialog. */
-export function NoticesPanel({ onOpened }: { onOpened?: () => void }) {
+/** The notices Plugboard sent, newest first, with "Mark all read". */
+function NoticesPanel() {
   const notices = useNotices((s) => s.notices);
   const accounts = useAccounts((s) => s.accounts);
   const unread = notices.filter((n) => !n.read).length;
@@ -125,7 +123,6 @@ export function NoticesPanel({ onOpened }: { onOpened?: () => void }) {
     reconnectOn.add(n.id);
   }
   const openNotice = (notice: NoticeView) => {
-    onOpened?.();
     const account = accounts.find((a) => a.id === notice.accountId);
     void showAccount(notice.accountId, account ? account.status === 'expired' || account.status === 'expiring' : false);
   };
@@ -168,45 +165,5 @@ export function NoticesPage() {
         <NoticesPanel />
       </div>
     </main>
-  );
-}
-
-/**
- * The bell in the page header, until the sidebar's Notices entry replaces it: the unread count, and the
- * same list as the Notices page in a dialog (a popover here was hidden behind the sidebar at 800×600).
- */
-export function NoticesButton() {
-  const notices = useNotices((s) => s.notices);
-  const unread = notices.filter((n) => !n.read).length;
-  const [open, setOpen] = useState(false);
-  const countId = useId();
-  return (
-    <div className="bell-wrap">
-      <button type="button" className="bell" aria-label="Notifications" aria-describedby={countId} aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        <Bell size={18} aria-hidden="true" />
-      </button>
-      {unread > 0 && (
-        <span className="bell-count notices-count" data-severity={unreadSeverity(notices)} data-testid="unread-count" aria-hidden="true" onClick={() => setOpen(true)}>
-          {unread > 99 ? '99+' : unread}
-        </span>
-      )}
-      <span id={countId} className="sr-only">
-        {unread > 0 ? `${unread} unread` : 'No unread notices'}
-      </span>
-      {open && (
-        <Dialog
-          title="Notifications"
-          className="dialog--wide notices-dialog"
-          onClose={() => setOpen(false)}
-          actions={
-            <button type="button" className="btn btn-primary" onClick={() => setOpen(false)}>
-              Close
-            </button>
-          }
-        >
-          <NoticesPanel onOpened={() => setOpen(false)} />
-        </Dialog>
-      )}
-    </div>
   );
 }

@@ -5,6 +5,7 @@ import { showPage, usePage, type PageName } from '../state/page.ts';
 import { usePosts } from '../state/posts.ts';
 import { useTools } from '../state/tools.ts';
 import { About } from './About.tsx';
+import { NoticesBadge } from './Notices.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 import './shell.css';
 
@@ -56,7 +57,7 @@ export function Sidebar() {
         <NavItem page="platforms" icon={<LayoutGrid size={16} aria-hidden="true" />} label="Platforms" />
         <NavItem page="post" icon={<PenLine size={16} aria-hidden="true" />} label="Post" badge={<Count count={posts} tone="todo" what="waiting for your answer" />} />
         <NavItem page="tools" icon={<SquareTerminal size={16} aria-hidden="true" />} label="Tools" badge={<Count count={asking} tone="todo" what="waiting for your answer" />} />
-        <NavItem page="notices" icon={<Bell size={16} aria-hidden="true" />} label="Notices" />
+        <NavItem page="notices" icon={<Bell size={16} aria-hidden="true" />} label="Notices" badge={<NoticesBadge />} />
         <NavItem page="settings" icon={<Settings size={16} aria-hidden="true" />} label="Settings" />
         <NavItem page="move" icon={<ArrowLeftRight size={16} aria-hidden="true" />} label="Move" />
       </ul>
