@@ -102,7 +102,7 @@ export async function shoot(page: Page, name: string, target?: Locator): Promise
 }
 
 /**
- * The notices list: the sidebar's Notices page once the window has one, else the bell's dialog.
+ * The notices list, on the sidebar's Notices page.
  * Every spec reaches the list through here, so the window's layout is named in one place.
  */
 export async function openNotices(page: Page): Promise<Locator> {
