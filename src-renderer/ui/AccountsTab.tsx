@@ -194,7 +194,7 @@ export function AccountsTab({ platform, accounts, connectBusy }: Props) {
   const indexOf = useMemo(() => new Map(accounts.map((a, i) => [a.id, i])), [accounts]);
   const listRef = useRef<HTMLUListElement>(null);
   const keys = usePillKeys(accounts, indexOf, listRef);
-  const pinned = [openId, spotlight?.accountId].map((id) => (id ? (indexOf.get(id) ?? -1) : -1)).concat(keys.activeIndex);
+  const pinned = [openId, spotlight?.accountId].map((id) => (id ? (indexOf.get(id) ?? -1) : -1)).concat(keys.activeIndex ?? -1);
   const win = useWindow(accounts.length, pinned, listRef);
 
   // Stable across renders, so a pill whose own props did not change skips rendering (AccountPill is memoised).

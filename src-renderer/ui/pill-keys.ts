@@ -23,13 +23,15 @@ function rowNeighbour(list: HTMLElement, from: HTMLElement, dir: -1 | 1): string
 }
 
 /**
- * `activeIndex` must be rendered (AccountsTab pins its chunk): a key may move focus to a pill far
- * outside the windowed list's rendered chunks, and it is focused once its chunk is there.
+ * `activeIndex`, when not null, must be rendered (AccountsTab pins its chunk): a key may move focus
+ * to a pill far outside the windowed list's rendered chunks, and it is focused once its chunk is there.
  */
 export function usePillKeys(accounts: AccountView[], indexOf: Map<string, number>, listRef: RefObject<HTMLUListElement | null>) {
   const [activeId, setActiveId] = useState<string | null>(null);
-  const activeIndex = (activeId !== null ? indexOf.get(activeId) : undefined) ?? 0;
-  const currentId = accounts[activeIndex]?.id ?? null;
+  // Null until a pill of this list is focused (or when that account is gone): then the first pill
+  // rendered is the one in the Tab order, so nothing extra renders for it and Tab finds the list
+  // wherever it is scrolled.
+  const activeIndex = activeId !== null ? (indexOf.get(activeId) ?? null) : null;
   const pendingFocus = useRef<string | null>(null);
 
   // After every render, since chunks come and go with the scroll: AccountPill leaves tabindex to the
@@ -37,6 +39,7 @@ export function usePillKeys(accounts: AccountView[], indexOf: Map<string, number
   useLayoutEffect(() => {
     const list = listRef.current;
     if (!list) return;
+    const currentId = activeIndex !== null ? accounts[activeIndex]!.id : list.querySelector<HTMLElement>(PILL)?.dataset.accountId;
     for (const li of list.querySelectorAll<HTMLElement>(PILL)) {
       const tabIndex = li.dataset.accountId === currentId ? 0 : -1;
       for (const button of li.querySelectorAll<HTMLElement>('button')) if (button.tabIndex !== tabIndex) button.tabIndex = tabIndex;
