@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { seed } from '../bench/seed.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
-import { openPlatform } from './support/window-checks.ts';
+import { openPlatform, shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let host: HostProcess | null = null;
@@ -41,6 +41,8 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
 });
 
 test('arrow keys move between pills, into chunks not yet rendered; one pill is in the Tab order', async ({ page }) => {
+  // Seeding 1,000 accounts and starting the host take half a minute on a busy 2-core machine.
+  test.setTimeout(180_000);
   const seeded = await seed({ count: 1000 });
   dataDir = seeded.dir;
   host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });
@@ -75,6 +77,9 @@ test('arrow keys move between pills, into chunks not yet rendered; one pill is i
   await page.keyboard.press('End');
   expect(await focusedPill()).toBe(String(total));
   await expect(list.locator(`[aria-posinset="${total}"]`)).toBeInViewport();
+  // The pictures come by address from the host: the pills in view show them, not the initials.
+  await expect(list.locator('img.avatar').last()).toHaveJSProperty('naturalWidth', 48);
+  await shoot(page, 'pill-keys-end-1280');
   await page.keyboard.press('ArrowRight');
   expect(await focusedPill()).toBe(String(total));
   await page.keyboard.press('Home');
@@ -90,4 +95,16 @@ test('arrow keys move between pills, into chunks not yet rendered; one pill is i
   await expect(page.locator('ul.pills :focus')).toHaveCount(0);
   await page.keyboard.press('Shift+Tab');
   expect(await focusedPill()).toBe('2');
+
+  // In a small window rows hold fewer pills: Down still lands on the pill below.
+  await page.setViewportSize({ width: 800, height: 600 });
+  await list.locator('[aria-posinset="2"] .pill-body').focus();
+  const second = await focusedBox();
+  await page.keyboard.press('ArrowDown');
+  const under = await focusedBox();
+  expect(under.y).toBeGreaterThan(second.y);
+  expect(Math.abs(under.x - second.x)).toBeLessThan(second.width);
+  await page.keyboard.press('End');
+  expect(await focusedPill()).toBe(String(total));
+  await shoot(page, 'pill-keys-end-800');
 });
