@@ -132,7 +132,9 @@ test('connect X through the UI: credentials, redirect URI, consent, pill', async
   const pill = pills(page).first();
   await expect(pill).toContainText('@plugboard_demo');
   await expect(pill).toHaveAttribute('data-status', 'connected');
-  await expect(pill.locator('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  // The picture comes by address from the host, and loads.
+  await expect(pill.locator('img')).toHaveAttribute('src', /^\/avatars\/[\w-]+\?v=[\w-]{16}$/);
+  await expect(pill.locator('img')).toHaveJSProperty('naturalWidth', 48);
   await page.screenshot({ path: join(SHOTS, '02-connected.png'), fullPage: true, animations: 'disabled' });
 });
 

@@ -29,7 +29,10 @@ for (const name of ['TikTok', 'Pinterest']) {
     const pill = card.getByTestId('pill');
     await expect(pill).toHaveCount(1);
     await expect(pill).toHaveAttribute('data-status', 'connected');
-    await expect(pill.locator('img')).toHaveAttribute('src', /^data:image\//);
+    // The picture comes by address from the host; one that failed to load would give way to the initial.
+    await expect(pill.locator('img')).toHaveAttribute('src', /^\/avatars\//);
+    await expect(pill.locator('img')).toHaveJSProperty('complete', true);
+    await expect(pill.locator('img')).toHaveCount(1);
     const handle = (await pill.getByRole('button', { name: /^Refresh @/ }).getAttribute('aria-label'))!.replace('Refresh ', '');
 
     await pill.getByRole('button', { name: `Refresh ${handle}` }).click();

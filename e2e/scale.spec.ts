@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { seed } from '../bench/seed.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
+import { openPlatform, shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let host: HostProcess | null = null;
@@ -24,10 +25,10 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });
   await page.goto(host.url);
   await expect(page.getByText('1000 accounts')).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByRole('region', { name: 'X (Twitter)' }).getByRole('tab', { name: /Accounts/ })).toContainText(String(seeded.perPlatform.x));
   await page.screenshot({ path: join(SHOTS, 'scale-1000.png'), animations: 'disabled' });
+  await expect((await openPlatform(page, 'X (Twitter)')).getByRole('tab', { name: /Accounts/ })).toContainText(String(seeded.perPlatform.x));
 
-  const last = page.getByRole('region', { name: 'WordPress' });
+  const last = await openPlatform(page, 'WordPress');
   await last.scrollIntoViewIfNeeded();
   const pills = last.getByTestId('pill');
   await expect(pills.first()).toBeVisible();
@@ -37,4 +38,73 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   await details.click();
   await expect(details).toHaveAttribute('aria-expanded', 'true');
   await expect(page.locator(`[id="${await details.getAttribute('aria-controls')}"]`)).toBeVisible();
+});
+
+test('arrow keys move between pills, into chunks not yet rendered; one pill is in the Tab order', async ({ page }) => {
+  // Seeding 1,000 accounts and starting the host take half a minute on a busy 2-core machine.
+  test.setTimeout(180_000);
+  const seeded = await seed({ count: 1000 });
+  dataDir = seeded.dir;
+  host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });
+  await page.goto(host.url);
+  await expect(page.getByText('1000 accounts')).toBeVisible({ timeout: 20_000 });
+  const card = await openPlatform(page, 'X (Twitter)');
+  const list = card.getByRole('list', { name: 'X (Twitter) accounts' });
+  const total = seeded.perPlatform.x;
+  const bodies = list.locator('.pill-body');
+  await expect(bodies.first()).toBeVisible({ timeout: 20_000 });
+  const focused = page.locator('[data-account-id]:has(:focus)');
+  const focusedPill = () => focused.getAttribute('aria-posinset');
+  const focusedBox = async () => (await focused.boundingBox())!;
+
+  await expect(list.locator('.pill-body:not([tabindex="-1"])')).toHaveCount(1);
+  await bodies.first().focus();
+  await page.keyboard.press('ArrowRight');
+  expect(await focusedPill()).toBe('2');
+  await page.keyboard.press('ArrowLeft');
+  expect(await focusedPill()).toBe('1');
+
+  const first = await focusedBox();
+  await page.keyboard.press('ArrowDown');
+  const below = await focusedBox();
+  expect(below.y).toBeGreaterThan(first.y);
+  expect(Math.abs(below.x - first.x)).toBeLessThan(first.width);
+  await page.keyboard.press('ArrowUp');
+  expect(await focusedPill()).toBe('1');
+
+  // The last pill is far past what the windowed list has rendered.
+  await expect(list.locator(`[aria-posinset="${total}"]`)).toHaveCount(0);
+  await page.keyboard.press('End');
+  expect(await focusedPill()).toBe(String(total));
+  await expect(list.locator(`[aria-posinset="${total}"]`)).toBeInViewport();
+  // The pictures come by address from the host: the pills in view show them, not the initials.
+  await expect(list.locator('img.avatar').last()).toHaveJSProperty('naturalWidth', 48);
+  await shoot(page, 'pill-keys-end-1280');
+  await page.keyboard.press('ArrowRight');
+  expect(await focusedPill()).toBe(String(total));
+  await page.keyboard.press('Home');
+  expect(await focusedPill()).toBe('1');
+  await expect(list.locator('[aria-posinset="1"]')).toBeInViewport();
+
+  // The focused pill is the one in the Tab order, and Tab leaves the list after its own buttons.
+  await page.keyboard.press('ArrowRight');
+  await expect(list.locator('.pill-body:not([tabindex="-1"])')).toHaveCount(1);
+  await expect(list.locator('[aria-posinset="2"] .pill-body')).toHaveAttribute('tabindex', '0');
+  const buttons = await list.locator('[aria-posinset="2"] button').count();
+  for (let i = 0; i < buttons; i++) await page.keyboard.press('Tab');
+  await expect(page.locator('ul.pills :focus')).toHaveCount(0);
+  await page.keyboard.press('Shift+Tab');
+  expect(await focusedPill()).toBe('2');
+
+  // In a small window rows hold fewer pills: Down still lands on the pill below.
+  await page.setViewportSize({ width: 800, height: 600 });
+  await list.locator('[aria-posinset="2"] .pill-body').focus();
+  const second = await focusedBox();
+  await page.keyboard.press('ArrowDown');
+  const under = await focusedBox();
+  expect(under.y).toBeGreaterThan(second.y);
+  expect(Math.abs(under.x - second.x)).toBeLessThan(second.width);
+  await page.keyboard.press('End');
+  expect(await focusedPill()).toBe(String(total));
+  await shoot(page, 'pill-keys-end-800');
 });

@@ -80,7 +80,8 @@ describe('Bluesky through the core', () => {
     const account = await h.save();
     expect(account).toMatchObject({ platform: 'bluesky', platformUserId: user.did, handle: user.handle, displayName: 'Alice Example', status: 'connected' });
     expect(account.details).toEqual({ pds: 'https://bsky.social' });
-    expect(account.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(account.avatar).toMatch(/^\/avatars\//);
+    expect(h.core.avatar(account.id, null).headers['Content-Type']).toBe('image/png');
     expect(account.scopes).toEqual(['com.atproto.appPass']);
     expect(Date.parse(account.tokenExpiresAt!) - h.fake.now()).toBeGreaterThan(7000_000);
     expect(account.connectionExpiresAt).toBeNull();
@@ -147,7 +148,8 @@ describe('Bluesky through the core', () => {
     h.fake.setAppView(false);
     const account = await h.ok('appPassword.save', { platform: 'bluesky', values: h.values(undefined, { pds: 'pds.example.com/' }) });
     expect(account).toMatchObject({ handle: 'alice.bsky.social', displayName: 'Alice Example', details: { pds: 'https://pds.example.com' } });
-    expect(account.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(account.avatar).toMatch(/^\/avatars\//);
+    expect(h.core.avatar(account.id, null).headers['Content-Type']).toBe('image/png');
     expect(h.count('getRecord')).toBe(1);
     expect(h.count('getSession')).toBeGreaterThanOrEqual(1);
   });
@@ -258,7 +260,8 @@ describe('Bluesky through the core', () => {
     expect(again.id).toBe(first.id);
     const accounts = await h.ok('accounts.list', {});
     expect(accounts).toHaveLength(2);
-    expect(accounts.find((a) => a.id === first.id)!.avatar).toMatch(/^data:image\/png/);
+    expect(accounts.find((a) => a.id === first.id)!.avatar).toMatch(/^\/avatars\//);
+    expect(h.core.avatar(first.id, null).headers['Content-Type']).toBe('image/png');
     expect(accounts.find((a) => a.platformUserId === h.fake.users[1]!.did)).toMatchObject({ displayName: 'bob.bsky.social', avatar: null });
     expect((await h.stored(first.id)).accessToken).not.toBe(before.accessToken);
     expect(await h.activityKinds(first.id)).toEqual(['connected', 'reconnected']);

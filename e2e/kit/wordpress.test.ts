@@ -66,7 +66,8 @@ describe('WordPress through the core', () => {
     const account = await h.save(user, { siteUrl: 'blog.example.com/' });
     expect(account).toMatchObject({ platform: 'wordpress', platformUserId: 'https://blog.example.com#1', handle: 'ada', displayName: 'Ada Admin', status: 'connected' });
     expect(account.details).toEqual({ siteUrl: 'https://blog.example.com', siteName: 'Example Blog', restRoot: 'https://blog.example.com/wp-json/', username: 'admin' });
-    expect(account.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(account.avatar).toMatch(/^\/avatars\//);
+    expect(h.core.avatar(account.id, null).headers['Content-Type']).toBe('image/png');
     expect(account.tokenExpiresAt).toBeNull();
     expect(account.connectionExpiresAt).toBeNull();
     expect((await h.stored(account.id)).appPassword).toBe(user.appPasswords[0]);

@@ -81,7 +81,10 @@ export interface AccountView {
   platformUserId: string;
   handle: string;
   displayName: string;
-  /** A data: URI cached at connect time (offline-first, strict CSP), or null → show the initial. */
+  /**
+   * Where the window reads the picture cached at connect time (core/avatars.ts: under the renderer's
+   * own origin, so offline and within a strict CSP), or null → show the initial.
+   */
   avatar: string | null;
   status: AccountStatus;
   /** One plain sentence explaining a non-green status. */

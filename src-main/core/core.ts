@@ -35,6 +35,7 @@ import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { Secrets } from '../vault/secrets.ts';
 import { Vault } from '../vault/vault.ts';
 import { toApiError } from './api-failure.ts';
+import { avatarReply } from './avatars.ts';
 import { systemClock } from './clock.ts';
 import { createFileLogger } from './file-logger.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -175,6 +176,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     },
     attention: () => attention(ctx),
     openAccount: (accountId) => openAccount(ctx, accountId),
+    avatar: (accountId, version) => avatarReply(accounts.get(accountId)?.avatar, version),
     gateway,
     async close() {
       ctx.flows.closeAll();

@@ -9,6 +9,7 @@ import { openDatabase } from '../store/db.ts';
 import { VaultLockedError, type KeyWrapper } from '../vault/key-wrapper.ts';
 import { PassphraseKeyWrapper } from '../vault/passphrase-wrapper.ts';
 import { Vault } from '../vault/vault.ts';
+import { avatarReply } from './avatars.ts';
 import type { Logger } from './logger.ts';
 import { PassphraseAttempts } from './passphrase-attempts.ts';
 import type { Core } from './types.ts';
@@ -133,6 +134,7 @@ export async function openGate(opts: GateOptions): Promise<Gate> {
     setOnline: (online) => core?.setOnline(online),
     attention: () => core?.attention() ?? [],
     openAccount: (accountId) => core?.openAccount(accountId),
+    avatar: (accountId, version) => (core ? core.avatar(accountId, version) : avatarReply(null, null)),
     // While locked a tool hears `locked` and nothing else: not even whether its key is known.
     gateway: (req, res) => (core ? core.gateway(req, res) : sendError(res, 'locked', 'Plugboard is locked: unlock it in its window first.')),
     close: async () => {

@@ -1134,7 +1134,8 @@ describe('verify on refresh', () => {
     const h = await setup();
     const id = await h.connect(USER);
     const before = await account(h, id);
-    expect(before.avatar).toMatch(/^data:image\/png;base64,/);
+    expect(before.avatar).toMatch(/^\/avatars\/.+\?v=/);
+    const beforePicture = h.core.avatar(id, null).body;
 
     // Clicks further apart than a burst, so each one renews.
     const click = async () => {
@@ -1151,8 +1152,12 @@ describe('verify on refresh', () => {
     const after = await click();
     expect(requestsTo(h.fake, 'refresh')).toHaveLength(3);
     expect(after.displayName).toBe('Renamed Person');
-    expect(after.avatar).toMatch(/^data:image\/png;base64,/);
+    // A new picture is a new address, so a window that kept the old one asks again.
+    expect(after.avatar).toMatch(/^\/avatars\/.+\?v=/);
     expect(after.avatar).not.toBe(before.avatar);
+    const afterPicture = h.core.avatar(id, null);
+    expect(afterPicture.headers['Content-Type']).toBe('image/png');
+    expect(afterPicture.body!.equals(beforePicture!)).toBe(false);
     expect(Date.parse(after.lastSyncedAt!)).toBeGreaterThanOrEqual(Date.parse(before.lastSyncedAt!));
   });
 });

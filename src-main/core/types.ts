@@ -5,6 +5,7 @@ import type { Prefs } from '../prefs/prefs.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { OriginMap } from '../http/origins.ts';
+import type { AvatarReply } from './avatars.ts';
 
 /** What the core needs from its host (Electron shell, browser host, tests). */
 export interface CoreDeps {
@@ -85,6 +86,8 @@ export interface Core {
   attention(): AttentionItem[];
   /** A notification or the tray item was clicked: the renderer shows that account. */
   openAccount(accountId: string): void;
+  /** The answer to an account picture's address (avatars.ts), which the shell serves under the renderer's origin. */
+  avatar(accountId: string, version: string | null): AvatarReply;
   /** Answers one request of a tool on the gateway's socket (the shell listens: gateway/socket-server.ts). */
   gateway(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;

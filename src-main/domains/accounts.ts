@@ -8,6 +8,7 @@ import { connectorFor } from '../connectors/registry.ts';
 import type { ClientCredentials, Connector, Profile, TokenSet } from '../connectors/types.ts';
 import { accountContext, canRenew, clientCredentialsFor, connectionDeadline, readProfile, renewalFor } from '../core/account-facts.ts';
 import { ApiFailure } from '../core/api-failure.ts';
+import { AVATAR_PATH, avatarAddress } from '../core/avatars.ts';
 import { RECENT_RENEWAL_MS } from '../core/lifecycle.ts';
 import { summarizeRefreshAll } from '../core/refresh-summary.ts';
 import { deriveStatus, userDate } from '../core/status.ts';
@@ -40,7 +41,7 @@ export function accountView(ctx: Pick<CoreContext, 'lifecycle' | 'clock' | 'warn
     platformUserId: row.platform_user_id,
     handle: row.handle,
     displayName: row.display_name,
-    avatar: row.avatar,
+    avatar: avatarAddress(AVATAR_PATH, row.id, row.avatar),
     status,
     statusReason: reason,
     renews: canRenew(row, decl) && status !== 'expired',

@@ -5,7 +5,9 @@
 // IPC senders, and no file:// privileges over the rest of the disk.
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { APP_SCHEME, RENDERER_CSP, contentTypeFor, resolveAppFile } from './policy.ts';
+import { parseAvatarPath } from '../core/avatars.ts';
+import type { Core } from '../core/types.ts';
+import { APP_SCHEME, RENDERER_CSP, contentTypeFor, isAppUrl, resolveAppFile } from './policy.ts';
 
 /** Must run before the app's `ready` event. */
 export function registerAppScheme(): void {
@@ -18,10 +20,19 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Serves the built renderer (dist/renderer) read-only; call once the app is ready. */
-export function serveRenderer(rendererDir: string): void {
+/**
+ * Serves the built renderer (dist/renderer) read-only, and account pictures by address (core/avatars.ts)
+ * from `avatar`; call once the app is ready.
+ */
+export function serveRenderer(rendererDir: string, avatar: Core['avatar']): void {
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
+    const url = isAppUrl(request.url) ? new URL(request.url) : null;
+    const picture = url && parseAvatarPath(url.pathname + url.search);
+    if (picture) {
+      const reply = avatar(picture.accountId, picture.version);
+      return new Response(request.method === 'HEAD' ? null : reply.body, { status: reply.status, headers: reply.headers });
+    }
     const file = resolveAppFile(rendererDir, request.url);
     if (!file) return plain(404, 'Not found');
     let body: Buffer;

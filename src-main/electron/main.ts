@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Notification, app, dialog, net, powerMonitor, session, shell, type BrowserWindow, type MessageBoxOptions } from 'electron';
 import type { RedirectKind } from '../api/contract.ts';
+import { avatarReply } from '../core/avatars.ts';
 import { openCore } from '../core/core.ts';
 import { openGate } from '../core/gate.ts';
 import { createFileLogger } from '../core/file-logger.ts';
@@ -141,7 +142,8 @@ function run(): void {
 }
 
 async function start(passphrase: string | undefined): Promise<void> {
-  serveRenderer(paths.renderer);
+  // Pictures are asked for once the window shows accounts, which only an open core lists.
+  serveRenderer(paths.renderer, (accountId, version) => (core ? core.avatar(accountId, version) : avatarReply(null, null)));
   lockDownSession(session.defaultSession);
   const { keychain, weak } = await trustedKeychain(logger);
   const prefs = openElectronPrefs(dataDir);

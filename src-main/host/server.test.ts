@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { bodyLimit, DEFAULT_BODY_LIMIT, MAX_IMPORT_BASE64, type ApiErrorCode, type ApiEvent, type Envelope } from '../api/contract.ts';
+import { avatarReply } from '../core/avatars.ts';
 import type { Core } from '../core/types.ts';
 import type { Logger } from '../core/logger.ts';
 import { startHostServer, type HostServer } from './server.ts';
@@ -14,7 +15,7 @@ function testCore() {
   const listeners = new Set<(event: ApiEvent) => void>();
   const calls: { method: string; params: unknown }[] = [];
   let answer: (method: string, params: unknown) => Envelope<unknown> = (method) => ({ ok: true, result: { echoed: method } });
-  const core: Pick<Core, 'call' | 'subscribe'> & {
+  const core: Pick<Core, 'call' | 'subscribe' | 'avatar'> & {
     calls: typeof calls;
     listeners: typeof listeners;
     answerWith(fn: typeof answer): void;
@@ -36,6 +37,8 @@ function testCore() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    // The route itself is tested against a real core (avatar-route.test.ts).
+    avatar: () => avatarReply(null, null),
   };
   return core;
 }

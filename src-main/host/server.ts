@@ -8,11 +8,12 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { bodyLimit, METHOD_NAMES, type ApiErrorCode, type Envelope } from '../api/contract.ts';
+import { parseAvatarPath } from '../core/avatars.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Core } from '../core/types.ts';
 
 export interface HostServerOptions {
-  core: Pick<Core, 'call' | 'subscribe'>;
+  core: Pick<Core, 'call' | 'subscribe' | 'avatar'>;
   /** The renderer build (Vite's outDir). */
   staticDir: string;
   /** 0 = a free port chosen by the OS. */
@@ -90,6 +91,8 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     if (!target.startsWith('/')) return sendPlain(res, 400, 'Bad request.');
     const pathname = target.split('?', 1)[0];
     if (pathname.startsWith('/api/')) return serveApi(req, res, pathname.slice('/api/'.length));
+    const avatar = parseAvatarPath(target);
+    if (avatar) return serveAvatar(req, res, avatar.accountId, avatar.version);
     return serveStatic(req, res, pathname);
   }
 
@@ -155,6 +158,15 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
       streams.delete(res);
       logger.info('events closed', { ms: Math.round(performance.now() - started) });
     });
+  }
+
+  // An <img> sends no bearer token: the Host and Origin checks above, an unguessable account id and
+  // same-origin CORP (no other page may embed it) are what guard a picture.
+  function serveAvatar(req: IncomingMessage, res: ServerResponse, accountId: string, version: string | null): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendPlain(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
+    const reply = core.avatar(accountId, version);
+    res.writeHead(reply.status, reply.headers);
+    res.end(req.method === 'HEAD' ? undefined : reply.body);
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {

@@ -40,27 +40,25 @@ export async function load(): Promise<void> {
   set({ status: 'loading', loadError: null });
   const lock = await loadLock();
   if (lock?.state !== 'open') return;
-  const [platforms, accounts, app, notices, workspaces, tools, pending] = await Promise.all([
-    call('platforms.list', {}),
-    call('accounts.list', {}),
-    call('app.status', {}),
-    call('notices.list', {}),
-    call('workspaces.list', {}),
-    call('tools.list', {}),
-    call('tools.pending', {}),
-  ]);
+  // The cards and their accounts show as soon as both lists are here. At thousands of accounts
+  // accounts.list is the slowest answer, and the core answers the others behind it: waiting for
+  // them all held the accounts back by as much again.
+  const lists = Promise.all([call('platforms.list', {}), call('accounts.list', {})]);
+  const rest = Promise.all([call('app.status', {}), call('notices.list', {}), call('workspaces.list', {}), call('tools.list', {}), call('tools.pending', {})]);
+  const [platforms, accounts] = await lists;
   if (!platforms.ok || !accounts.ok) {
     const error = !platforms.ok ? platforms.error : !accounts.ok ? accounts.error : null;
     set({ status: 'error', loadError: error?.message ?? null });
     return;
   }
+  setAccounts(accounts.result);
+  setPlatforms(platforms.result);
+  const [app, notices, workspaces, tools, pending] = await rest;
   // The app status, notices and tools add to the page; without them it still works.
   if (app.ok) setApp(app.result);
   setToolsState(tools.ok ? tools.result : null, pending.ok ? pending.result : []);
   if (notices.ok) setNotices(notices.result);
   if (workspaces.ok) setWorkspaces(workspaces.result);
-  setAccounts(accounts.result);
-  setPlatforms(platforms.result);
   set({ status: 'ready' });
   // Posts add to the window too; they load beside it rather than hold it up.
   void reloadPosts();

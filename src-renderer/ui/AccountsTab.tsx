@@ -1,5 +1,5 @@
 import { UserRoundPlus } from 'lucide-react';
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type ReactNode, type RefObject } from 'react';
 import type { AccountView, PlatformView } from '../../src-main/api/contract.ts';
 import { openDetails, refreshAccount, useAccounts } from '../state/accounts.ts';
 import { useApp } from '../state/app.ts';
@@ -7,6 +7,7 @@ import { connect } from '../state/connect.ts';
 import { AccountDetails } from './AccountDetails.tsx';
 import { AccountPill } from './AccountPill.tsx';
 import { DisconnectDialog } from './DisconnectDialog.tsx';
+import { usePillKeys } from './pill-keys.ts';
 import './account-pills.css';
 
 interface Props {
@@ -87,10 +88,9 @@ function nextRange(prev: [number, number] | null, list: HTMLElement, chunkCount:
  * next pill, not the page after the list), the open details' pill (closing them focuses it) and the
  * one a notice asked to show (it must be there before it can scroll into view).
  */
-function useWindow(count: number, pinnedIndexes: number[]) {
+function useWindow(count: number, pinnedIndexes: number[], listRef: RefObject<HTMLUListElement | null>) {
   const windowed = count > WINDOW_FROM;
   const chunkCount = Math.ceil(count / CHUNK);
-  const listRef = useRef<HTMLUListElement>(null);
   const measure = useRef<Measure>({ width: 0, heights: new Map(), rowPx: ROW_PX });
   const [range, setRange] = useState<[number, number] | null>(null);
   const [focused, setFocused] = useState<number | null>(null);
@@ -180,7 +180,7 @@ function useWindow(count: number, pinnedIndexes: number[]) {
     if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(null);
   }, []);
 
-  return { windowed, chunkCount, listRef, rendered, heightOf, onFocus, onBlur };
+  return { windowed, chunkCount, rendered, heightOf, onFocus, onBlur };
 }
 
 export function AccountsTab({ platform, accounts, connectBusy }: Props) {
@@ -192,8 +192,10 @@ export function AccountsTab({ platform, accounts, connectBusy }: Props) {
   const detailsId = useId();
   const open = accounts.find((a) => a.id === openId) ?? null;
   const indexOf = useMemo(() => new Map(accounts.map((a, i) => [a.id, i])), [accounts]);
-  const pinned = [openId, spotlight?.accountId].map((id) => (id ? (indexOf.get(id) ?? -1) : -1));
-  const win = useWindow(accounts.length, pinned);
+  const listRef = useRef<HTMLUListElement>(null);
+  const keys = usePillKeys(accounts, indexOf, listRef);
+  const pinned = [openId, spotlight?.accountId].map((id) => (id ? (indexOf.get(id) ?? -1) : -1)).concat(keys.activeIndex ?? -1);
+  const win = useWindow(accounts.length, pinned, listRef);
 
   // Stable across renders, so a pill whose own props did not change skips rendering (AccountPill is memoised).
   const onToggleDetails = useCallback(
@@ -267,11 +269,16 @@ export function AccountsTab({ platform, accounts, connectBusy }: Props) {
   return (
     <>
       <ul
-        ref={win.listRef}
+        ref={listRef}
         className={win.windowed ? 'pills pills--windowed' : 'pills'}
         aria-label={`${platform.name} accounts`}
-        onFocus={win.windowed ? win.onFocus : undefined}
-        onBlur={win.windowed ? win.onBlur : undefined}
+        aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Home End"
+        onFocus={(e) => {
+          keys.onFocus(e);
+          win.onFocus(e);
+        }}
+        onBlur={win.onBlur}
+        onKeyDown={keys.onKeyDown}
       >
         {win.windowed ? items : accounts.map(pill)}
       </ul>
