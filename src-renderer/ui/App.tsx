@@ -18,6 +18,8 @@ import { PairingDialog } from './PairingDialog.tsx';
 import { PlatformCard } from './PlatformCard.tsx';
 import { PostConfirmDialog } from './PostConfirmDialog.tsx';
 import { PostPage } from './PostPage.tsx';
+import { JumpPalette } from './JumpPalette.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
 import { Toasts } from './Toasts.tsx';
 import { TokenManagement } from './TokenManagement.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
@@ -180,6 +182,7 @@ function Page() {
   const page = usePage((s) => s.page);
   if (page === 'tools') return <ConnectedTools />;
   if (page === 'post') return <PostPage />;
+  if (page === 'settings') return <SettingsPage />;
   return <Connections />;
 }
 
@@ -200,6 +203,7 @@ export function App() {
       <Page />
       <PairingDialog />
       <PostConfirmDialog />
+      <JumpPalette />
       <Toasts />
     </div>
   );
