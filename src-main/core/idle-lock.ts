@@ -34,8 +34,7 @@ export function watchIdle(opts: IdleLockOptions): () => void {
   async function check(): Promise<void> {
     const minutes = opts.minutes();
     try {
-      const away = Math.min(opts.idleMs(), opts.clock.now() - openedAt);
-      if (minutes > 0 && away >= minutes * 60_000) await opts.gate.lock();
+      if (minutes > 0 && Math.min(opts.idleMs(), opts.clock.now() - openedAt) >= minutes * 60_000) await opts.gate.lock();
     } catch (e) {
       opts.onError(e);
     }
