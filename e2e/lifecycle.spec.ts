@@ -182,12 +182,17 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
 
 test('settings: the warning window moves the yellow threshold; no launch-at-login in the browser host', async ({ page }) => {
   await open(page);
-  const tools = page.getByRole('region', { name: 'Token management' });
+  const pill = pills(page).first();
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+  const settings = async () => {
+    await page.keyboard.press('Control+,');
+    return page.getByRole('main');
+  };
+  const connections = () => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Connections' }).click();
+  let tools = await settings();
   const days = tools.getByRole('spinbutton', { name: /Warn me/ });
   await expect(days).toHaveValue('7');
   await expect(tools.getByRole('checkbox', { name: 'Launch Plugboard at login' })).toHaveCount(0);
-  const pill = pills(page).first();
-  await expect(pill).toHaveAttribute('data-status', 'connected');
 
   // Out of range: refused in plain words, tied to the field.
   await days.fill('90');
@@ -198,10 +203,14 @@ test('settings: the warning window moves the yellow threshold; no launch-at-logi
   // The reconnected connection has 10 days left: a 12-day window makes it yellow at once.
   await days.fill('12');
   await tools.getByRole('button', { name: 'Save' }).click();
-  await expect(pill).toHaveAttribute('data-status', 'expiring');
   await expect(days).toHaveAttribute('aria-invalid', 'false');
+  await connections();
+  await expect(pill).toHaveAttribute('data-status', 'expiring');
+  tools = await settings();
   await days.fill('7');
   await tools.getByRole('button', { name: 'Save' }).click();
+  await expect(days).toHaveAttribute('aria-invalid', 'false');
+  await connections();
   await expect(pill).toHaveAttribute('data-status', 'connected');
 });
 

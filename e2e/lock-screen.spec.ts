@@ -52,10 +52,12 @@ test('choose a passphrase first, unlock with it later, change it in Settings', a
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
 
+  await page.keyboard.press('Control+,');
   await page.getByRole('button', { name: 'Change passphrase…' }).click();
   const form = page.getByRole('form', { name: 'Change passphrase' });
   await form.getByLabel('Current passphrase').fill('my first passphrase');
   await form.getByLabel('New passphrase').fill('my second passphrase');
+  await form.getByLabel('The same passphrase again').fill('my second passphrase');
   await form.getByRole('button', { name: 'Change passphrase' }).click();
   await expect(page.getByText('Passphrase changed')).toBeVisible();
 

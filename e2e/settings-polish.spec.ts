@@ -33,6 +33,7 @@ test('appearance: the system’s by default, pinned light or dark in Settings; A
   await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
   const dark = await background(page);
 
+  await page.keyboard.press('Control+,');
   const appearance = page.getByLabel('Appearance');
   await expect(appearance).toHaveValue('system');
   await appearance.selectOption('light');
@@ -41,6 +42,8 @@ test('appearance: the system’s by default, pinned light or dark in Settings; A
   // The choice is kept by the main process: a reload keeps it although the system is still dark.
   await page.reload();
   await expect.poll(() => background(page)).toBe(light);
+  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await page.keyboard.press('Control+,');
   await page.getByLabel('Appearance').selectOption('dark');
   await expect.poll(() => background(page)).toBe(dark);
   await page.screenshot({ path: join(SHOTS, 'theme-dark.png'), animations: 'disabled' });

@@ -8,6 +8,7 @@
 // No result type carries a token or a secret — keep it that way.
 import { z } from 'zod';
 import {
+  LOCK_AFTER_MINUTES,
   PLATFORM_IDS,
   TOOL_CAPABILITIES,
   type AccountView,
@@ -128,11 +129,15 @@ export const requestSchemas = {
   /** Disconnects (and revokes where the platform can) every account of the workspace, then deletes it. */
   'workspaces.delete': z.strictObject({ workspaceId: id }),
   'workspaces.switch': z.strictObject({ workspaceId: id }),
-  /** F12: these four also answer while the vault is locked; every other method then says `locked`. */
+  /** F12: these four and app.lock also answer while the vault is locked; every other method then says `locked`. */
   'app.lockState': z.strictObject({}),
   'app.unlock': z.strictObject({ passphrase: z.string().min(1, 'Enter your passphrase').max(1024) }),
   'app.setPassphrase': z.strictObject({ passphrase: newPassphrase }),
   'app.changePassphrase': z.strictObject({ current: z.string().min(1, 'Enter the current passphrase').max(1024), next: newPassphrase }),
+  /** Closes the vault until the passphrase is typed again (only where a passphrase protects the data key). */
+  'app.lock': z.strictObject({}),
+  /** The window saw the user (a key, a click): the browser host's idle clock for the idle lock. */
+  'app.active': z.strictObject({}),
   /**
    * F16: everything, sealed under `passphrase` (the file is ciphertext: nothing readable leaves the main process).
    * The user must agree in a way no API caller can fake: `vaultPassphrase`, the one that unlocks Plugboard, where a
@@ -152,6 +157,7 @@ export const requestSchemas = {
     launchAtLogin: z.boolean().optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     keepInTray: z.boolean().optional(),
+    lockAfterMinutes: z.literal(LOCK_AFTER_MINUTES, 'Choose Off, 5, 15, 30 or 60 minutes').optional(),
   }),
   'accounts.refresh': z.strictObject({ accountId: id }),
   'accounts.disconnect': z.strictObject({ accountId: id }),
@@ -235,6 +241,8 @@ export interface Results {
   'app.unlock': LockState;
   'app.setPassphrase': LockState;
   'app.changePassphrase': LockState;
+  'app.lock': LockState;
+  'app.active': null;
   /** `accounts`: how many the file holds; `leftOut`: what could not be exported (a damaged secret), and why. */
   'data.export': { fileName: string; contentBase64: string; accounts: number; leftOut: ExportLeftOut };
   'data.import': ImportSummaryView;

@@ -188,6 +188,8 @@ export interface AppStatus {
   theme: 'system' | 'light' | 'dark';
   /** Closing the window keeps Plugboard in the tray; null where there is no tray (the browser host). */
   keepInTray: boolean | null;
+  /** Minutes without the user before Plugboard locks itself; 0: never. Only where a passphrase protects the data key. */
+  lockAfterMinutes: LockAfterMinutes;
   /** For the About panel. */
   about: { version: string; shell: string; runtime: string };
 }
@@ -197,6 +199,10 @@ export interface AppStatus {
  * and must be typed; 'choose-passphrase': there is no keychain worth trusting (Linux's basic_text, the
  * browser host) and no vault yet, so the user picks a passphrase before anything is stored.
  */
+/** The idle lock's choices, minutes; 0 is Off. */
+export const LOCK_AFTER_MINUTES = [0, 5, 15, 30, 60] as const;
+export type LockAfterMinutes = (typeof LOCK_AFTER_MINUTES)[number];
+
 export interface LockState {
   state: 'open' | 'locked' | 'choose-passphrase';
   protection: 'keychain' | 'passphrase';

@@ -113,6 +113,7 @@ export async function openCore(deps: CoreDeps): Promise<Core> {
     loginItem: deps.loginItem,
     about: deps.about,
     confirmExport: deps.confirmExport,
+    reportActive: deps.reportActive,
   };
   const ctx: CoreContext = { ...shared, flows: openFlows(shared) };
 

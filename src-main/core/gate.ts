@@ -3,6 +3,8 @@
 // key is hard-coded; the browser host, which has no keychain) a passphrase protects the data key:
 // the window asks for it (unlock screen) or, before anything is stored, asks the user to choose one.
 // Until then only the lock methods answer; every other call says `locked`, and nothing is written.
+// Where a passphrase protects the key, Lock now and the idle lock close the core again (lock()):
+// nothing renews until the passphrase is typed, as at start.
 import { requestSchemas, type ApiEvent, type Envelope, type LockState } from '../api/contract.ts';
 import { sendError } from '../gateway/replies.ts';
 import { openDatabase } from '../store/db.ts';
@@ -33,6 +35,8 @@ export interface GateOptions {
 export interface Gate extends Core {
   /** The open core, once unlocked. */
   readonly core: Core | null;
+  /** Closes the open core until the passphrase is typed again; false where there is no passphrase to type (the keychain). */
+  lock(): Promise<boolean>;
 }
 
 const LOCKED: Envelope<never> = { ok: false, error: { code: 'locked', message: 'Plugboard is locked: enter your passphrase first.' } };
@@ -79,14 +83,35 @@ export async function openGate(opts: GateOptions): Promise<Gate> {
     );
   }
 
+  const byPassphrase = () => stored === 'passphrase' || !opts.keychain;
   const lockState = (): LockState => ({
     state: core ? 'open' : waiting!,
-    protection: core ? (stored === 'passphrase' || !opts.keychain ? 'passphrase' : 'keychain') : 'passphrase',
+    protection: core ? (byPassphrase() ? 'passphrase' : 'keychain') : 'passphrase',
     weakKeychain: opts.weakKeychain,
   });
 
+  async function lock(): Promise<boolean> {
+    const open = core;
+    if (!open || !byPassphrase()) return false;
+    // Calls from here on hear `locked`, while the core finishes what it was doing.
+    core = null;
+    waiting = 'locked';
+    await open.close();
+    opts.logger.info('vault locked');
+    emit({ type: 'lock.changed' });
+    // What watched the open app (the tray) reads it again, and finds nothing.
+    emit({ type: 'accounts.changed' });
+    return true;
+  }
+
+  async function openCall(open: Core, method: string, params: unknown): Promise<Envelope<unknown>> {
+    if (method !== 'app.lock' || !byPassphrase()) return open.call(method, params);
+    await lock();
+    return { ok: true, result: lockState() };
+  }
+
   async function lockedCall(method: string, params: unknown): Promise<Envelope<unknown>> {
-    if (method === 'app.lockState') return { ok: true, result: lockState() };
+    if (method === 'app.lockState' || method === 'app.lock') return { ok: true, result: lockState() };
     if (method !== 'app.unlock' && method !== 'app.setPassphrase') return LOCKED;
     const parsed = requestSchemas[method].safeParse(params ?? {});
     if (!parsed.success) {
@@ -120,7 +145,8 @@ export async function openGate(opts: GateOptions): Promise<Gate> {
     get core() {
       return core;
     },
-    call: (method, params) => (core ? core.call(method, params) : lockedCall(method, params)),
+    lock,
+    call: (method, params) => (core ? openCall(core, method, params) : lockedCall(method, params)),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -182,6 +182,8 @@ function fakeCore() {
     fail: false,
     /** Names of tools asking to pair (tools.pending). */
     asking: [] as string[],
+    /** A passphrase protects the vault: the menu offers Lock now. */
+    lockable: false,
   };
   const core = {
     subscribe(l: (e: ApiEvent) => void) {
@@ -194,6 +196,7 @@ function fakeCore() {
         const now = new Date().toISOString();
         return { ok: true, result: state.asking.map((name, i) => ({ id: `r${i}`, name, description: null, requestedAt: now, expiresAt: now, replacesExisting: false })) };
       }
+      if (method === 'app.lockState') return { ok: true, result: { state: 'open', protection: state.lockable ? 'passphrase' : 'keychain', weakKeychain: false } };
       expect(method).toBe('app.status');
       state.statusCalls++;
       if (state.fail) return { ok: false, error: { code: 'internal', message: 'boom' } };
@@ -346,6 +349,15 @@ describe('watchTray', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(kinds(render.mock.lastCall![0])).not.toContain('pairing');
     expect(render).toHaveBeenCalledTimes(3);
+  });
+
+  it('offers Lock now where a passphrase protects the open vault', async () => {
+    const { core, state } = fakeCore();
+    state.lockable = true;
+    const render = vi.fn<(m: TrayModel) => void>();
+    watchTray(core, render);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kinds(render.mock.lastCall![0])).toContain('lock');
   });
 
   it('stop() unsubscribes and cancels a pending rebuild', async () => {

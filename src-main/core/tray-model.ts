@@ -2,7 +2,7 @@
 // menu's items. The Electron shell only renders this (src-main/electron/tray.ts),
 // so every rule about the tray — order, caps, wording, what is enabled — is
 // decided and tested here, under Node.
-import type { AppStatus, ApiEvent, PairingRequestView } from '../api/contract.ts';
+import type { AppStatus, ApiEvent, LockState, PairingRequestView } from '../api/contract.ts';
 import type { AttentionItem, Core } from './types.ts';
 
 export type TrayItem =
@@ -12,6 +12,8 @@ export type TrayItem =
   | { kind: 'pairing'; label: string }
   | { kind: 'open' }
   | { kind: 'refreshAll'; enabled: boolean }
+  /** Closes the vault until the passphrase is typed: only where a passphrase protects it, and while open. */
+  | { kind: 'lock' }
   | { kind: 'quit' }
   | { kind: 'separator' }
   /** A line of text that does nothing when clicked. */
@@ -28,6 +30,8 @@ export interface TrayStatus {
   online: boolean;
   /** Refreshes running or waiting now. */
   refreshing: number;
+  /** Open, and a passphrase protects the data key: Lock now is offered. */
+  lockable?: boolean;
 }
 
 /** Longest menu label, in user-perceived characters; longer ones end in "…". */
@@ -63,7 +67,9 @@ export function trayModel(items: readonly AttentionItem[], status: TrayStatus, a
   }
 
   if (out.length > 0) out.push({ kind: 'separator' });
-  out.push({ kind: 'open' }, { kind: 'refreshAll', enabled: status.online && refreshing === 0 }, { kind: 'separator' }, { kind: 'quit' });
+  out.push({ kind: 'open' }, { kind: 'refreshAll', enabled: status.online && refreshing === 0 });
+  if (status.lockable) out.push({ kind: 'lock' });
+  out.push({ kind: 'separator' }, { kind: 'quit' });
 
   return { attention: accounts.length > 0 || asking.length > 0, tooltip: tooltip(accounts.length, asking, status.online, refreshing), items: out };
 }
@@ -163,11 +169,12 @@ export function watchTray(
 
   async function readStatus(): Promise<void> {
     try {
-      const reply = await core.call('app.status', {});
+      const [reply, lock] = await Promise.all([core.call('app.status', {}), core.call('app.lockState', {})]);
+      const lockable = lock.ok && (lock.result as LockState).state === 'open' && (lock.result as LockState).protection === 'passphrase';
       if (reply.ok) {
         const s = reply.result as AppStatus;
-        status = { online: s.online, refreshing: s.refreshing };
-      }
+        status = { online: s.online, refreshing: s.refreshing, lockable };
+      } else status = { ...status, lockable };
     } catch (e) {
       onError(e); // keep the last known status
     }

@@ -52,6 +52,8 @@ export interface CoreDeps {
    * there is no passphrase to ask for instead; absent there, data.export refuses.
    */
   confirmExport?: (summary: ExportSummary) => Promise<boolean>;
+  /** The window saw the user (app.active): the browser host's idle clock; Electron asks the OS instead. */
+  reportActive?: () => void;
 }
 
 /** What an export is about to take, for its confirmation. */

@@ -27,7 +27,7 @@ import type { Secrets } from '../vault/secrets.ts';
 import type { Vault } from '../vault/vault.ts';
 
 /** The services openCore builds once and every domain shares, and what the shell gave it. */
-export interface CoreContext extends Pick<CoreDeps, 'keyWrapper' | 'weakKeychain' | 'redirectKinds' | 'openExternal' | 'isOnline' | 'loginItem' | 'about' | 'confirmExport'> {
+export interface CoreContext extends Pick<CoreDeps, 'keyWrapper' | 'weakKeychain' | 'redirectKinds' | 'openExternal' | 'isOnline' | 'loginItem' | 'about' | 'confirmExport' | 'reportActive'> {
   clock: Clock;
   logger: Logger;
   db: Database.Database;

@@ -1,18 +1,27 @@
-// The vault's lock once open: how the data key is protected, and changing the passphrase. Before it opens,
-// core/gate.ts answers these methods instead.
+// The vault's lock once open: how the data key is protected, changing the passphrase, and the window's
+// sign of life for the idle lock. Before it opens, core/gate.ts answers these methods instead; it also
+// answers app.lock where a passphrase protects the key, since locking closes this core.
 import type { LockState } from '../api/contract.ts';
 import { ApiFailure } from '../core/api-failure.ts';
 import { VaultLockedError } from '../vault/key-wrapper.ts';
 import type { CoreContext, DomainHandlers } from './context.ts';
 
-type LockContext = Pick<CoreContext, 'keyWrapper' | 'weakKeychain' | 'vault' | 'db' | 'passphraseWrapper' | 'passphraseAttempts' | 'logger' | 'emit'>;
+type LockContext = Pick<CoreContext, 'keyWrapper' | 'weakKeychain' | 'vault' | 'db' | 'passphraseWrapper' | 'passphraseAttempts' | 'logger' | 'emit' | 'reportActive'>;
 
 export function lockState(ctx: Pick<CoreContext, 'keyWrapper' | 'weakKeychain'>): LockState {
   return { state: 'open', protection: ctx.keyWrapper.kind === 'passphrase' ? 'passphrase' : 'keychain', weakKeychain: ctx.weakKeychain ?? false };
 }
 
-export function lockHandlers(ctx: LockContext): DomainHandlers<'app.lockState' | 'app.unlock' | 'app.setPassphrase' | 'app.changePassphrase'> {
+export function lockHandlers(ctx: LockContext): DomainHandlers<'app.lockState' | 'app.unlock' | 'app.setPassphrase' | 'app.changePassphrase' | 'app.lock' | 'app.active'> {
   return {
+    // Reached only where the keychain holds the key: the gate locks a passphrase-protected vault itself.
+    'app.lock': async () => {
+      throw new ApiFailure('bad_request', 'Your tokens are protected by the system keychain, so there is no passphrase for Plugboard to lock them with.');
+    },
+    'app.active': async () => {
+      ctx.reportActive?.();
+      return null;
+    },
     'app.lockState': async () => lockState(ctx),
     // Already open: unlocking again is harmless; choosing a first passphrase is not possible any more.
     'app.unlock': async () => lockState(ctx),

@@ -1,9 +1,9 @@
-// The app's own state and settings: the status bar, the warning window, theme, tray and launch at login.
+// The app's own state and settings: the status bar, the warning window, theme, tray, launch at login and the idle lock.
 import type { AppStatus } from '../api/contract.ts';
 import { ApiFailure } from '../core/api-failure.ts';
 import { activeWorkspace, type CoreContext, type DomainHandlers } from './context.ts';
 
-type SettingsContext = Pick<CoreContext, 'lifecycle' | 'accounts' | 'notices' | 'workspaces' | 'prefs' | 'db' | 'clock' | 'loginItem' | 'about' | 'emit'>;
+type SettingsContext = Pick<CoreContext, 'lifecycle' | 'accounts' | 'notices' | 'workspaces' | 'prefs' | 'db' | 'clock' | 'loginItem' | 'about' | 'keyWrapper' | 'emit'>;
 
 function appStatus(ctx: SettingsContext): AppStatus {
   const stats = ctx.lifecycle.scheduler.stats();
@@ -18,6 +18,7 @@ function appStatus(ctx: SettingsContext): AppStatus {
     workspace: { id: activeWorkspace(ctx), name: ctx.workspaces.get(activeWorkspace(ctx))?.name ?? '' },
     theme: ctx.prefs.get('theme'),
     keepInTray: ctx.about?.tray ? ctx.prefs.get('keepInTray') : null,
+    lockAfterMinutes: ctx.prefs.get('lockAfterMinutes'),
     about: { version: ctx.about?.version ?? 'development', shell: ctx.about?.shell ?? 'Plugboard', runtime: ctx.about?.runtime ?? `Node ${process.versions.node}` },
   };
 }
@@ -26,7 +27,11 @@ export function settingsHandlers(ctx: SettingsContext): DomainHandlers<'app.stat
   return {
     'app.status': async () => appStatus(ctx),
 
-    'settings.update': async ({ warningWindowDays, launchAtLogin, theme, keepInTray }) => {
+    'settings.update': async ({ warningWindowDays, launchAtLogin, theme, keepInTray, lockAfterMinutes }) => {
+      if (lockAfterMinutes !== undefined) {
+        if (ctx.keyWrapper.kind !== 'passphrase') throw new ApiFailure('bad_request', 'Your tokens are protected by the system keychain, so there is no passphrase for Plugboard to lock them with.');
+        ctx.prefs.set('lockAfterMinutes', lockAfterMinutes);
+      }
       if (keepInTray !== undefined) {
         if (!ctx.about?.tray) throw new ApiFailure('bad_request', 'Keeping Plugboard in the tray is a setting of the desktop app; the browser version has no tray.');
         ctx.prefs.set('keepInTray', keepInTray);

@@ -11,6 +11,8 @@ import type { RedirectKind } from '../api/contract.ts';
 import { avatarReply } from '../core/avatars.ts';
 import { openCore } from '../core/core.ts';
 import { openGate } from '../core/gate.ts';
+import { watchIdle } from '../core/idle-lock.ts';
+import { systemClock } from '../core/clock.ts';
 import { createFileLogger } from '../core/file-logger.ts';
 import type { Logger } from '../core/logger.ts';
 import { watchTray } from '../core/tray-model.ts';
@@ -159,7 +161,7 @@ async function start(passphrase: string | undefined): Promise<void> {
   });
   const notify: CoreDeps['notify'] = (notice) => notifier?.notify(notice);
   // F12: with a trusted keychain the core opens at once; otherwise the window asks for a passphrase.
-  core = await openGate({
+  const gate = await openGate({
     dataDir,
     keychain,
     weakKeychain: weak,
@@ -182,13 +184,23 @@ async function start(passphrase: string | undefined): Promise<void> {
         confirmExport,
       }),
   });
+  core = gate;
   connectIpc(core, () => win);
   // The gateway for the user's own tools; without it the app still works, so a failure is logged, not fatal.
-  const gate = core;
   listenGateway({ path: socketPath(dataDir), handle: (req, res) => gate.gateway(req, res), logger })
     .then((gateway) => stopWatchers.push(() => void gateway.close()))
     .catch((e: Error) => logger.error('the gateway for tools could not start', { error: e.message }));
   stopWatchers.push(watchPowerAndNetwork(core, { powerMonitor, net, logger }));
+  // The OS's idle time counts with the window closed to the tray, and whichever app the user was in.
+  stopWatchers.push(
+    watchIdle({
+      gate,
+      clock: systemClock,
+      minutes: () => prefs.prefs.get('lockAfterMinutes'),
+      idleMs: () => powerMonitor.getSystemIdleTime() * 1000,
+      onError: (e) => logger.error('the idle lock failed', { error: (e as Error).message ?? String(e) }),
+    }),
+  );
   const appTray = createTray({
     icons: paths.tray,
     logger,
@@ -202,6 +214,9 @@ async function start(passphrase: string | undefined): Promise<void> {
             if (!reply.ok) logger.warn('refresh all from the tray failed', { error: reply.error.message });
           })
           .catch((e: Error) => logger.error('refresh all from the tray failed', { error: e.message }));
+      },
+      lock: () => {
+        gate.lock().catch((e: Error) => logger.error('lock from the tray failed', { error: e.message }));
       },
       quit: () => app.quit(),
     },

@@ -383,6 +383,8 @@ describe('main.ts wiring (stand-in electron)', () => {
       '---',
       'Open Plugboard',
       'Refresh all',
+      // A passphrase protects this vault (no keychain in the stand-in): it can be locked from here.
+      'Lock now',
       '---',
       'Quit',
     ]);

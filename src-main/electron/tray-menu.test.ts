@@ -4,7 +4,7 @@ import type { AttentionItem } from '../core/types.ts';
 import { menuLabel, trayMenuTemplate, type TrayActions } from './tray-menu.ts';
 
 function actions() {
-  return { openAccount: vi.fn(), open: vi.fn(), refreshAll: vi.fn(), quit: vi.fn() } satisfies TrayActions;
+  return { openAccount: vi.fn(), open: vi.fn(), refreshAll: vi.fn(), lock: vi.fn(), quit: vi.fn() } satisfies TrayActions;
 }
 const item = (accountId: string, label: string): AttentionItem => ({ accountId, platform: 'x', label, status: 'expired', reason: null });
 // Electron calls click(menuItem, window, event); these items ignore the arguments.
@@ -40,6 +40,15 @@ describe('trayMenuTemplate', () => {
     click(byLabel('Quit'));
     expect(a.quit).toHaveBeenCalledOnce();
     expect(template.filter((t) => t.enabled === false).every((t) => t.click === undefined)).toBe(true);
+  });
+
+  it('Lock now sits before Quit only where a passphrase can lock the vault', () => {
+    const a = actions();
+    const lockable = trayMenuTemplate(trayModel([], { online: true, refreshing: 0, lockable: true }), a);
+    expect(lockable.map((t) => t.label ?? '---')).toEqual(['Open Plugboard', 'Refresh all', 'Lock now', '---', 'Quit']);
+    click(lockable.find((t) => t.label === 'Lock now')!);
+    expect(a.lock).toHaveBeenCalledOnce();
+    expect(trayMenuTemplate(trayModel([], { online: true, refreshing: 0, lockable: false }), a).some((t) => t.label === 'Lock now')).toBe(false);
   });
 
   it('a tool asking to pair opens the window, where its dialog waits; its name is escaped like a handle', () => {

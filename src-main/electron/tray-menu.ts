@@ -10,6 +10,7 @@ export interface TrayActions {
   openAccount(accountId: string): void;
   open(): void;
   refreshAll(): void;
+  lock(): void;
   quit(): void;
 }
 
@@ -35,6 +36,8 @@ function menuItem(item: TrayItem, actions: TrayActions): MenuItemConstructorOpti
       return { label: 'Open Plugboard', click: () => actions.open() };
     case 'refreshAll':
       return { label: 'Refresh all', enabled: item.enabled, click: () => actions.refreshAll() };
+    case 'lock':
+      return { label: 'Lock now', click: () => actions.lock() };
     case 'quit':
       return { label: 'Quit', click: () => actions.quit() };
     case 'separator':

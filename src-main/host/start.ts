@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { openCore } from '../core/core.ts';
 import { openGate } from '../core/gate.ts';
 import { createFileLogger } from '../core/file-logger.ts';
-import type { Clock } from '../core/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { watchIdle, windowPresence } from '../core/idle-lock.ts';
 import type { Core } from '../core/types.ts';
 import type { OriginMap } from '../http/origins.ts';
 import { listenGateway } from '../gateway/socket-server.ts';
@@ -42,6 +43,10 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     throw new Error('The renderer is not built yet: run `npm run build:renderer` (npm run host does it for you).');
   }
   const logger = createFileLogger(join(opts.dataDir, 'logs'));
+  const clock = opts.clock ?? systemClock;
+  const prefs = openConfPrefs(opts.dataDir);
+  // No OS idle time under plain Node: the page's own keys and clicks say the user is there.
+  const presence = windowPresence(clock);
   // No keychain under plain Node: a passphrase protects the data key, typed in the page unless given.
   const core = await openGate({
     dataDir: opts.dataDir,
@@ -54,15 +59,23 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
         dataDir: opts.dataDir,
         keyWrapper,
         about: { version: PACKAGE_VERSION, shell: 'Plugboard in your browser (the host)', runtime: `Node ${process.versions.node}`, tray: false },
-        prefs: openConfPrefs(opts.dataDir),
+        prefs,
         // The renderer is already a browser tab here: it opens the authorization page itself.
         openExternal: null,
         redirectKinds: ['loopback', 'manual'],
         origins: opts.origins,
         logger,
         flowTimeoutMs: opts.flowTimeoutMs,
-        clock: opts.clock,
+        clock,
+        reportActive: presence.active,
       }),
+  });
+  const stopIdle = watchIdle({
+    gate: core,
+    clock,
+    minutes: () => prefs.get('lockAfterMinutes'),
+    idleMs: presence.idleMs,
+    onError: (e) => logger.error('the idle lock failed', { error: (e as Error).message ?? String(e) }),
   });
   const server = await startHostServer({ core, staticDir: RENDERER_DIR, port: opts.port ?? 0, logger });
   const gateway = await listenGateway({ path: socketPath(opts.dataDir), handle: core.gateway, logger }).catch(async (e: unknown) => {
@@ -75,6 +88,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     core,
     socketPath: gateway.path,
     async close() {
+      stopIdle();
       await gateway.close();
       await server.close();
       await core.close();

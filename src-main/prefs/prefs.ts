@@ -3,7 +3,7 @@
 // Preferences: small, non-secret settings. electron-store in Electron
 // (src-main/electron/prefs.ts); its base `conf` under plain Node. Never secrets here.
 import Conf from 'conf';
-import type { PlatformId, RedirectKind } from '../api/contract.ts';
+import type { LockAfterMinutes, PlatformId, RedirectKind } from '../api/contract.ts';
 
 export interface PrefsShape {
   /**
@@ -21,6 +21,8 @@ export interface PrefsShape {
   keepInTray: boolean;
   /** How long before a connection needs the user it turns yellow and the first notice goes out. */
   warningWindowDays: number;
+  /** Minutes without the user before the vault locks itself (0: never); read by the shell's idle watch. */
+  lockAfterMinutes: LockAfterMinutes;
 }
 
 export interface Prefs {
@@ -28,7 +30,7 @@ export interface Prefs {
   set<K extends keyof PrefsShape>(key: K, value: PrefsShape[K]): void;
 }
 
-export const prefsDefaults: PrefsShape = { redirect: {}, scopeOptions: {}, activeWorkspace: 'default', theme: 'system', keepInTray: true, warningWindowDays: 7 };
+export const prefsDefaults: PrefsShape = { redirect: {}, scopeOptions: {}, activeWorkspace: 'default', theme: 'system', keepInTray: true, warningWindowDays: 7, lockAfterMinutes: 0 };
 
 export function openConfPrefs(dataDir: string): Prefs {
   const conf = new Conf<PrefsShape>({

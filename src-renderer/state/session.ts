@@ -121,6 +121,13 @@ export async function openVault(kind: 'unlock' | 'choose', passphrase: string): 
   return null;
 }
 
+/** Lock now: the main process closes the vault and says lock.changed, which shows the lock screen. */
+export async function lockNow(): Promise<void> {
+  const r = await call('app.lock', {});
+  if (!r.ok) toast('error', r.error.message);
+  else set({ lock: r.result });
+}
+
 export async function changePassphrase(current: string, next: string): Promise<string | null> {
   const r = await call('app.changePassphrase', { current, next });
   if (!r.ok) return r.error.issues?.[0]?.message ?? r.error.message;

@@ -3,6 +3,7 @@ import { usePage } from '../state/page.ts';
 import { start, useSession } from '../state/session.ts';
 import { AccountsPage } from './AccountsPage.tsx';
 import { ConnectedTools } from './ConnectedTools.tsx';
+import { JumpPalette } from './JumpPalette.tsx';
 import { LockScreen } from './LockScreen.tsx';
 import { MoveData } from './MoveData.tsx';
 import { NoticesPage } from './Notices.tsx';
@@ -11,9 +12,9 @@ import { PairingDialog } from './PairingDialog.tsx';
 import { PlatformsPage } from './PlatformsPage.tsx';
 import { PostConfirmDialog } from './PostConfirmDialog.tsx';
 import { PostPage } from './PostPage.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { Toasts } from './Toasts.tsx';
-import { TokenManagement } from './TokenManagement.tsx';
 
 function Page() {
   const page = usePage((s) => s.page);
@@ -22,12 +23,7 @@ function Page() {
   if (page === 'tools') return <ConnectedTools />;
   if (page === 'post') return <PostPage />;
   if (page === 'notices') return <NoticesPage />;
-  if (page === 'settings')
-    return (
-      <PageFrame title="Settings" sub="How Plugboard renews, warns and looks.">
-        {status === 'ready' && <TokenManagement />}
-      </PageFrame>
-    );
+  if (page === 'settings') return <SettingsPage />;
   if (page === 'move')
     return (
       <PageFrame title="Move" sub="Take your accounts to another computer, or bring them here.">
@@ -54,6 +50,7 @@ export function App() {
       <Page />
       <PairingDialog />
       <PostConfirmDialog />
+      <JumpPalette />
       <Toasts />
     </div>
   );

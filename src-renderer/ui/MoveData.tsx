@@ -1,5 +1,5 @@
 import { Download, HardDriveDownload, Upload } from 'lucide-react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type DragEvent, type FormEvent } from 'react';
 import type { ExportLeftOut, ImportSummaryView, PlatformId } from '../../src-main/api/contract.ts';
 import { exportData, importData, importTitle } from '../state/data.ts';
 import { usePlatforms } from '../state/platforms.ts';
@@ -7,6 +7,10 @@ import { useSession } from '../state/session.ts';
 import { Dialog, FormDialog } from './Dialog.tsx';
 import { NewPassphrase } from './NewPassphrase.tsx';
 import { plural } from './format.ts';
+import './move-data.css';
+
+/** What Export writes (domains/data.ts); anything else dropped is said to be something else at once. */
+const EXPORT_SUFFIX = '.plugboard';
 
 /**
  * F16: everything (workspaces, accounts, tokens, app credentials, notification memory) in one file
@@ -15,6 +19,26 @@ import { plural } from './format.ts';
 export function MoveData() {
   const headingId = useId();
   const [open, setOpen] = useState<'export' | 'import' | null>(null);
+  const [dropped, setDropped] = useState<File | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [dropError, setDropError] = useState<string | null>(null);
+  const carriesFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
+  const onDrop = (e: DragEvent) => {
+    if (!carriesFiles(e)) return;
+    e.preventDefault();
+    setDragging(false);
+    const files = [...e.dataTransfer.files];
+    const file = files[0];
+    if (files.length !== 1 || !file) {
+      setDropError('Drop one export file at a time.');
+    } else if (!file.name.toLowerCase().endsWith(EXPORT_SUFFIX)) {
+      setDropError(`“${file.name}” is not a Plugboard export: those are the files Export makes, ending in ${EXPORT_SUFFIX}.`);
+    } else {
+      setDropError(null);
+      setDropped(file);
+      setOpen('import');
+    }
+  };
   return (
     <section className="card tools" aria-labelledby={headingId}>
       <header className="tools-head">
@@ -33,12 +57,43 @@ export function MoveData() {
         <button type="button" className="btn btn-secondary" onClick={() => setOpen('export')}>
           <Download size={16} aria-hidden="true" /> Export…
         </button>
-        <button type="button" className="btn btn-secondary" onClick={() => setOpen('import')}>
+      </div>
+      <div
+        className={dragging ? 'drop-zone drop-zone--over' : 'drop-zone'}
+        data-testid="import-drop-zone"
+        onDragEnter={(e) => {
+          if (carriesFiles(e)) setDragging(true);
+        }}
+        onDragOver={(e) => {
+          if (!carriesFiles(e)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={onDrop}
+      >
+        <p>{dragging ? 'Drop the export file to import it.' : 'Drop an export file here, or'}</p>
+        <button
+          type="button"
+          className="btn btn-secondary"
+          onClick={() => {
+            setDropError(null);
+            setDropped(null);
+            setOpen('import');
+          }}
+        >
           <Upload size={16} aria-hidden="true" /> Import…
         </button>
+        {dropError && (
+          <p className="field-error drop-zone-error" role="alert">
+            {dropError}
+          </p>
+        )}
       </div>
       {open === 'export' && <ExportDialog onClose={() => setOpen(null)} />}
-      {open === 'import' && <ImportDialog onClose={() => setOpen(null)} />}
+      {open === 'import' && <ImportDialog dropped={dropped} onClose={() => setOpen(null)} />}
     </section>
   );
 }
@@ -161,8 +216,9 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-function ImportDialog({ onClose }: { onClose: () => void }) {
-  const [file, setFile] = useState<File | null>(null);
+/** `dropped`: the file dragged onto the card, so only the passphrase is left to type. */
+function ImportDialog({ dropped, onClose }: { dropped: File | null; onClose: () => void }) {
+  const [file, setFile] = useState<File | null>(dropped);
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -232,7 +288,13 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
         <p>Accounts already here are matched by platform and account; the newer tokens win. Nothing changes unless the whole file opens.</p>
         <div className="field">
           <label htmlFor={`${id}-file`}>Export file</label>
-          <input id={`${id}-file`} className="input" type="file" accept=".plugboard" data-autofocus onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          {dropped ? (
+            <p id={`${id}-file`} className="dropped-file">
+              {dropped.name}
+            </p>
+          ) : (
+            <input id={`${id}-file`} className="input" type="file" accept={EXPORT_SUFFIX} data-autofocus onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          )}
         </div>
         <div className="field">
           <label htmlFor={`${id}-pass`}>Passphrase</label>
@@ -241,6 +303,7 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
             className="input"
             type="password"
             autoComplete="off"
+            data-autofocus={dropped ? true : undefined}
             value={passphrase}
             aria-invalid={!!error}
             aria-describedby={error ? `${id}-error` : undefined}
