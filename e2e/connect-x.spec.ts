@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { freePort } from '../src-main/fakes/fake-server.ts';
 import { startFakeX, type FakeX } from '../src-main/fakes/x.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 import { openConfPrefs } from '../src-main/prefs/prefs.ts';
 import { DB_FILE } from '../src-main/store/db.ts';
 import { PassphraseKeyWrapper } from '../src-main/vault/passphrase-wrapper.ts';
@@ -61,7 +62,8 @@ async function connectAs(page: Page, username: string, decision: 'Authorize app'
 
 test('connect X through the UI: credentials, redirect URI, consent, pill', async ({ page }) => {
   await page.goto(host.url);
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  await openPlatform(page, 'X (Twitter)');
   // Every platform of F1 has a section, each with its own Connect.
   for (const name of ['X (Twitter)', 'LinkedIn', 'Facebook Pages', 'Instagram', 'Threads', 'TikTok', 'YouTube', 'Pinterest', 'Bluesky', 'WordPress']) {
     await expect(page.getByRole('region', { name, exact: true }).getByRole('button', { name: `Connect ${name}` })).toBeVisible();
@@ -99,6 +101,7 @@ test('connect X through the UI: credentials, redirect URI, consent, pill', async
 
 test('a second account adds a pill; the same account again renews in place', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   await connectAs(page, 'bob_builds');
   await expect(pills(page)).toHaveCount(2);
   // bob's picture answers 404: the pill shows his initial instead.
@@ -115,6 +118,7 @@ test('a second account adds a pill; the same account again renews in place', asy
 
 test('declining at X says so in plain words and adds nothing', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   const landing = await connectAs(page, 'alice_creates', 'Cancel');
   expect(landing).toMatch(/declined/i);
   await expect(xCard(page).getByText(/You declined the authorization on X/)).toBeVisible();
@@ -124,6 +128,7 @@ test('declining at X says so in plain words and adds nothing', async ({ page }) 
 
 test('the refresh icon renews the token at X', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   fake.clearRequests();
   await xCard(page).getByRole('button', { name: 'Refresh @plugboard_demo' }).click();
   await expect.poll(() => fake.requests.filter((r) => r.endpoint === 'refresh' && r.status === 200).length).toBe(1);
@@ -132,6 +137,7 @@ test('the refresh icon renews the token at X', async ({ page }) => {
 
 test('the X icon asks first, then disconnects and revokes at X', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   const bobId = fake.users.find((u) => u.username === 'bob_builds')!.id;
   expect(fake.liveGrants(bobId)).toBeGreaterThan(0);
   await xCard(page).getByRole('button', { name: 'Disconnect @bob_builds' }).click();
@@ -151,6 +157,7 @@ test('after a restart the same accounts are there, and no token is readable in t
   await host.stop();
   host = await startHostProcess({ dataDir, passphrase: PASSPHRASE, origins: fake.originMap() });
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   await expect(pills(page)).toHaveCount(1);
   await expect(pills(page).first()).toContainText('@plugboard_demo');
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -178,6 +185,7 @@ test('after a restart the same accounts are there, and no token is readable in t
 
 test('the fixed loopback port can be changed when another program holds it', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   const card = xCard(page);
   await card.getByRole('tab', { name: 'Credentials' }).click();
   const port = card.getByLabel('Port');

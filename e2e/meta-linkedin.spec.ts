@@ -10,6 +10,7 @@ import type { PlatformId } from '../src-main/api/contract.ts';
 import { relayPage } from '../src-main/oauth/relay-page.ts';
 import { startDemo } from './support/demo-process.ts';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const RELAY_ORIGIN = 'https://relay.plugboard-demo.invalid';
@@ -47,7 +48,7 @@ async function approveAndCopy(popup: Page, who: RegExp): Promise<string> {
 
 test('Facebook Pages: HTTPS page settings, sign in, paste the relay page’s address, choose two Pages', async ({ page, context }) => {
   await open(page, context);
-  const card = page.getByRole('region', { name: 'Facebook Pages' });
+  const card = await openPlatform(page, 'Facebook Pages');
   await card.getByRole('tab', { name: 'Credentials' }).click();
   await expect(card.getByLabel('Your HTTPS page')).toHaveValue(`${RELAY_ORIGIN}/plugboard-facebook.html`);
   await expect(card.getByRole('button', { name: 'Download relay page' })).toBeVisible();
@@ -84,7 +85,7 @@ test('Facebook Pages: HTTPS page settings, sign in, paste the relay page’s add
 
 test('Instagram through a Facebook Page: a Page without a linked account is shown and explained', async ({ page, context }) => {
   await open(page, context);
-  const card = page.getByRole('region', { name: 'Instagram' });
+  const card = await openPlatform(page, 'Instagram');
   const popup = page.waitForEvent('popup');
   await card.getByRole('button', { name: 'Through Facebook Pages' }).click();
   const address = await approveAndCopy(await popup, /Dana/);
@@ -105,7 +106,7 @@ test('Instagram through a Facebook Page: a Page without a linked account is show
 
 test('LinkedIn: turn on company pages, then the member and a page from one sign-in', async ({ page, context }) => {
   await open(page, context);
-  const card = page.getByRole('region', { name: 'LinkedIn' });
+  const card = await openPlatform(page, 'LinkedIn');
   await card.getByRole('tab', { name: 'Credentials' }).click();
   await card.getByRole('checkbox', { name: 'Company pages' }).check();
   await expect(card).toContainText('rw_organization_admin');
@@ -142,7 +143,7 @@ for (const name of ['Threads', 'Instagram']) {
     const timeMachine = await startDemo();
     demo = timeMachine;
     await page.goto(timeMachine.url);
-    const card = page.getByRole('region', { name, exact: true });
+    const card = await openPlatform(page, name);
     const popup = page.waitForEvent('popup');
     await card.getByRole('button', { name: `Connect ${name}` }).click();
     const consent = await popup;
