@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
+import { openPlatform, showSection } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -36,9 +37,10 @@ async function dismissToasts(page: Page): Promise<void> {
   while ((await buttons.count()) > 0) await buttons.first().click();
 }
 
-/** Opens the app and waits until platforms and accounts are loaded. */
+/** Opens the app on the X card and waits until platforms and accounts are loaded. */
 async function open(page: Page): Promise<void> {
   await page.goto(demo.url);
+  await openPlatform(page, 'X (Twitter)');
   await expect(xCard(page).getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
 }
 
@@ -63,16 +65,19 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(pill).toHaveAttribute('data-status', 'connected');
   const accountId = await pill.getAttribute('data-account-id');
   expect(accountId).toBeTruthy();
+  await showSection(page, 'Notices');
   await expect(bell(page)).toBeVisible();
   await expect(unread(page)).toHaveCount(0);
 
   // Four days on: the access token was renewed on the way, and the refresh token has 6 of its 10 days left.
   await demo.travel('+4d');
+  await openPlatform(page, 'X (Twitter)');
   await expect(pill).toHaveAttribute('data-status', 'expiring');
   await expect(pill.locator('.status-dot')).toHaveAccessibleName('Expiring soon');
   await expect(pill).toContainText(/Expires in \d+ days — Reconnect/);
   await expect(pill.getByRole('button', { name: /^Details for/ })).toHaveAttribute('title', /Needs you by \d{4}-\d{2}-\d{2}/);
   await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeEnabled();
+  await showSection(page, 'Notices');
   await expect(unread(page)).toHaveText('1');
   await expect(bell(page)).toHaveAccessibleDescription('1 unread');
 
@@ -86,29 +91,35 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(unread(page)).toHaveCount(0);
   await shot(page, 'lifecycle-1-expiring-notice.png');
 
-  // A notice leads to its account: details open, the pill is brought into view, Reconnect has the focus.
+  // A notice leads to its account on the Accounts page: details open, the pill is brought into view, Reconnect has the focus.
   await list.getByRole('button', { name: /expires in 6 days/ }).click();
   await expect(list).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  const overviewPill = page.getByTestId('pill').filter({ hasText: '@alice_creates' });
   await expect(details(page, '@alice_creates')).toBeVisible();
-  await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeFocused();
+  await expect(overviewPill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeFocused();
   await expect(details(page, '@alice_creates')).toContainText(/Needs you by/);
   await expect(details(page, '@alice_creates').getByRole('button', { name: 'Reconnect' })).toBeVisible();
-  await expect(pill).toHaveClass(/pill--spotlight/);
+  await expect(overviewPill).toHaveClass(/pill--spotlight/);
 
   // Seven more: the refresh token died on day 10 and the pill is red. Plugboard does not ask X to renew a
   // connection past its deadline, so there is one red notice ("has expired"), not a second "refused" one.
   await demo.travel('+7d');
-  await expect(pill).toHaveAttribute('data-status', 'expired');
-  await expect(pill).toContainText('Token expired — Reconnect');
-  await expect(unread(page)).toHaveText('1');
+  await expect(overviewPill).toHaveAttribute('data-status', 'expired');
+  await expect(overviewPill).toContainText('Token expired — Reconnect');
+  await expect(page.getByRole('region', { name: 'Stopped working' })).toContainText('@alice_creates');
   const noticesNow = await demo.api('notices.list', {});
   expect(noticesNow.map((n: { title: string }) => n.title)).toEqual(['X (Twitter) @alice_creates has expired', 'X (Twitter) @alice_creates expires in 6 days']);
   // The notice's highlight fades by itself.
-  await expect(pill).not.toHaveClass(/pill--spotlight/, { timeout: 5000 });
+  await expect(overviewPill).not.toHaveClass(/pill--spotlight/, { timeout: 5000 });
   await dismissToasts(page);
   await shot(page, 'lifecycle-2-expired.png');
+  await showSection(page, 'Notices');
+  await expect(unread(page)).toHaveText('1');
 
-  // Reconnect → consent → the same pill, green again.
+  // Reconnect on the card → consent → the same pill, green again.
+  await openPlatform(page, 'X (Twitter)');
+  await expect(pill).toHaveAttribute('data-status', 'expired');
   await consentAs(page, pill.getByRole('button', { name: 'Reconnect @alice_creates' }), 'alice_creates');
   await expect(page.getByText('Renewed @alice_creates')).toBeVisible();
   await expect(pills(page)).toHaveCount(1);
@@ -136,21 +147,27 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await panel.scrollIntoViewIfNeeded();
   await panel.screenshot({ path: join(SHOTS, 'lifecycle-3-details.png'), animations: 'disabled' });
 
-  // Token management: Refresh all now, and the X premium status.
+  // Token management, in Settings: Refresh all now, and the X premium status.
+  await showSection(page, 'Settings');
   const tools = page.getByRole('region', { name: 'Token management' });
   await tools.getByRole('button', { name: 'Refresh all now' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Refreshed 1 account' })).toBeVisible();
+  await openPlatform(page, 'X (Twitter)');
   await expect(activity.getByRole('listitem').first()).toContainText('Refreshed');
   await panel.getByRole('button', { name: 'Refresh premium status' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toBeVisible();
+  await showSection(page, 'Settings');
   await tools.getByRole('button', { name: 'Refresh X premium status' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toHaveCount(2);
   await shot(page, 'lifecycle-4-token-management.png');
 
-  // Dark: the top of the page, the green pill's details and the notices (all read now).
+  // Dark: the green account on the overview, and the notices (all read now).
   await dismissToasts(page);
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.locator('main').evaluate((el) => el.scrollTo(0, 0));
+  await showSection(page, 'Accounts');
+  await expect(page.getByRole('region', { name: /^Working/ })).toContainText('@alice_creates');
+  await shot(page, 'lifecycle-5-dark-overview.png');
+  await showSection(page, 'Notices');
   await bell(page).click();
   await expect(page.getByRole('dialog', { name: 'Notifications' }).getByRole('listitem')).toHaveCount(2);
   // The red one came after the list was last opened: it is the one marked unread.
@@ -164,12 +181,13 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
 
 test('settings: the warning window moves the yellow threshold; no launch-at-login in the browser host', async ({ page }) => {
   await open(page);
+  const pill = pills(page).first();
+  await expect(pill).toHaveAttribute('data-status', 'connected');
+  await showSection(page, 'Settings');
   const tools = page.getByRole('region', { name: 'Token management' });
   const days = tools.getByRole('spinbutton', { name: /Warn me/ });
   await expect(days).toHaveValue('7');
   await expect(tools.getByRole('checkbox', { name: 'Launch Plugboard at login' })).toHaveCount(0);
-  const pill = pills(page).first();
-  await expect(pill).toHaveAttribute('data-status', 'connected');
 
   // Out of range: refused in plain words, tied to the field.
   await days.fill('90');
@@ -180,10 +198,13 @@ test('settings: the warning window moves the yellow threshold; no launch-at-logi
   // The reconnected connection has 10 days left: a 12-day window makes it yellow at once.
   await days.fill('12');
   await tools.getByRole('button', { name: 'Save' }).click();
-  await expect(pill).toHaveAttribute('data-status', 'expiring');
   await expect(days).toHaveAttribute('aria-invalid', 'false');
+  await openPlatform(page, 'X (Twitter)');
+  await expect(pill).toHaveAttribute('data-status', 'expiring');
+  await showSection(page, 'Settings');
   await days.fill('7');
   await tools.getByRole('button', { name: 'Save' }).click();
+  await openPlatform(page, 'X (Twitter)');
   await expect(pill).toHaveAttribute('data-status', 'connected');
 });
 
@@ -217,10 +238,13 @@ test('offline: a calm banner, network actions say why, an offline answer is not 
   await open(page);
   const banner = page.getByRole('status').filter({ hasText: 'Offline — Plugboard will renew your accounts when the network is back' });
   await expect(banner).toBeVisible();
+  await showSection(page, 'Settings');
   const tools = page.getByRole('region', { name: 'Token management' });
   const refreshAll = tools.getByRole('button', { name: 'Refresh all now' });
   await expect(refreshAll).toBeDisabled();
   await expect(refreshAll).toHaveAccessibleDescription(/offline/i);
+  await openPlatform(page, 'X (Twitter)');
+  await expect(banner).toBeVisible();
   await expect(xCard(page).getByRole('button', { name: 'Connect X (Twitter)' })).toBeDisabled();
   await expect(xCard(page).getByRole('button', { name: 'Connect X (Twitter)' })).toHaveAttribute('title', /offline/i);
   const refresh = xCard(page).getByRole('button', { name: 'Refresh @alice_creates' });

@@ -40,7 +40,7 @@ test('choose a passphrase first, unlock with it later, change it in Settings', a
   await page.getByLabel('The same passphrase again').fill('my first passphrase');
   await page.screenshot({ path: join(SHOTS, 'lock-choose-passphrase.png'), animations: 'disabled' });
   await page.getByRole('button', { name: 'Protect and continue' }).click();
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 
   await restart(page);
   await expect(page.getByRole('heading', { name: 'Plugboard is locked' })).toBeVisible();
@@ -50,8 +50,9 @@ test('choose a passphrase first, unlock with it later, change it in Settings', a
   await page.screenshot({ path: join(SHOTS, 'lock-unlock.png'), animations: 'disabled' });
   await page.getByLabel('Passphrase').fill('my first passphrase');
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('button', { name: 'Change passphrase…' }).click();
   const form = page.getByRole('form', { name: 'Change passphrase' });
   await form.getByLabel('Current passphrase').fill('my first passphrase');
@@ -62,5 +63,5 @@ test('choose a passphrase first, unlock with it later, change it in Settings', a
   await restart(page);
   await page.getByLabel('Passphrase').fill('my second passphrase');
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 });
