@@ -19,6 +19,9 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** More Tab presses than the page has stops; running out means focus never came back round. */
 const MAX_TAB_STOPS = 400;
 
+// Axe in both schemes over three to five states per test went past 60 s on the shared 2-core machine.
+test.describe.configure({ timeout: 150_000 });
+
 let demo: DemoProcess | null = null;
 
 test.afterEach(async () => {
