@@ -1,7 +1,8 @@
 // Accessibility of the renderer the demo serves, in Debian's Chromium: axe-core
-// (WCAG 2.0/2.1 A and AA) over the states a user passes through — first load, a
-// card's Credentials tab, a connected account with its details open, the
-// disconnect confirmation, the notices panel, WordPress's "Add account" form —
+// (WCAG 2.0/2.1 A and AA) over the states a user passes through — first load (the
+// Accounts overview), the Platforms page and a card's Credentials tab, a connected
+// account with its details open, the overview with it expiring, the disconnect
+// confirmation, the notices panel, WordPress's "Add account" form —
 // failing on any serious or critical violation; then the keyboard alone: Tab
 // reaches Connect, a pill's actions and the tabs, comes back round (no trap),
 // and every stop has an accessible name.
@@ -12,11 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
-import { openNotices } from './support/window-checks.ts';
+import { openNotices, openPlatform, showSection } from './support/window-checks.ts';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** More Tab presses than the page has stops; running out means focus never came back round. */
 const MAX_TAB_STOPS = 400;
+
+// Axe in both schemes over three to five states per test went past 60 s on the shared 2-core machine.
+test.describe.configure({ timeout: 150_000 });
 
 let demo: DemoProcess | null = null;
 
@@ -26,7 +30,6 @@ test.afterEach(async () => {
 });
 
 const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
-const wpCard = (page: Page) => page.getByRole('region', { name: 'WordPress' });
 
 /** Serious and critical violations under the given rules, one line per offending element, so a failure says what and where. */
 async function seriousViolations(page: Page, axe: AxeBuilder): Promise<string[]> {
@@ -52,9 +55,18 @@ async function checkState(page: Page, state: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+/** The demo on its first page, the Accounts overview, once platforms and accounts are loaded. */
 async function openApp(page: Page): Promise<void> {
   demo = await startDemo();
   await page.goto(demo.url);
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Connect your first account' })).toBeVisible();
+}
+
+/** The demo on the Platforms page, X's card open on its Accounts tab. */
+async function openCards(page: Page): Promise<void> {
+  await openApp(page);
+  await openPlatform(page, 'X (Twitter)');
   await expect(xCard(page).getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
 }
 
@@ -74,7 +86,9 @@ async function connectAlice(page: Page): Promise<Locator> {
 
 test('axe: first load and a card’s Credentials tab', async ({ page }) => {
   await openApp(page);
-  await checkState(page, 'the Connections page on first load');
+  await checkState(page, 'the Accounts page on first load');
+  await openPlatform(page, 'X (Twitter)');
+  await checkState(page, 'the Platforms page');
 
   await xCard(page).getByRole('tab', { name: 'Credentials' }).click();
   await xCard(page).getByRole('button', { name: /Paste its keys/ }).click();
@@ -83,7 +97,7 @@ test('axe: first load and a card’s Credentials tab', async ({ page }) => {
 });
 
 test('axe: a connected account — details, disconnect confirmation, notices panel', async ({ page }) => {
-  await openApp(page);
+  await openCards(page);
   const pill = await connectAlice(page);
   // Four days on the pill is yellow with a Reconnect link, and a notice has arrived: more to check.
   await demo!.travel('+4d');
@@ -100,13 +114,17 @@ test('axe: a connected account — details, disconnect confirmation, notices pan
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
 
+  await showSection(page, 'Accounts');
+  await expect(page.getByRole('status').filter({ hasText: '1 expiring' })).toBeVisible();
+  await checkState(page, 'the Accounts page with an expiring account');
+
   await expect((await openNotices(page)).getByRole('listitem')).toHaveCount(1);
   await checkState(page, 'the notices panel open');
 });
 
 test('axe: WordPress “Add account” form, empty and with an error', async ({ page }) => {
   await openApp(page);
-  const wp = wpCard(page);
+  const wp = await openPlatform(page, 'WordPress');
   await expect(wp.getByRole('tab', { name: 'Add account' })).toHaveAttribute('aria-selected', 'true');
   await checkState(page, 'WordPress’s Add account form');
 
@@ -131,6 +149,7 @@ test('axe: the lock screen (choosing a first passphrase, then unlocking with a w
     await expect(page.getByRole('menu', { name: 'Workspaces' })).toBeVisible();
     await checkState(page, 'the workspace menu open');
     await page.keyboard.press('Escape');
+    await showSection(page, 'Move');
     await page.getByRole('button', { name: 'Export…' }).click();
     await checkState(page, 'the export dialog');
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -176,7 +195,7 @@ async function focusedStop(page: Page, cdp: CDPSession): Promise<Stop | null> {
 }
 
 test('keyboard: Tab reaches Connect, a pill’s actions and the tabs, comes back round, and every stop is named', async ({ page }, testInfo) => {
-  await openApp(page);
+  await openCards(page);
   await connectAlice(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Accessibility.enable');
@@ -209,7 +228,7 @@ test('keyboard: Tab reaches Connect, a pill’s actions and the tabs, comes back
       'button "Refresh @alice_creates"',
       'button "Disconnect @alice_creates"',
       'tab "Accounts"',
-      'button "Notifications"',
+      'button "Notices"',
     ]),
   );
   expect(stops.filter((s) => !s.name.trim()).map((s) => `${s.role} at ${s.path}`), 'focusable controls without an accessible name').toEqual([]);

@@ -3,8 +3,9 @@
 // it is and stores nothing, Connect adds the pill, and the password never comes back to the page.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
@@ -15,13 +16,11 @@ test.afterEach(async () => {
   demo = null;
 });
 
-const card = (page: Page) => page.getByRole('region', { name: 'Bluesky' });
-
 test('Bluesky: main password refused, Test connection stores nothing, Connect adds the pill', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
   demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
   await page.goto(demo.url);
-  const bsky = card(page);
+  const bsky = await openPlatform(page, 'Bluesky');
   // No accounts yet: the card opens on the form, and Connect leads there too.
   await bsky.getByRole('button', { name: 'Connect Bluesky' }).click();
   await expect(bsky.getByRole('tab', { name: 'Add account' })).toHaveAttribute('aria-selected', 'true');

@@ -9,6 +9,7 @@ import { freePort } from '../src-main/fakes/fake-server.ts';
 import { startFakeX, type FakeX } from '../src-main/fakes/x.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
 import { tokenOf } from './support/url-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 import { openConfPrefs } from '../src-main/prefs/prefs.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
@@ -56,6 +57,7 @@ const tokenExchanges = () => fake.requests.filter((r) => r.endpoint === 'token')
 /** Opens the app and waits until platforms and accounts are loaded (they arrive together). */
 async function open(page: Page): Promise<void> {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   await expect(xCard(page).getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
 }
 

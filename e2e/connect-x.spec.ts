@@ -70,7 +70,8 @@ test('connect X through the UI: credentials, redirect URI, consent, pill', async
   // Axe over the whole window, in two schemes and two sizes, takes its time on a busy machine.
   test.setTimeout(240_000);
   await page.goto(host.url);
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  await openPlatform(page, 'X (Twitter)');
   // Every platform of F1 has a section, each with its own Connect.
   for (const name of ['X (Twitter)', 'LinkedIn', 'Facebook Pages', 'Instagram', 'Threads', 'TikTok', 'YouTube', 'Pinterest', 'Bluesky', 'WordPress']) {
     await expect(page.getByRole('region', { name, exact: true }).getByRole('button', { name: `Connect ${name}` })).toBeVisible();
@@ -140,6 +141,7 @@ test('connect X through the UI: credentials, redirect URI, consent, pill', async
 
 test('a second account adds a pill; the same account again renews in place', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   await connectAs(page, 'bob_builds');
   await expect(pills(page)).toHaveCount(2);
   // bob's picture answers 404: the pill shows his initial instead.
@@ -202,6 +204,7 @@ test('Esc cancels a waiting Connect and gives focus back to Connect, but not whi
 
 test('the refresh icon renews the token at X', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   fake.clearRequests();
   await xCard(page).getByRole('button', { name: 'Refresh @plugboard_demo' }).click();
   await expect.poll(() => fake.requests.filter((r) => r.endpoint === 'refresh' && r.status === 200).length).toBe(1);
@@ -210,6 +213,7 @@ test('the refresh icon renews the token at X', async ({ page }) => {
 
 test('the X icon asks first, then disconnects and revokes at X', async ({ page }) => {
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   const bobId = fake.users.find((u) => u.username === 'bob_builds')!.id;
   expect(fake.liveGrants(bobId)).toBeGreaterThan(0);
   await xCard(page).getByRole('button', { name: 'Disconnect @bob_builds' }).click();
@@ -229,6 +233,7 @@ test('after a restart the same accounts are there, and no token is readable in t
   await host.stop();
   host = await startHostProcess({ dataDir, passphrase: PASSPHRASE, origins: fake.originMap() });
   await page.goto(host.url);
+  await openPlatform(page, 'X (Twitter)');
   await expect(pills(page)).toHaveCount(1);
   await expect(pills(page).first()).toContainText('@plugboard_demo');
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -3,8 +3,9 @@
 // the fake consent page, then stopped with SIGTERM, which deletes its data folder.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -21,8 +22,6 @@ function printed(output: string, label: string): string {
   return m[1]!;
 }
 
-const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
-
 test('npm run demo: saved demo credentials, connect @alice_creates, SIGTERM deletes the data folder', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
   demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
@@ -37,7 +36,7 @@ test('npm run demo: saved demo credentials, connect @alice_creates, SIGTERM dele
   expect(alice).toBeDefined();
 
   await page.goto(demo.url);
-  const card = xCard(page);
+  const card = await openPlatform(page, 'X (Twitter)');
   // Nothing typed: the demo saved its credentials, so Connect is ready and the card opens on Accounts.
   const connect = card.getByRole('button', { name: 'Connect X (Twitter)' });
   await expect(connect).toBeEnabled();

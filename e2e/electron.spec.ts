@@ -72,6 +72,9 @@ test.describe('Electron shell', () => {
     const titles = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.getTitle()));
     expect(titles).toEqual(['Plugboard']);
     expect(page.url()).toMatch(/^app:\/\/plugboard\//);
+    // The window opens on the Accounts overview, with the sidebar's sections beside it.
+    await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Platforms' })).toBeVisible();
   });
 
   test('gives the page window.plugboard and no Node', async () => {

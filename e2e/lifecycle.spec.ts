@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-import { openNotices } from './support/window-checks.ts';
+import { openNotices, openPlatform, showSection } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -26,7 +26,6 @@ test.afterAll(async () => {
 
 const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
 const pills = (page: Page) => xCard(page).getByTestId('pill');
-const bell = (page: Page) => page.getByRole('button', { name: 'Notifications', exact: true });
 const unread = (page: Page) => page.getByTestId('unread-count');
 const details = (page: Page, handle: string) => page.getByRole('region', { name: `Details for ${handle}` });
 /** A date in a sentence, as the window writes it in Chromium's en-US: "Dec 15", with the year only when it is not this one. */
@@ -39,9 +38,10 @@ async function dismissToasts(page: Page): Promise<void> {
   while ((await buttons.count()) > 0) await buttons.first().click();
 }
 
-/** Opens the app and waits until platforms and accounts are loaded. */
+/** Opens the app on the X card and waits until platforms and accounts are loaded. */
 async function open(page: Page): Promise<void> {
   await page.goto(demo.url);
+  await openPlatform(page, 'X (Twitter)');
   await expect(xCard(page).getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
 }
 
@@ -66,11 +66,11 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(pill).toHaveAttribute('data-status', 'connected');
   const accountId = await pill.getAttribute('data-account-id');
   expect(accountId).toBeTruthy();
-  await expect(bell(page)).toBeVisible();
   await expect(unread(page)).toHaveCount(0);
 
   // Four days on: the access token was renewed on the way, and the refresh token has 6 of its 10 days left.
   await demo.travel('+4d');
+  await openPlatform(page, 'X (Twitter)');
   await expect(pill).toHaveAttribute('data-status', 'expiring');
   await expect(pill.locator('.status-dot')).toHaveAccessibleName('Expiring soon');
   // One date in words on the pill, its tooltip and the card's header; the badge is yellow, not red.
@@ -79,47 +79,52 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(card.locator('.card-sub')).toHaveText(new RegExp(`^Rotating refresh tokens · 1 account needs you by ${DAY.source}$`));
   await expect(card.getByRole('tab', { name: /Accounts/ }).locator('.count')).toHaveAttribute('data-status', 'expiring');
   await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeEnabled();
-  await expect(unread(page)).toHaveText('1');
-  await expect(bell(page)).toHaveAccessibleDescription('1 unread');
+  await expect(unread(page)).toHaveText('1 unread');
 
   const list = await openNotices(page);
   await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list).toContainText(/@alice_creates expires in 6 days/);
   await expect(list).toContainText('(unread)');
   // Reading is the user's word ("Mark all read"), not a side effect of looking.
-  await expect(unread(page)).toHaveText('1');
+  await expect(unread(page)).toHaveText('1 unread');
   await list.getByRole('button', { name: 'Mark all read' }).click();
   await expect(unread(page)).toHaveCount(0);
   await expect(list).not.toContainText('(unread)');
   await shot(page, 'lifecycle-1-expiring-notice.png');
 
-  // A notice leads to its account: details open, the pill is brought into view, Reconnect has the focus.
+  // A notice leads to its account on the Accounts page: details open, the pill is brought into view, Reconnect has the focus.
   await list.getByRole('button', { name: /expires in 6 days/ }).click();
   await expect(list).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  const overviewPill = page.getByTestId('pill').filter({ hasText: '@alice_creates' });
   await expect(details(page, '@alice_creates')).toBeVisible();
-  await expect(pill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeFocused();
+  await expect(overviewPill.getByRole('button', { name: 'Reconnect @alice_creates' })).toBeFocused();
   await expect(details(page, '@alice_creates').locator('.details-when')).toHaveText(new RegExp(`^Needs you by ${DAY.source}$`));
   await expect(details(page, '@alice_creates').getByRole('button', { name: 'Reconnect' })).toBeVisible();
-  await expect(pill).toHaveClass(/pill--spotlight/);
+  await expect(overviewPill).toHaveClass(/pill--spotlight/);
 
   // Seven more: the refresh token died on day 10 and the pill is red. Plugboard does not ask X to renew a
   // connection past its deadline, so there is one red notice ("has expired"), not a second "refused" one.
   await demo.travel('+7d');
-  await expect(pill).toHaveAttribute('data-status', 'expired');
-  await expect(pill).toContainText(new RegExp(`Stopped ${DAY.source} — Reconnect`));
-  // Renewing cannot bring back a connection past its deadline: only Reconnect is offered, and the header says so.
-  await expect(pill.getByRole('button', { name: 'Refresh @alice_creates' })).toHaveCount(0);
-  await expect(card.locator('.card-sub')).toHaveText('Rotating refresh tokens · 1 account stopped — reconnect it');
-  await expect(card.getByRole('tab', { name: /Accounts/ }).locator('.count')).toHaveAttribute('data-status', 'expired');
-  await expect(unread(page)).toHaveText('1');
+  await expect(overviewPill).toHaveAttribute('data-status', 'expired');
+  await expect(overviewPill).toContainText(new RegExp(`Stopped ${DAY.source} — Reconnect`));
+  await expect(page.getByRole('region', { name: 'Stopped working' })).toContainText('@alice_creates');
+  // Renewing cannot bring back a connection past its deadline: only Reconnect is offered.
+  await expect(overviewPill.getByRole('button', { name: 'Refresh @alice_creates' })).toHaveCount(0);
   const noticesNow = await demo.api('notices.list', {});
   expect(noticesNow.map((n: { title: string }) => n.title)).toEqual(['X (Twitter) @alice_creates has expired', 'X (Twitter) @alice_creates expires in 6 days']);
   // The notice's highlight fades by itself.
-  await expect(pill).not.toHaveClass(/pill--spotlight/, { timeout: 5000 });
+  await expect(overviewPill).not.toHaveClass(/pill--spotlight/, { timeout: 5000 });
   await dismissToasts(page);
   await shot(page, 'lifecycle-2-expired.png');
+  await expect(unread(page)).toHaveText('1 unread');
 
-  // Reconnect → consent → the same pill, green again.
+  // Reconnect on the card → consent → the same pill, green again.
+  await openPlatform(page, 'X (Twitter)');
+  await expect(pill).toHaveAttribute('data-status', 'expired');
+  // The card's header says the same, and its count is red.
+  await expect(card.locator('.card-sub')).toHaveText('Rotating refresh tokens · 1 account stopped — reconnect it');
+  await expect(card.getByRole('tab', { name: /Accounts/ }).locator('.count')).toHaveAttribute('data-status', 'expired');
   await consentAs(page, pill.getByRole('button', { name: 'Reconnect @alice_creates' }), 'alice_creates');
   await expect(page.getByText('Renewed @alice_creates')).toBeVisible();
   await expect(pills(page)).toHaveCount(1);
@@ -153,21 +158,26 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await panel.scrollIntoViewIfNeeded();
   await panel.screenshot({ path: join(SHOTS, 'lifecycle-3-details.png'), animations: 'disabled' });
 
-  // Token management: Refresh all now, and the X premium status.
+  // Token management, in Settings: Refresh all now, and the X premium status.
+  await showSection(page, 'Settings');
   const tools = page.getByRole('region', { name: 'Token management' });
   await tools.getByRole('button', { name: 'Refresh all now' }).click();
   await expect(page.getByRole('status').filter({ hasText: /^1 renewed$/ })).toBeVisible();
+  await openPlatform(page, 'X (Twitter)');
   await expect(activity.getByRole('listitem').first()).toContainText('Refreshed');
   await panel.getByRole('button', { name: 'Refresh premium status' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toBeVisible();
+  await showSection(page, 'Settings');
   await tools.getByRole('button', { name: 'Refresh X premium status' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Premium status updated — @alice_creates: Premium' })).toHaveCount(2);
   await shot(page, 'lifecycle-4-token-management.png');
 
-  // Dark: the top of the page, the green pill's details and the notices (all read now).
+  // Dark: the green account on the overview, and the notices (all read now).
   await dismissToasts(page);
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.locator('main').evaluate((el) => el.scrollTo(0, 0));
+  await showSection(page, 'Accounts');
+  await expect(page.getByRole('region', { name: /^Working/ })).toContainText('@alice_creates');
+  await shot(page, 'lifecycle-5-dark-overview.png');
   const notices = await openNotices(page);
   await expect(notices.getByRole('listitem')).toHaveCount(2);
   // The red one came after the list was marked read: it is the one marked unread. The Reconnect resolved both.
@@ -175,21 +185,14 @@ test('green → yellow with a notice → red → Reconnect renews the same pill;
   await expect(notices.getByRole('listitem').first()).toContainText('(unread)');
   await expect(notices.getByRole('listitem').filter({ hasText: /Resolved — reconnected at/ })).toHaveCount(2);
   await shot(page, 'lifecycle-5-dark.png');
-  await page.keyboard.press('Escape');
-  await expect(notices).toHaveCount(0);
-  await expect(bell(page)).toBeFocused();
 });
 
 test('settings: the warning window moves the yellow threshold; no launch-at-login in the browser host', async ({ page }) => {
   await open(page);
   const pill = pills(page).first();
   await expect(pill).toHaveAttribute('data-status', 'connected');
-  const settings = async () => {
-    await page.keyboard.press('Control+,');
-    return page.getByRole('main');
-  };
-  const connections = () => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Connections' }).click();
-  let tools = await settings();
+  await showSection(page, 'Settings');
+  const tools = page.getByRole('main');
   const days = tools.getByRole('spinbutton', { name: /Warn me/ });
   await expect(days).toHaveValue('7');
   await expect(tools.getByRole('checkbox', { name: 'Launch Plugboard at login' })).toHaveCount(0);
@@ -204,13 +207,13 @@ test('settings: the warning window moves the yellow threshold; no launch-at-logi
   await days.fill('12');
   await tools.getByRole('button', { name: 'Save' }).click();
   await expect(days).toHaveAttribute('aria-invalid', 'false');
-  await connections();
+  await openPlatform(page, 'X (Twitter)');
   await expect(pill).toHaveAttribute('data-status', 'expiring');
-  tools = await settings();
+  await showSection(page, 'Settings');
   await days.fill('7');
   await tools.getByRole('button', { name: 'Save' }).click();
   await expect(days).toHaveAttribute('aria-invalid', 'false');
-  await connections();
+  await openPlatform(page, 'X (Twitter)');
   await expect(pill).toHaveAttribute('data-status', 'connected');
 });
 
@@ -244,10 +247,13 @@ test('offline: a calm banner, network actions say why, an offline answer is not 
   await open(page);
   const banner = page.getByRole('status').filter({ hasText: 'Offline — Plugboard will renew your accounts when the network is back' });
   await expect(banner).toBeVisible();
+  await showSection(page, 'Settings');
   const tools = page.getByRole('region', { name: 'Token management' });
   const refreshAll = tools.getByRole('button', { name: 'Refresh all now' });
   await expect(refreshAll).toBeDisabled();
   await expect(refreshAll).toHaveAccessibleDescription(/offline/i);
+  await openPlatform(page, 'X (Twitter)');
+  await expect(banner).toBeVisible();
   await expect(xCard(page).getByRole('button', { name: 'Connect X (Twitter)' })).toBeDisabled();
   await expect(xCard(page).getByRole('button', { name: 'Connect X (Twitter)' })).toHaveAttribute('title', /offline/i);
   const refresh = xCard(page).getByRole('button', { name: 'Refresh @alice_creates' });

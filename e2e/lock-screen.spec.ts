@@ -40,7 +40,7 @@ test('choose a passphrase first, unlock with it later, change it in Settings', a
   await page.getByLabel('The same passphrase again').fill('my first passphrase');
   await page.screenshot({ path: join(SHOTS, 'lock-choose-passphrase.png'), animations: 'disabled' });
   await page.getByRole('button', { name: 'Protect and continue' }).click();
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 
   await restart(page);
   await expect(page.getByRole('heading', { name: 'Plugboard is locked' })).toBeVisible();
@@ -50,7 +50,7 @@ test('choose a passphrase first, unlock with it later, change it in Settings', a
   await page.screenshot({ path: join(SHOTS, 'lock-unlock.png'), animations: 'disabled' });
   await page.getByLabel('Passphrase').fill('my first passphrase');
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 
   await page.keyboard.press('Control+,');
   await page.getByRole('button', { name: 'Change passphrase…' }).click();
@@ -64,5 +64,5 @@ test('choose a passphrase first, unlock with it later, change it in Settings', a
   await restart(page);
   await page.getByLabel('Passphrase').fill('my second passphrase');
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 });

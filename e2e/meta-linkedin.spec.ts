@@ -50,7 +50,6 @@ test('Facebook Pages: setup step by step, the warning before the browser opens, 
   // Axe over the whole window, in two schemes and two sizes, takes its time on a busy machine.
   test.setTimeout(240_000);
   await open(page, context);
-  await expect(page.getByRole('region', { name: 'X (Twitter)' }).or(page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Platforms' })).first()).toBeVisible();
   const card = await openPlatform(page, 'Facebook Pages');
   await card.getByRole('tab', { name: 'Credentials' }).click();
   // The demo saved the keys and the HTTPS page: the guide opens on its last step, which warns before the browser opens.
@@ -117,7 +116,7 @@ test('Facebook Pages: setup step by step, the warning before the browser opens, 
 
 test('Instagram through a Facebook Page: a Page without a linked account is shown and explained', async ({ page, context }) => {
   await open(page, context);
-  const card = page.getByRole('region', { name: 'Instagram' });
+  const card = await openPlatform(page, 'Instagram');
   const popup = page.waitForEvent('popup');
   await card.getByRole('button', { name: 'Through Facebook Pages' }).click();
   const address = await approveAndCopy(await popup, /Dana/);
@@ -138,7 +137,7 @@ test('Instagram through a Facebook Page: a Page without a linked account is show
 
 test('LinkedIn: turn on company pages, then the member and a page from one sign-in', async ({ page, context }) => {
   await open(page, context);
-  const card = page.getByRole('region', { name: 'LinkedIn' });
+  const card = await openPlatform(page, 'LinkedIn');
   await card.getByRole('tab', { name: 'Credentials' }).click();
   await card.getByRole('button', { name: /Create your LinkedIn app/ }).click();
   await card.getByRole('checkbox', { name: 'Company pages' }).check();
@@ -176,7 +175,7 @@ for (const name of ['Threads', 'Instagram']) {
     const timeMachine = await startDemo();
     demo = timeMachine;
     await page.goto(timeMachine.url);
-    const card = page.getByRole('region', { name, exact: true });
+    const card = await openPlatform(page, name);
     const popup = page.waitForEvent('popup');
     await card.getByRole('button', { name: `Connect ${name}` }).click();
     const consent = await popup;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { openNotices } from './support/window-checks.ts';
+import { connectX, openNotices, openPlatform, showSection } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const PASSPHRASE = 'a long passphrase for moving';
@@ -24,18 +24,6 @@ async function openDemo(page: Page): Promise<UrlProcess> {
   demos.push(demo);
   await page.goto(demo.url);
   return demo;
-}
-
-/** Connects one of the fake X's users through its consent page. */
-async function connectX(page: Page, user: RegExp): Promise<void> {
-  const popup = page.waitForEvent('popup');
-  await page.getByRole('region', { name: 'X (Twitter)' }).getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
-  await consent.getByRole('radio', { name: user }).check();
-  await consent.getByRole('button', { name: 'Authorize app' }).click();
-  // Closed only once the callback has landed: closing earlier could cut the redirect off.
-  await expect(consent.locator('body')).toContainText(/is connected/);
-  await consent.close();
 }
 
 /** Flips a byte of an account's sealed refresh token in the demo's SQLite file, as a bad sector would. */
@@ -58,13 +46,14 @@ test('export under a passphrase, import on another machine: the summary says wha
   test.setTimeout(150_000);
   mkdirSync(SHOTS, { recursive: true });
   const demo = await openDemo(page);
-  const card = page.getByRole('region', { name: 'X (Twitter)' });
+  const card = await openPlatform(page, 'X (Twitter)');
   await connectX(page, /@alice_creates/);
   await expect(card.getByTestId('pill')).toHaveCount(1);
   await connectX(page, /@bob_builds/);
   await expect(card.getByTestId('pill')).toHaveCount(2);
   damageToken(demo, 'bob_builds');
 
+  await showSection(page, 'Move');
   await page.getByRole('button', { name: 'Export…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Export everything' });
   // The browser host: a passphrase protects the data key, so the dialog asks for it first.
@@ -97,13 +86,14 @@ test('export under a passphrase, import on another machine: the summary says wha
   await page.screenshot({ path: join(SHOTS, 'export-notice.png'), animations: 'disabled' });
   await page.keyboard.press('Escape');
   // The account the export could not read is red with its fix now, not green until its next renewal.
-  const bob = page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill').filter({ hasText: '@bob_builds' });
+  const bob = (await openPlatform(page, 'X (Twitter)')).getByTestId('pill').filter({ hasText: '@bob_builds' });
   await expect(bob).toHaveAttribute('data-status', 'expired');
 
   // The other computer: a second demo with its own data folder.
   const other = await context.newPage();
   await openDemo(other);
-  await expect(other.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill')).toHaveCount(0);
+  await expect((await openPlatform(other, 'X (Twitter)')).getByTestId('pill')).toHaveCount(0);
+  await showSection(other, 'Move');
   await other.getByRole('button', { name: 'Import…' }).click();
   const importing = other.getByRole('dialog', { name: 'Import from another computer' });
   await importing.getByLabel('Export file').setInputFiles(file);
@@ -116,7 +106,7 @@ test('export under a passphrase, import on another machine: the summary says wha
   await expect(done).toContainText('1 account added: alice_creates (My workspace)');
   await other.screenshot({ path: join(SHOTS, 'import-summary.png'), animations: 'disabled' });
   await done.getByRole('button', { name: 'Done' }).click();
-  const pill = other.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill');
+  const pill = (await openPlatform(other, 'X (Twitter)')).getByTestId('pill');
   await expect(pill).toHaveCount(1);
   await expect(pill).toContainText('@alice_creates');
   await expect(pill).toHaveAttribute('data-status', 'connected');

@@ -1,7 +1,8 @@
 // TikTok and Pinterest through the real UI, against the demo's fakes: Connect → the platform's
 // consent page → Back to Plugboard → a green pill; the refresh icon renews it; the X icon asks, then disconnects.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 
 let demo: UrlProcess | null = null;
 
@@ -14,7 +15,7 @@ for (const name of ['TikTok', 'Pinterest']) {
   test(`${name}: connect, refresh and disconnect through the UI`, async ({ page }) => {
     demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
     await page.goto(demo.url);
-    const card = page.getByRole('region', { name });
+    const card = await openPlatform(page, name);
 
     const popup = page.waitForEvent('popup');
     await card.getByRole('button', { name: `Connect ${name}` }).click();

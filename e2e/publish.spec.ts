@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-import { checkAxe, connectX, send, shoot, SHOTS, socketOf } from './support/window-checks.ts';
+import { checkAxe, connectX, openPlatform, send, shoot, showSection, SHOTS, socketOf } from './support/window-checks.ts';
 
 const BLUESKY_APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
 const WORDPRESS_APP_PASSWORD = 'abcd EFGH ijkl MNOP qrst UVWX';
@@ -18,7 +18,7 @@ test.afterEach(async () => {
 });
 
 async function connectPinterest(page: Page): Promise<void> {
-  const card = page.getByRole('region', { name: 'Pinterest' });
+  const card = await openPlatform(page, 'Pinterest');
   const popup = page.waitForEvent('popup');
   await card.getByRole('button', { name: 'Connect Pinterest' }).click();
   const consent = await popup;
@@ -30,7 +30,7 @@ async function connectPinterest(page: Page): Promise<void> {
 
 /** The app-password form (Bluesky, WordPress): its fields by label, then Connect. */
 async function connectWithForm(page: Page, platform: string, fields: Record<string, string>): Promise<void> {
-  const card = page.getByRole('region', { name: platform });
+  const card = await openPlatform(page, platform);
   await card.getByRole('button', { name: `Connect ${platform}` }).click();
   for (const [label, value] of Object.entries(fields)) await card.getByLabel(label, { exact: true }).fill(value);
   await card.getByRole('button', { name: 'Connect', exact: true }).click();
@@ -137,8 +137,7 @@ test('compose to X, Bluesky and WordPress: counters per platform, X skipped when
   await expect(recent.getByRole('article').first()).toContainText('Draft');
 
   // The account's details list its posts, its own outcome only.
-  await page.getByRole('button', { name: 'Connections' }).click();
-  const pill = page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill');
+  const pill = (await openPlatform(page, 'X (Twitter)')).getByTestId('pill');
   await pill.getByRole('button', { name: 'Details for @alice_creates' }).click();
   const posts = page.getByRole('list', { name: 'Posts' });
   await expect(posts.getByRole('article')).toHaveCount(1);
@@ -173,7 +172,7 @@ test('a tool with publish: its post waits word for word, Post answers the tool w
   const paired = await asked;
   expect(paired.json.capabilities).toEqual(['request', 'publish']);
   const key: string = paired.json.key;
-  await page.getByRole('button', { name: /Connected tools/ }).click();
+  await showSection(page, 'Tools');
   await expect(page.getByRole('article', { name: 'newsletter' })).toContainText('Publish posts (you confirm each one)');
 
   // Spaces, blank lines and quotes as the tool sent them: the dialog shows exactly what would go out.

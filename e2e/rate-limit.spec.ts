@@ -2,8 +2,9 @@
 // a reset, and the account stays green (not grey "Offline — will retry"), naming its next try in
 // the pill's tooltip, on its refresh button and in its details; a click during the wait is answered
 // with the wait and does not reach X.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -17,8 +18,6 @@ test.afterAll(async () => {
   await demo?.stop();
 });
 
-const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
-
 /** The demo's fake X, driven through its test controls. */
 async function fakeX(control: string, body: object): Promise<any> {
   const origin = /fake X:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(demo.output())?.[1];
@@ -31,7 +30,7 @@ const refreshRequests = async () => ((await fakeX('requests', {})) as { endpoint
 
 test('a rate-limited account stays green, says when it tries next, and a click waits instead of asking X', async ({ page }) => {
   await page.goto(demo.url);
-  const card = xCard(page);
+  const card = await openPlatform(page, 'X (Twitter)');
   await expect(card.getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
   const popup = page.waitForEvent('popup');
   await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();

@@ -1,5 +1,5 @@
 // 1,000 accounts over the ten platforms (seeded through the real store by bench/seed.ts) in the real
-// page: the summary counts them all, each card shows its pills, the windowed lists render what scrolls
+// page: the overview's chips count them all, each card shows its pills, the windowed lists render what scrolls
 // into view, and a pill far down the page still opens its details. Speed is measured in bench/, not here.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,12 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   dataDir = seeded.dir;
   host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });
   await page.goto(host.url);
-  await expect(page.getByText('1000 accounts')).toBeVisible({ timeout: 20_000 });
+  const chips = page.getByRole('group', { name: 'Show' });
+  await expect(chips.getByRole('button', { name: 'All 1000' })).toBeVisible({ timeout: 20_000 });
+  await expect(chips.getByRole('button', { name: `Need attention ${seeded.expiring + seeded.expired}` })).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, 'scale-1000-overview.png'), animations: 'disabled' });
+  const x = await openPlatform(page, 'X (Twitter)');
+  await expect(x.getByRole('tab', { name: /Accounts/ })).toContainText(String(seeded.perPlatform.x));
   await page.screenshot({ path: join(SHOTS, 'scale-1000.png'), animations: 'disabled' });
   await expect((await openPlatform(page, 'X (Twitter)')).getByRole('tab', { name: /Accounts/ })).toContainText(String(seeded.perPlatform.x));
 

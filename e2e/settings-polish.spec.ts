@@ -30,10 +30,10 @@ test('appearance: the system’s by default, pinned light or dark in Settings; A
   await page.emulateMedia({ colorScheme: 'dark' });
   demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
   await page.goto(demo.url);
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
   const dark = await background(page);
-
-  await page.keyboard.press('Control+,');
+  const settings = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' });
+  await settings.click();
   const appearance = page.getByLabel('Appearance');
   await expect(appearance).toHaveValue('system');
   await appearance.selectOption('light');
@@ -42,8 +42,7 @@ test('appearance: the system’s by default, pinned light or dark in Settings; A
   // The choice is kept by the main process: a reload keeps it although the system is still dark.
   await page.reload();
   await expect.poll(() => background(page)).toBe(light);
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
-  await page.keyboard.press('Control+,');
+  await settings.click();
   await page.getByLabel('Appearance').selectOption('dark');
   await expect.poll(() => background(page)).toBe(dark);
   await page.screenshot({ path: join(SHOTS, 'theme-dark.png'), animations: 'disabled' });

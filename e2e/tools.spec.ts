@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-import { checkAxe, connectX, send, shoot, SHOTS, socketOf } from './support/window-checks.ts';
+import { checkAxe, connectX, openPlatform, send, shoot, showSection, SHOTS, socketOf } from './support/window-checks.ts';
 
 let demo: DemoProcess | null = null;
 
@@ -30,7 +30,7 @@ test('pair one account without token reading, use the key, see it listed, Revoke
   await expect(page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill')).toHaveCount(2);
 
   // Before any tool: the page says what a tool is and how to pair the first one.
-  await page.getByRole('button', { name: 'Connected tools' }).click();
+  await showSection(page, 'Tools');
   await expect(page.getByRole('heading', { name: 'No tools connected yet' })).toBeVisible();
   await expect(page.getByText('plugboard pair --name "my-script"')).toBeVisible();
   await checkAxe(page, 'the Connected tools page, empty');
@@ -117,8 +117,7 @@ test('pair one account without token reading, use the key, see it listed, Revoke
   expect([refused.status, refused.json.error.code]).toEqual([401, 'bad_key']);
 
   // The token read is on @alice_creates's history, in red.
-  await page.getByRole('button', { name: 'Connections' }).click();
-  const pill = page.getByRole('region', { name: 'X (Twitter)' }).getByTestId('pill').filter({ hasText: '@alice_creates' });
+  const pill = (await openPlatform(page, 'X (Twitter)')).getByTestId('pill').filter({ hasText: '@alice_creates' });
   await pill.getByRole('button', { name: 'Details for @alice_creates' }).click();
   const entry = page.getByRole('list', { name: 'Recent activity' }).getByRole('listitem').filter({ hasText: 'Used by uploader: read the access token' });
   await expect(entry).toContainText('it now lives outside Plugboard until it expires');
@@ -132,7 +131,7 @@ test('deny; several requests one at a time; Escape puts one aside for the Connec
   demo = await startDemo();
   const socket = socketOf(demo);
   await page.goto(demo.url);
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 
   const first = send(socket, 'POST', '/v1/pair', { body: { name: 'nosy-script' } });
   await expect(pairingDialog(page, 'nosy-script')).toBeVisible();
@@ -157,7 +156,7 @@ test('deny; several requests one at a time; Escape puts one aside for the Connec
   await expect(poster).not.toContainText('Request');
   await page.keyboard.press('Escape');
   await expect(poster).toHaveCount(0);
-  const waiting = page.getByRole('button', { name: /Connected tools/ });
+  const waiting = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Tools/ });
   await expect(waiting).toContainText('1');
   await waiting.click();
   const aside = page.getByRole('region', { name: 'Waiting for your answer' });

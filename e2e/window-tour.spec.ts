@@ -102,7 +102,7 @@ test('an expired account: the attention line, its Reconnect, the chip that filte
   await openPlatform(page, 'X (Twitter)');
   await connectX(page, /@alice_creates/);
   await nav(page, 'Accounts').click();
-  await expect(page.getByText('Your account is working.')).toBeVisible();
+  await expect(page.getByText('Your account is working. Plugboard renews it before it expires.')).toBeVisible();
   await connectXAgain(page, /@bob_builds/);
 
   // The demo's X refresh tokens live 10 days: eleven days on, both have stopped; a reconnect of one leaves one red.

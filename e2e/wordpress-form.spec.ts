@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
+import { openPlatform } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const ADMIN_PASSWORD = 'abcd EFGH ijkl MNOP qrst UVWX';
@@ -27,7 +28,7 @@ test('WordPress: a subscriber is refused, the admin tests and connects; the pass
   mkdirSync(SHOTS, { recursive: true });
   demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
   await page.goto(demo.url);
-  const wp = card(page);
+  const wp = await openPlatform(page, 'WordPress');
   await expect(wp.getByRole('tab', { name: 'Add account' })).toHaveAttribute('aria-selected', 'true');
   await expect(wp).toContainText('App password · does not expire');
 
@@ -51,7 +52,7 @@ test('WordPress: Connect in browser — approve on the site, the password comes 
   mkdirSync(SHOTS, { recursive: true });
   demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
   await page.goto(demo.url);
-  const wp = card(page);
+  const wp = await openPlatform(page, 'WordPress');
   await expect(wp.getByRole('button', { name: 'Connect in browser' })).toBeDisabled();
   await wp.getByLabel('Site address').fill('http://mysite.local');
   await expect(wp).toContainText('works for local development sites only');

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { connectX } from './support/window-checks.ts';
+import { connectX, openPlatform } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let demo: UrlProcess | null = null;
@@ -24,7 +24,7 @@ test('workspaces: create, switch, accounts stay in their own, delete after sayin
   await expect(switcher).toBeVisible();
 
   await connectX(page, /@alice_creates/);
-  const card = page.getByRole('region', { name: 'X (Twitter)' });
+  const card = await openPlatform(page, 'X (Twitter)');
   await expect(card.getByTestId('pill')).toHaveCount(1);
 
   // Create a second workspace: it becomes the active one, and it starts empty.
@@ -37,6 +37,7 @@ test('workspaces: create, switch, accounts stay in their own, delete after sayin
   await dialog.getByLabel('Name').fill('Sunrise Bakery');
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('button', { name: /^Workspace: Sunrise Bakery/ })).toBeVisible();
+  await openPlatform(page, 'X (Twitter)');
   await expect(card.getByTestId('pill')).toHaveCount(0);
   await connectX(page, /@bob_builds/);
   await expect(card.getByTestId('pill')).toHaveCount(1);
@@ -51,6 +52,7 @@ test('workspaces: create, switch, accounts stay in their own, delete after sayin
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('button', { name: /^Workspace: My workspace/ })).toBeVisible();
+  await openPlatform(page, 'X (Twitter)');
   await expect(card.getByTestId('pill')).toHaveCount(1);
   await expect(card.getByTestId('pill')).toContainText('@alice_creates');
 
@@ -66,6 +68,7 @@ test('workspaces: create, switch, accounts stay in their own, delete after sayin
   await confirm.getByRole('button', { name: 'Delete workspace' }).click();
   await expect(page.getByText('Deleted “Sunrise Bakery”: 1 account disconnected')).toBeVisible();
   await expect(page.getByRole('button', { name: /^Workspace: My workspace/ })).toBeVisible();
+  await openPlatform(page, 'X (Twitter)');
   await expect(card.getByTestId('pill')).toContainText('@alice_creates');
   await page.getByRole('button', { name: /^Workspace: My workspace/ }).click();
   await expect(page.getByRole('menuitem', { name: /Delete “My workspace”/ })).toBeDisabled();

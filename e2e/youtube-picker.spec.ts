@@ -2,9 +2,9 @@
 // YouTube channels; the card offers both, and each one picked becomes its own pill.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { shoot } from './support/window-checks.ts';
+import { openPlatform, shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let demo: UrlProcess | null = null;
@@ -14,13 +14,11 @@ test.afterEach(async () => {
   demo = null;
 });
 
-const card = (page: Page) => page.getByRole('region', { name: 'YouTube' });
-
 test('a Google login with two channels: pick both, two pills; connecting again offers them as already connected', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
   demo = await spawnPrintingUrl('src-main/host/demo.ts', []);
   await page.goto(demo.url);
-  const yt = card(page);
+  const yt = await openPlatform(page, 'YouTube');
 
   const signIn = async () => {
     const popup = page.waitForEvent('popup');

@@ -49,20 +49,26 @@ export function socketOf(d: DemoProcess): string {
   return join(dir, 'plugboard.sock');
 }
 
+/** One of the sidebar's sections (Accounts, Platforms, Post, Tools, Notices, Settings, Move). */
+export async function showSection(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+}
+
 /**
  * A platform's card, where its setup and its accounts live: on the Platforms page, which the sidebar opens.
  * Every spec reaches a card through here, so the window's layout is named in one place.
  */
 export async function openPlatform(page: Page, name: string): Promise<Locator> {
   const card = page.getByRole('region', { name, exact: true });
-  if (!(await card.isVisible())) await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Platforms' }).click();
+  if (!(await card.isVisible())) await showSection(page, 'Platforms');
   await expect(card).toBeVisible();
   return card;
 }
 
 /** Connect X through the fake's consent page as the user matching `who`. */
 export async function connectX(page: Page, who: RegExp): Promise<void> {
-  const card = page.getByRole('region', { name: 'X (Twitter)' });
+  const card = await openPlatform(page, 'X (Twitter)');
   const popup = page.waitForEvent('popup');
   await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
   const consent = await popup;

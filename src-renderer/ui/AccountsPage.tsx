@@ -11,7 +11,6 @@ import { ChoosePanel, FlowNotice, WaitingPanel } from './FlowPanels.tsx';
 import { atHandle } from './format.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { PlatformBadge } from './PlatformBadge.tsx';
-import { TokenManagement } from './TokenManagement.tsx';
 import './overview.css';
 
 /** The status groups, worst first: what stopped, what will stop, what works. */
@@ -43,7 +42,7 @@ function Attention({ accounts, platforms }: { accounts: AccountView[]; platforms
     return (
       <p className="attention attention--ok" role="status">
         <CircleCheck size={18} aria-hidden="true" />
-        {accounts.length === 1 ? 'Your account is working.' : `All ${accounts.length} accounts are working.`} Plugboard renews them before they expire.
+        {accounts.length === 1 ? 'Your account is working. Plugboard renews it before it expires.' : `All ${accounts.length} accounts are working. Plugboard renews them before they expire.`}
       </p>
     );
   }
@@ -233,7 +232,6 @@ export function AccountsPage() {
               <Group key={g.id} title={g.title} tone={g.id} accounts={g.accounts} platforms={platforms} />
             ))}
             {filter === 'all' && <AddGrid platforms={platforms} accounts={accounts} />}
-            {accounts.length > 0 && filter === 'all' && <TokenManagement />}
           </>
         )}
       </div>

@@ -7,6 +7,7 @@ import { lockNow, useSession } from '../state/session.ts';
 import { toast } from '../state/toasts.ts';
 import { ChangePassphrase } from './ChangePassphrase.tsx';
 import { plural } from './format.ts';
+import { TokenManagement } from './TokenManagement.tsx';
 import './settings-page.css';
 
 function WarningWindow({ app }: { app: AppStatus }) {
@@ -198,7 +199,7 @@ export function SettingsPage() {
         <header className="page-head">
           <div>
             <h1>Settings</h1>
-            <p className="page-sub">How Plugboard warns you, looks and starts, and how it locks.</p>
+            <p className="page-sub">How Plugboard renews, warns you, looks and starts, and how it locks.</p>
           </div>
         </header>
         {app && (
@@ -219,6 +220,7 @@ export function SettingsPage() {
                 />
               )}
             </section>
+            <TokenManagement />
             {lock?.protection === 'passphrase' ? (
               <LockSettings app={app} />
             ) : (
