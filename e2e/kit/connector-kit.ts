@@ -14,7 +14,7 @@ import { DB_FILE } from '../../src-main/store/db.ts';
 import { Secrets } from '../../src-main/vault/secrets.ts';
 import { Vault } from '../../src-main/vault/vault.ts';
 import { ERROR_KINDS, freePort, type FailureKind, type FakeOAuthPlatform } from '../../src-main/fakes/fake-server.ts';
-import { kitDataDir, kitWrapper, openKitCore } from './core-harness.ts';
+import { kitDataDir, kitWrapper, openKitCore, pictureType } from './core-harness.ts';
 
 export interface KitApp {
   clientId: string;
@@ -89,7 +89,8 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
       expect(account!.platform).toBe(spec.platform);
       expect(account!.platformUserId).toBe(spec.accountIdOf?.(spec.users[0]) ?? spec.users[0]);
       expect(account!.handle).not.toBe('');
-      expect(account!.avatar).toMatch(/^data:image\/(png|jpeg|gif|webp);base64,/);
+      expect(account!.avatar).toMatch(/^\/avatars\/[^?]+\?v=/);
+      expect(pictureType(h.core, account!)).toMatch(/^image\/(png|jpeg|gif|webp)$/);
       expect(account!.status).toBe('connected');
       expect(account!.scopes.length).toBeGreaterThan(0);
       // Facebook Page tokens do not expire: null, not a made-up date.
@@ -219,7 +220,8 @@ export function connectorKit<E extends string>(spec: KitSpec<E>): void {
       const refusal = /declined|cancelled|chose not to/i;
       expect(denied).toMatch(refusal);
       const thirdView = await h.ok('connect.status', { flowId: third.flowId });
-      expect(thirdView.state).toBe('failed');
+      // The user's own no is no failure: the window says it calmly.
+      expect(thirdView.state).toBe('cancelled');
       expect(thirdView.error).toMatch(refusal);
       expect(thirdView.error).toMatch(/^You /);
     });

@@ -65,6 +65,16 @@ export function openKitCore(opts: {
 }
 
 /** A real core against a fake; subclass it for platform helpers (values(), save()). */
+/**
+ * The picture an account's avatar address serves (the list carries the address, not the picture):
+ * its content type, or null where the address serves nothing.
+ */
+export function pictureType(core: Core, account: { id: string; avatar: string | null }): string | null {
+  if (!account.avatar) return null;
+  const reply = core.avatar(account.id, new URL(account.avatar, 'http://window').searchParams.get('v'));
+  return reply.status === 200 ? reply.headers['Content-Type']! : null;
+}
+
 export class CoreHarness<F extends CoreFake> {
   readonly transcript: unknown[] = [];
   #db: Database.Database | null = null;

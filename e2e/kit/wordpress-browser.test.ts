@@ -96,7 +96,7 @@ describe('WordPress: Connect in browser', () => {
     const { location } = await h.approve(started.authorizeUrl);
     expect(new URL(location).searchParams.get('error')).toBe('access_denied');
     const flow = await h.ok('connect.status', { flowId: started.flowId });
-    expect(flow.state).toBe('failed');
+    expect(flow.state).toBe('cancelled');
     expect(flow.error).toMatch(/You chose not to approve Plugboard/);
     expect(await h.accountRows()).toBe(0);
   });

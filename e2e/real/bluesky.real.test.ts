@@ -14,7 +14,7 @@ import { solidPng } from '../../src-main/fakes/fake-server.ts';
 import { createHttp } from '../../src-main/http/http.ts';
 import { blueskyPublisher } from '../../src-main/publish/bluesky-publisher.ts';
 import type { AccountRow } from '../../src-main/store/accounts.ts';
-import { CoreHarness, harnessPool, kitDataDir, openKitCore, type CoreFake } from '../kit/core-harness.ts';
+import { CoreHarness, harnessPool, kitDataDir, openKitCore, pictureType, type CoreFake } from '../kit/core-harness.ts';
 import { blueskyPdsMissing, INSTALL_HINT, startBlueskyPds, type BlueskyPds, type PdsAccount, type PdsSession } from './bluesky-pds.ts';
 
 const missing = blueskyPdsMissing();
@@ -135,7 +135,7 @@ describe.skipIf(missing.length > 0)('real Bluesky PDS (@atproto/pds)', () => {
       expect(pds.openSessions(u.did)).toBe(0);
       const account = await save(h, u);
       expect(account).toMatchObject({ platformUserId: u.did, handle: u.handle, displayName: 'Alice Real', status: 'connected', scopes: ['com.atproto.appPass'], details: { pds: PDS_ORIGIN } });
-      expect(account.avatar).toMatch(/^data:image\/png;base64,/);
+      expect(pictureType(h.core, account)).toBe('image/png');
       expect(pds.openSessions(u.did)).toBe(1);
       const refreshed = await h.ok('accounts.refresh', { accountId: account.id });
       expect(refreshed.status).toBe('connected');
