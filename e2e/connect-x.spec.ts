@@ -147,7 +147,7 @@ test('a second account adds a pill; the same account again renews in place', asy
   // bob's picture answers 404: the pill shows his initial instead.
   const bob = pills(page).filter({ hasText: '@bob_builds' });
   await expect(bob.locator('img')).toHaveCount(0);
-  await expect(bob).toContainText('B');
+  await expect(bob.locator('.avatar--initial')).toHaveAttribute('data-initial', 'B');
 
   const before = await pills(page).filter({ hasText: '@plugboard_demo' }).getAttribute('data-account-id');
   await connectAs(page, 'plugboard_demo');

@@ -3,7 +3,7 @@
 // the minutes away); an export file dropped onto Import; the new passphrase typed twice.
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-import { checkAxe, connectX, openPlatform, shoot } from './support/window-checks.ts';
+import { checkAxe, connectX, openPlatform, shoot, showSection } from './support/window-checks.ts';
 
 let demo: DemoProcess | null = null;
 
@@ -41,8 +41,9 @@ test('Ctrl+K jumps to an account and to a platform; Ctrl+, opens Settings', asyn
   await shoot(page, 'habits-palette');
   await search.press('Enter');
   await expect(palette(page)).toBeHidden();
-  // showAccount brings the account's pill into view and gives it focus.
-  await expect(page.getByRole('region', { name: 'X (Twitter)', exact: true }).locator(':focus')).toContainText('alice_creates');
+  // showAccount opens the Accounts page, brings the account's pill into view and gives it focus.
+  await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+  await expect(page.locator('[data-testid="pill"]:focus-within')).toContainText('alice_creates');
 
   // From another page, and from inside a text field, as in VS Code or Slack.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Post' }).click();
@@ -53,8 +54,8 @@ test('Ctrl+K jumps to an account and to a platform; Ctrl+, opens Settings', asyn
   await search.press('ArrowUp');
   await expect(palette(page).getByRole('option', { selected: true })).toContainText('Bluesky');
   await search.press('Enter');
-  // The Platforms page (the lead's) scrolls to the platform it was opened for; here it is shown.
-  await expect(page.getByRole('region', { name: 'Bluesky', exact: true })).toBeVisible();
+  // The Platforms page scrolls to the platform it was opened for and gives its name the focus.
+  await expect(page.getByRole('region', { name: 'Bluesky', exact: true }).getByRole('heading', { name: 'Bluesky' })).toBeFocused();
 
   await page.keyboard.press('Control+k');
   await search.fill('nothing like this');
@@ -110,7 +111,7 @@ async function drop(page: Page, testId: string, name: string, content: string): 
 
 test('an export file dropped onto Import opens the import with it; another file is named as not one', async ({ page }) => {
   await open(page);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Connections' }).click();
+  await showSection(page, 'Move');
   await drop(page, 'import-drop-zone', 'holiday.jpg', 'not an export');
   await expect(page.getByRole('alert')).toHaveText('“holiday.jpg” is not a Plugboard export: those are the files Export makes, ending in .plugboard.');
   await shoot(page, 'habits-drop-refused', page.getByTestId('import-drop-zone'));
