@@ -52,7 +52,7 @@ test('arrow keys move between pills, into chunks not yet rendered; one pill is i
   dataDir = seeded.dir;
   host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });
   await page.goto(host.url);
-  await expect(page.getByText('1000 accounts')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('group', { name: 'Show' }).getByRole('button', { name: 'All 1000' })).toBeVisible({ timeout: 20_000 });
   const card = await openPlatform(page, 'X (Twitter)');
   const list = card.getByRole('list', { name: 'X (Twitter) accounts' });
   const total = seeded.perPlatform.x;
