@@ -112,6 +112,7 @@ test('export under a passphrase, import on another machine: the summary says wha
   await expect(pill).toHaveAttribute('data-status', 'connected');
 
   // The same file again changes nothing, and says so.
+  await showSection(other, 'Move');
   await other.getByRole('button', { name: 'Import…' }).click();
   const again = other.getByRole('dialog', { name: 'Import from another computer' });
   await again.getByLabel('Export file').setInputFiles(file);
