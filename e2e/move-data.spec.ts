@@ -123,5 +123,6 @@ test('export under a passphrase, import on another machine: the summary says wha
   await expect(same).not.toContainText(/added|renewed/);
   await other.screenshot({ path: join(SHOTS, 'import-again.png'), animations: 'disabled' });
   await same.getByRole('button', { name: 'Done' }).click();
+  await openPlatform(other, 'X (Twitter)');
   await expect(pill).toHaveCount(1);
 });
