@@ -85,8 +85,8 @@ async function connectAlice(page: Page): Promise<Locator> {
 }
 
 test('axe: first load and a card’s Credentials tab', async ({ page }) => {
+  // The Accounts page on first load is window-tour.spec's, at two sizes.
   await openApp(page);
-  await checkState(page, 'the Accounts page on first load');
   await openPlatform(page, 'X (Twitter)');
   await checkState(page, 'the Platforms page');
 
