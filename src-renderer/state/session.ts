@@ -53,13 +53,13 @@ export async function load(): Promise<void> {
   }
   setAccounts(accounts.result);
   setPlatforms(platforms.result);
+  set({ status: 'ready' });
   const [app, notices, workspaces, tools, pending] = await rest;
   // The app status, notices and tools add to the page; without them it still works.
   if (app.ok) setApp(app.result);
   setToolsState(tools.ok ? tools.result : null, pending.ok ? pending.result : []);
   if (notices.ok) setNotices(notices.result);
   if (workspaces.ok) setWorkspaces(workspaces.result);
-  set({ status: 'ready' });
   // Posts add to the window too; they load beside it rather than hold it up.
   void reloadPosts();
 }

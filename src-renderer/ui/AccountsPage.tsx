@@ -105,6 +105,8 @@ function Filters({ accounts }: { accounts: AccountView[] }) {
 function Group({ title, tone, accounts, platforms }: { title: string; tone: string; accounts: AccountView[]; platforms: PlatformView[] }) {
   const headingId = useId();
   const flows = useFlows((s) => s.flows);
+  // Kept while the accounts are the same: a list measures its pills once per accounts array.
+  const lists = useMemo(() => byPlatform(accounts, platforms), [accounts, platforms]);
   return (
     <section className="status-group" data-tone={tone} aria-labelledby={headingId}>
       <h2 id={headingId} className="status-group-head">
@@ -112,7 +114,7 @@ function Group({ title, tone, accounts, platforms }: { title: string; tone: stri
         {title}
         <span className="status-group-count">{accounts.length}</span>
       </h2>
-      {byPlatform(accounts, platforms).map(([platform, list]) => (
+      {lists.map(([platform, list]) => (
         <div key={platform.id} className="status-group-platform">
           <div className="status-group-platform-head">
             <PlatformBadge platform={platform.id} size="sm" />

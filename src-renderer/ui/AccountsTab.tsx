@@ -36,6 +36,8 @@ const PILL_WIDTH_PX = 240;
 interface Measure {
   /** The list's width the heights belong to: the rows change with it. */
   width: number;
+  /** The accounts the heights belong to: a changed account may change its pill's width. */
+  items: unknown;
   heights: Map<number, number>;
   rowPx: number;
 }
@@ -88,10 +90,11 @@ function nextRange(prev: [number, number] | null, list: HTMLElement, chunkCount:
  * next pill, not the page after the list), the open details' pill (closing them focuses it) and the
  * one a notice asked to show (it must be there before it can scroll into view).
  */
-function useWindow(count: number, pinnedIndexes: number[], listRef: RefObject<HTMLUListElement | null>) {
+function useWindow(items: readonly unknown[], pinnedIndexes: number[], listRef: RefObject<HTMLUListElement | null>) {
+  const count = items.length;
   const windowed = count > WINDOW_FROM;
   const chunkCount = Math.ceil(count / CHUNK);
-  const measure = useRef<Measure>({ width: 0, heights: new Map(), rowPx: ROW_PX });
+  const measure = useRef<Measure>({ width: 0, items: null, heights: new Map(), rowPx: ROW_PX });
   const [range, setRange] = useState<[number, number] | null>(null);
   const [focused, setFocused] = useState<number | null>(null);
   const [overscan, setOverscan] = useState(0);
@@ -113,35 +116,31 @@ function useWindow(count: number, pinnedIndexes: number[], listRef: RefObject<HT
     return () => cancelIdleCallback(idle);
   }, [windowed, overscan]);
 
-  // After every render: measure the chunks on screen, then check the range still covers the viewport.
+  // After every render: measure the chunks rendered for the first time, then check the range still
+  // covers the viewport. A chunk keeps its height until the list's width or its accounts change:
+  // measuring every rendered chunk after every render cost a scrolling list most of a frame.
   useLayoutEffect(() => {
     const list = listRef.current;
     if (!windowed || !list) return;
     const m = measure.current;
     const width = list.clientWidth;
-    if (width !== m.width) {
+    if (width !== m.width || m.items !== items) {
       m.width = width;
+      m.items = items;
       m.heights.clear();
     }
-    let firstTop: number | null = null;
-    let chunk = -1;
-    let lastBottom = 0;
-    const close = () => {
-      if (chunk >= 0 && firstTop !== null) m.heights.set(chunk, lastBottom - firstTop);
-    };
+    const unmeasured = new Map<number, [HTMLElement, HTMLElement]>();
     for (const li of list.children as HTMLCollectionOf<HTMLElement>) {
       const c = li.dataset.chunk;
-      if (c === undefined) continue;
-      const n = Number(c);
-      if (n !== chunk) {
-        close();
-        chunk = n;
-        firstTop = li.offsetTop;
-        m.rowPx = li.offsetHeight + parseFloat(getComputedStyle(li).marginBottom) + (parseFloat(getComputedStyle(list).rowGap) || 0);
-      }
-      lastBottom = li.offsetTop + m.rowPx;
+      if (c === undefined || m.heights.has(Number(c))) continue;
+      const bounds = unmeasured.get(Number(c));
+      if (bounds) bounds[1] = li;
+      else unmeasured.set(Number(c), [li, li]);
     }
-    close();
+    for (const [chunk, [first, last]] of unmeasured) {
+      m.rowPx = first.offsetHeight + parseFloat(getComputedStyle(first).marginBottom) + (parseFloat(getComputedStyle(list).rowGap) || 0);
+      m.heights.set(chunk, last.offsetTop + m.rowPx - first.offsetTop);
+    }
     update();
   });
 
@@ -195,7 +194,7 @@ export function AccountsTab({ platform, accounts, connectBusy }: Props) {
   const listRef = useRef<HTMLUListElement>(null);
   const keys = usePillKeys(accounts, indexOf, listRef);
   const pinned = [openId, spotlight?.accountId].map((id) => (id ? (indexOf.get(id) ?? -1) : -1)).concat(keys.activeIndex ?? -1);
-  const win = useWindow(accounts.length, pinned, listRef);
+  const win = useWindow(accounts, pinned, listRef);
 
   // Stable across renders, so a pill whose own props did not change skips rendering (AccountPill is memoised).
   const onToggleDetails = useCallback(
