@@ -131,16 +131,17 @@ function useWindow(items: readonly unknown[], pinnedIndexes: number[], listRef: 
     }
     const unmeasured = new Map<number, [HTMLElement, HTMLElement]>();
     for (const li of list.children as HTMLCollectionOf<HTMLElement>) {
-      const c = li.dataset.chunk;
-      if (c === undefined || m.heights.has(Number(c))) continue;
-      const bounds = unmeasured.get(Number(c));
+      if (li.dataset.chunk === undefined) continue;
+      const chunk = Number(li.dataset.chunk);
+      if (m.heights.has(chunk)) continue;
+      const bounds = unmeasured.get(chunk);
       if (bounds) bounds[1] = li;
-      else unmeasured.set(Number(c), [li, li]);
+      else unmeasured.set(chunk, [li, li]);
     }
-    for (const [chunk, [first, last]] of unmeasured) {
-      m.rowPx = first.offsetHeight + parseFloat(getComputedStyle(first).marginBottom) + (parseFloat(getComputedStyle(list).rowGap) || 0);
-      m.heights.set(chunk, last.offsetTop + m.rowPx - first.offsetTop);
-    }
+    // Every pill is one row tall: one pill read per pass gives the row height for all the new chunks.
+    const [sample] = unmeasured.values();
+    if (sample) m.rowPx = sample[0].offsetHeight + parseFloat(getComputedStyle(sample[0]).marginBottom) + (parseFloat(getComputedStyle(list).rowGap) || 0);
+    for (const [chunk, [first, last]] of unmeasured) m.heights.set(chunk, last.offsetTop + m.rowPx - first.offsetTop);
     update();
   });
 
