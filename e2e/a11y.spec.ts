@@ -6,16 +6,14 @@
 // failing on any serious or critical violation; then the keyboard alone: Tab
 // reaches Connect, a pill's actions and the tabs, comes back round (no trap),
 // and every stop has an accessible name.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type CDPSession, type Locator, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
-import { openNotices, openPlatform, showSection } from './support/window-checks.ts';
+import { checkAxe, openNotices, openPlatform, showSection } from './support/window-checks.ts';
 
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** More Tab presses than the page has stops; running out means focus never came back round. */
 const MAX_TAB_STOPS = 400;
 
@@ -30,30 +28,6 @@ test.afterEach(async () => {
 });
 
 const xCard = (page: Page) => page.getByRole('region', { name: 'X (Twitter)' });
-
-/** Serious and critical violations under the given rules, one line per offending element, so a failure says what and where. */
-async function seriousViolations(page: Page, axe: AxeBuilder): Promise<string[]> {
-  const { violations } = await axe.analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}): ${n.target.join(' ')}`));
-}
-
-/**
- * Checks the page as it is now, in both colour schemes: every rule in light mode, then contrast in
- * dark mode (dark mode swaps every colour variable and nothing else, so the other rules would only
- * see the same structure twice). Soft, so every state of a test is reported, not only the first that fails.
- */
-async function checkState(page: Page, state: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
-    const found = await seriousViolations(page, colorScheme === 'dark' ? axe.withRules(['color-contrast']) : axe);
-    if (found.length) console.log(`axe, ${state}, ${colorScheme} mode:\n  ${found.join('\n  ')}`);
-    expect.soft(found, `axe violations (serious or critical) with ${state}, ${colorScheme} mode`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** The demo on its first page, the Accounts overview, once platforms and accounts are loaded. */
 async function openApp(page: Page): Promise<void> {
@@ -88,12 +62,12 @@ test('axe: first load and a card’s Credentials tab', async ({ page }) => {
   // The Accounts page on first load is window-tour.spec's, at two sizes.
   await openApp(page);
   await openPlatform(page, 'X (Twitter)');
-  await checkState(page, 'the Platforms page');
+  await checkAxe(page, 'the Platforms page');
 
   await xCard(page).getByRole('tab', { name: 'Credentials' }).click();
   await xCard(page).getByRole('button', { name: /Paste its keys/ }).click();
   await expect(xCard(page).getByLabel('Client ID')).toBeVisible();
-  await checkState(page, 'X’s Credentials tab open on its keys');
+  await checkAxe(page, 'X’s Credentials tab open on its keys');
 });
 
 test('axe: a connected account — details, disconnect confirmation, notices panel', async ({ page }) => {
@@ -105,35 +79,35 @@ test('axe: a connected account — details, disconnect confirmation, notices pan
 
   await pill.getByRole('button', { name: 'Details for @alice_creates' }).click();
   await expect(page.getByRole('region', { name: 'Details for @alice_creates' })).toBeVisible();
-  await checkState(page, 'an expiring account’s details expanded');
+  await checkAxe(page, 'an expiring account’s details expanded');
 
   await pill.getByRole('button', { name: 'Disconnect @alice_creates' }).click();
   const dialog = page.getByRole('dialog', { name: 'Disconnect @alice_creates?' });
   await expect(dialog).toBeVisible();
-  await checkState(page, 'the disconnect confirmation open');
+  await checkAxe(page, 'the disconnect confirmation open');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
 
   await showSection(page, 'Accounts');
   await expect(page.getByRole('status').filter({ hasText: '1 expiring' })).toBeVisible();
-  await checkState(page, 'the Accounts page with an expiring account');
+  await checkAxe(page, 'the Accounts page with an expiring account');
 
   await expect((await openNotices(page)).getByRole('listitem')).toHaveCount(1);
-  await checkState(page, 'the notices panel open');
+  await checkAxe(page, 'the notices panel open');
 });
 
 test('axe: WordPress “Add account” form, empty and with an error', async ({ page }) => {
   await openApp(page);
   const wp = await openPlatform(page, 'WordPress');
   await expect(wp.getByRole('tab', { name: 'Add account' })).toHaveAttribute('aria-selected', 'true');
-  await checkState(page, 'WordPress’s Add account form');
+  await checkAxe(page, 'WordPress’s Add account form');
 
   await wp.getByLabel('Site address').fill('blog.example.com');
   await wp.getByLabel('Username').fill('sam');
   await wp.getByLabel('Application password').fill('subs crib erpa sswo rd00 0001');
   await wp.getByRole('button', { name: 'Test connection' }).click();
   await expect(wp.getByRole('alert')).toContainText(/cannot publish posts/);
-  await checkState(page, 'WordPress’s Add account form showing a refusal');
+  await checkAxe(page, 'WordPress’s Add account form showing a refusal');
 });
 
 test('axe: the lock screen (choosing a first passphrase, then unlocking with a wrong one), workspaces and the move dialogs', async ({ page }) => {
@@ -142,26 +116,26 @@ test('axe: the lock screen (choosing a first passphrase, then unlocking with a w
   try {
     await page.goto(host.url);
     await page.getByLabel('New passphrase').fill('an accessible passphrase');
-    await checkState(page, 'the lock screen asking for a first passphrase');
+    await checkAxe(page, 'the lock screen asking for a first passphrase');
     await page.getByLabel('The same passphrase again').fill('an accessible passphrase');
     await page.getByRole('button', { name: 'Protect and continue' }).click();
     await page.getByRole('button', { name: /^Workspace: / }).click();
     await expect(page.getByRole('menu', { name: 'Workspaces' })).toBeVisible();
-    await checkState(page, 'the workspace menu open');
+    await checkAxe(page, 'the workspace menu open');
     await page.keyboard.press('Escape');
     await showSection(page, 'Move');
     await page.getByRole('button', { name: 'Export…' }).click();
-    await checkState(page, 'the export dialog');
+    await checkAxe(page, 'the export dialog');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Import…' }).click();
-    await checkState(page, 'the import dialog');
+    await checkAxe(page, 'the import dialog');
     await host.stop();
     host = await startHostProcess({ dataDir, origins: {} });
     await page.goto(host.url);
     await page.getByLabel('Passphrase').fill('not it');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect(page.getByRole('alert')).toBeVisible();
-    await checkState(page, 'the unlock screen refusing a passphrase');
+    await checkAxe(page, 'the unlock screen refusing a passphrase');
   } finally {
     await host?.stop();
     rmSync(dataDir, { recursive: true, force: true });
