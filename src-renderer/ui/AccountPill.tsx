@@ -1,5 +1,5 @@
 import { RefreshCw, X } from 'lucide-react';
-import { memo, useEffect, useRef, useState, type CSSProperties } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../src-main/api/contract.ts';
 import { consumeSpotlight } from '../state/accounts.ts';
 import { Avatar } from './Avatar.tsx';
@@ -19,9 +19,8 @@ interface Props {
   detailsId: string;
   /** A notice click or the main process asked for this account (null for every other pill). */
   spotlight: { reconnect: boolean; seq: number } | null;
-  /** In a windowed list: the pill's cell (account-pills.css places it), and its place in the whole list for assistive technology. */
-  row?: number;
-  column?: number;
+  /** In a windowed list: the pill's chunk, and its place in the whole list for assistive technology. */
+  chunk?: number;
   posInSet?: number;
   setSize?: number;
   // Handlers take the account, so one function serves every pill and a memoised pill stays unchanged.
@@ -60,6 +59,19 @@ export const AccountPill = memo(function AccountPill(props: Props) {
     if (!spotlight) return;
     const el = ref.current;
     el?.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    // In a long list the pills passed on the way are laid out as they come near, and their real
+    // heights can move this one from where the smooth scroll aimed: once it stops, make sure.
+    // Only for this scroll: a later one is the user's own.
+    const settled = new AbortController();
+    document.addEventListener(
+      'scrollend',
+      () => {
+        const box = el?.getBoundingClientRect();
+        if (el?.isConnected && box && (box.bottom < 0 || box.top > window.innerHeight)) el.scrollIntoView({ block: 'center' });
+      },
+      { capture: true, once: true, signal: settled.signal },
+    );
+    setTimeout(() => settled.abort(), SPOTLIGHT_MS);
     const reconnect = reconnectRef.current;
     const target = spotlight.reconnect && reconnect && !reconnect.disabled ? reconnect : el?.querySelector<HTMLElement>('.pill-body');
     target?.focus({ preventScroll: true });
@@ -81,7 +93,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
       data-testid="pill"
       data-account-id={account.id}
       data-status={account.status}
-      style={props.row === undefined ? undefined : ({ '--row': props.row, '--column': props.column } as CSSProperties)}
+      data-chunk={props.chunk}
       aria-posinset={props.posInSet}
       aria-setsize={props.setSize}
     >

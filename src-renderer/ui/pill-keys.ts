@@ -6,7 +6,7 @@ import type { AccountView } from '../../src-main/api/contract.ts';
 
 const PILL = '[data-account-id]';
 
-/** In a list of pills of their own widths: the rendered pill a row above (dir -1) or below (+1) `from` whose middle is nearest its own. */
+/** The rendered pill a row above (dir -1) or below (+1) `from` whose middle is nearest its own. */
 function rowNeighbour(list: HTMLElement, from: HTMLElement, dir: -1 | 1): string | null {
   const box = from.getBoundingClientRect();
   const middle = box.left + box.width / 2;
@@ -22,17 +22,9 @@ function rowNeighbour(list: HTMLElement, from: HTMLElement, dir: -1 | 1): string
   return best?.id ?? null;
 }
 
-/** The pill a row above or below in a grid; on a short last row, Down goes to its last pill. */
-function gridNeighbour(accounts: AccountView[], from: number, columns: number, dir: -1 | 1): string | null {
-  const row = Math.floor(from / columns);
-  const lastRow = Math.floor((accounts.length - 1) / columns);
-  if (row + dir < 0 || row + dir > lastRow) return null;
-  return accounts[Math.min(from + dir * columns, accounts.length - 1)]!.id;
-}
-
 /**
- * `activeIndex`, when not null, must be rendered (AccountsTab pins it): a key may move focus to a
- * pill far outside the windowed list's rendered rows, and it is focused once it is there.
+ * `activeIndex`, when not null, must be rendered (AccountsTab pins its chunk): a key may move focus
+ * to a pill far outside the windowed list's rendered chunks, and it is focused once its chunk is there.
  */
 export function usePillKeys(accounts: AccountView[], indexOf: Map<string, number>, listRef: RefObject<HTMLUListElement | null>) {
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -42,7 +34,7 @@ export function usePillKeys(accounts: AccountView[], indexOf: Map<string, number
   const activeIndex = activeId !== null ? (indexOf.get(activeId) ?? null) : null;
   const pendingFocus = useRef<string | null>(null);
 
-  // After every render, since rows come and go with the scroll: AccountPill leaves tabindex to the
+  // After every render, since chunks come and go with the scroll: AccountPill leaves tabindex to the
   // list, which alone knows which pill is the current one.
   useLayoutEffect(() => {
     const list = listRef.current;
@@ -77,12 +69,7 @@ export function usePillKeys(accounts: AccountView[], indexOf: Map<string, number
       else if (e.key === 'ArrowRight') to = accounts[from + 1]?.id ?? null;
       else if (e.key === 'Home') to = accounts[0]!.id;
       else if (e.key === 'End') to = accounts[accounts.length - 1]!.id;
-      else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
-        const dir = e.key === 'ArrowUp' ? -1 : 1;
-        // A grid (pill-grid.ts) knows the pill above or below from the index, rendered or not.
-        const columns = Number(e.currentTarget.dataset.columns);
-        to = columns ? gridNeighbour(accounts, from, columns, dir) : rowNeighbour(e.currentTarget, li, dir);
-      }
+      else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') to = rowNeighbour(e.currentTarget, li, e.key === 'ArrowUp' ? -1 : 1);
       else return;
       // Also keeps the arrow from scrolling the page under the focus.
       e.preventDefault();
