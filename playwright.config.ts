@@ -11,7 +11,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   // Two: the specs mostly wait (demo processes, time travel, consent pages), and each has its own demo or host on
   // its own ports. Measured on this 2-core machine: the whole suite took 9.7 min with two workers, 53 passed;
-  // with one it ran past 13 min.
+  // with one it ran past 13 min (both before axe ran in the page, which halved the sum of the tests' times).
   workers: 2,
   reporter: process.env.PLUGBOARD_PW_JSON ? [['list'], ['json', { outputFile: process.env.PLUGBOARD_PW_JSON }]] : [['list']],
   use: {

@@ -17,7 +17,8 @@ import { checkAxe, openNotices, openPlatform, showSection } from './support/wind
 /** More Tab presses than the page has stops; running out means focus never came back round. */
 const MAX_TAB_STOPS = 400;
 
-// Axe in both schemes over three to five states per test went past 60 s on the shared 2-core machine.
+// Axe in both schemes over three to five states per test went past 60 s on the shared 2-core machine (through
+// @axe-core/playwright, before axe ran in the page; kept for a busy CI machine).
 test.describe.configure({ timeout: 150_000 });
 
 let demo: DemoProcess | null = null;
