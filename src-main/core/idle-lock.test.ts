@@ -41,6 +41,10 @@ function movingClock() {
       }
       now = until;
     },
+    /** Time passes with no timer firing: a machine asleep. */
+    jump(ms: number) {
+      now += ms;
+    },
   } satisfies Clock & Record<string, unknown>;
 }
 
@@ -68,9 +72,10 @@ async function setup(opts: { keychain?: KeyWrapper } = {}) {
   });
   stops.push(() => gate.close());
   const errors: unknown[] = [];
-  stops.push(watchIdle({ gate, clock, minutes: () => prefs.get('lockAfterMinutes'), idleMs: presence.idleMs, onError: (e) => errors.push(e) }));
+  const idle = watchIdle({ gate, clock, minutes: () => prefs.get('lockAfterMinutes'), idleMs: presence.idleMs, onError: (e) => errors.push(e) });
+  stops.push(idle.stop);
   const state = async () => ((await gate.call('app.lockState', {})) as Envelope<{ state: string }> & { ok: true }).result.state;
-  return { gate, clock, state, errors };
+  return { gate, clock, state, errors, idle, jump: (ms: number) => clock.jump(ms) };
 }
 
 describe('the idle lock', () => {
@@ -94,6 +99,24 @@ describe('the idle lock', () => {
     await clock.advance(10 * MINUTE + IDLE_CHECK_MS);
     expect(await state()).toBe('locked');
     expect(errors).toEqual([]);
+  });
+
+  it('checked at once on a wake: back from a long sleep the vault is locked before the next tick; a short one changes nothing', async () => {
+    const { gate, state, idle, jump, errors } = await setup();
+    await gate.call('settings.update', { lockAfterMinutes: 15 });
+    jump(14 * MINUTE);
+    await idle.checkNow();
+    expect(await state()).toBe('open');
+    jump(2 * MINUTE);
+    await idle.checkNow();
+    expect(await state()).toBe('locked');
+    expect(errors).toEqual([]);
+    // Stopped, it checks nothing.
+    await gate.call('app.unlock', { passphrase: PASSPHRASE });
+    idle.stop();
+    jump(60 * MINUTE);
+    await idle.checkNow();
+    expect(await state()).toBe('open');
   });
 
   it('Off (the default) never locks', async () => {

@@ -19,8 +19,17 @@ export interface IdleLockOptions {
   onError(e: unknown): void;
 }
 
-/** Watches until the returned undo runs. */
-export function watchIdle(opts: IdleLockOptions): () => void {
+export interface IdleWatch {
+  /**
+   * Checks at once rather than at the next tick: when the machine wakes from sleep the vault should
+   * not stand open for up to IDLE_CHECK_MS, and the demo's time travel wants its answer now.
+   */
+  checkNow(): Promise<void>;
+  stop(): void;
+}
+
+/** Watches until stop() runs. */
+export function watchIdle(opts: IdleLockOptions): IdleWatch {
   let stopped = false;
   let cancel = () => {};
   // Typing the passphrase is the user being there, whatever the idle source last heard.
@@ -29,7 +38,7 @@ export function watchIdle(opts: IdleLockOptions): () => void {
     if (event.type === 'lock.changed') openedAt = opts.clock.now();
   });
   const schedule = () => {
-    cancel = opts.clock.setTimeout(() => void check(), IDLE_CHECK_MS);
+    cancel = opts.clock.setTimeout(() => void tick(), IDLE_CHECK_MS);
   };
   async function check(): Promise<void> {
     const minutes = opts.minutes();
@@ -38,13 +47,19 @@ export function watchIdle(opts: IdleLockOptions): () => void {
     } catch (e) {
       opts.onError(e);
     }
+  }
+  async function tick(): Promise<void> {
+    await check();
     if (!stopped) schedule();
   }
   schedule();
-  return () => {
-    stopped = true;
-    cancel();
-    unsubscribe();
+  return {
+    checkNow: () => (stopped ? Promise.resolve() : check()),
+    stop() {
+      stopped = true;
+      cancel();
+      unsubscribe();
+    },
   };
 }
 

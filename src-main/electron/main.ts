@@ -190,17 +190,16 @@ async function start(passphrase: string | undefined): Promise<void> {
   listenGateway({ path: socketPath(dataDir), handle: (req, res) => gate.gateway(req, res), logger })
     .then((gateway) => stopWatchers.push(() => void gateway.close()))
     .catch((e: Error) => logger.error('the gateway for tools could not start', { error: e.message }));
-  stopWatchers.push(watchPowerAndNetwork(core, { powerMonitor, net, logger }));
   // The OS's idle time counts with the window closed to the tray, and whichever app the user was in.
-  stopWatchers.push(
-    watchIdle({
-      gate,
-      clock: systemClock,
-      minutes: () => prefs.prefs.get('lockAfterMinutes'),
-      idleMs: () => powerMonitor.getSystemIdleTime() * 1000,
-      onError: (e) => logger.error('the idle lock failed', { error: (e as Error).message ?? String(e) }),
-    }),
-  );
+  const idle = watchIdle({
+    gate,
+    clock: systemClock,
+    minutes: () => prefs.prefs.get('lockAfterMinutes'),
+    idleMs: () => powerMonitor.getSystemIdleTime() * 1000,
+    onError: (e) => logger.error('the idle lock failed', { error: (e as Error).message ?? String(e) }),
+  });
+  stopWatchers.push(idle.stop);
+  stopWatchers.push(watchPowerAndNetwork(core, { powerMonitor, net, logger, onWake: () => void idle.checkNow() }));
   const appTray = createTray({
     icons: paths.tray,
     logger,

@@ -10,8 +10,9 @@ function setup(initiallyOnline = true) {
   const state = { online: initiallyOnline };
   const net = { isOnline: vi.fn(() => state.online) };
   const core = { resume: vi.fn(), setOnline: vi.fn() };
-  const stop = watchPowerAndNetwork(core, { powerMonitor: powerMonitor as PowerEvents, net, logger });
-  return { powerMonitor, state, net, core, stop };
+  const onWake = vi.fn();
+  const stop = watchPowerAndNetwork(core, { powerMonitor: powerMonitor as PowerEvents, net, logger, onWake });
+  return { powerMonitor, state, net, core, onWake, stop };
 }
 
 describe('watchPowerAndNetwork', () => {
@@ -40,19 +41,20 @@ describe('watchPowerAndNetwork', () => {
     expect(core.setOnline).toHaveBeenCalledTimes(2);
   });
 
-  it('on resume and on unlock: reads the network first, then runs the catch-up', () => {
-    const { powerMonitor, state, core } = setup(true);
+  it('on resume and on unlock: reads the network first, then runs the catch-up and the idle lock\'s check', () => {
+    const { powerMonitor, state, core, onWake } = setup(true);
     const order: string[] = [];
     core.setOnline.mockImplementation((v: boolean) => order.push(`online:${v}`));
     core.resume.mockImplementation(() => order.push('resume'));
+    onWake.mockImplementation(() => order.push('idle check'));
 
     state.online = false;
     powerMonitor.emit('resume');
-    expect(order).toEqual(['online:false', 'resume']);
+    expect(order).toEqual(['online:false', 'resume', 'idle check']);
 
     state.online = true;
     powerMonitor.emit('unlock-screen');
-    expect(order).toEqual(['online:false', 'resume', 'online:true', 'resume']);
+    expect(order).toEqual(['online:false', 'resume', 'idle check', 'online:true', 'resume', 'idle check']);
     powerMonitor.emit('suspend');
     expect(core.resume).toHaveBeenCalledTimes(2);
   });

@@ -26,7 +26,14 @@ export const CONNECTIVITY_POLL_MS = 30_000;
  */
 export function watchPowerAndNetwork(
   core: Pick<Core, 'resume' | 'setOnline'>,
-  opts: { powerMonitor: PowerEvents; net: Connectivity; logger: Logger; pollMs?: number },
+  opts: {
+    powerMonitor: PowerEvents;
+    net: Connectivity;
+    logger: Logger;
+    pollMs?: number;
+    /** Also run on every wake: the idle lock's check, so a machine back from a long sleep opens locked. */
+    onWake?: () => void;
+  },
 ): () => void {
   // The core read net.isOnline() itself at start-up (CoreDeps.isOnline); only changes are news.
   let online = readOnline(opts.net, true);
@@ -45,6 +52,7 @@ export function watchPowerAndNetwork(
   function woke(): void {
     checkNetwork();
     core.resume();
+    opts.onWake?.();
   }
 
   const timer = setInterval(checkNetwork, opts.pollMs ?? CONNECTIVITY_POLL_MS);

@@ -9,7 +9,7 @@
 //
 // Dev-only time travel, to watch the lifecycle without waiting days: type +30m,
 // +2h or +6d (and Enter) in this terminal. The app's clock and the fakes' clocks
-// move together; overdue renewals run at once and pills change colour. The demo's
+// move together; overdue renewals and the idle lock's check run at once, and pills change colour. The demo's
 // fake X gives refresh tokens a fixed life (default 10 days; real X documents
 // none) so a connection can be seen going yellow (7 days before) and red.
 import { randomBytes } from 'node:crypto';
@@ -151,7 +151,7 @@ printPostsArriving(host.core, [
   ['WordPress (local)', fakeLocalWordPress],
 ]);
 
-createInterface({ input: process.stdin }).on('line', (line) => {
+createInterface({ input: process.stdin }).on('line', async (line) => {
   const m = /^\+(\d+)([mhd])$/.exec(line.trim());
   if (!m) {
     if (line.trim()) console.log('time travel: type +30m, +2h or +6d');
@@ -160,8 +160,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const ms = Number(m[1]) * UNITS[m[2]!]!;
   offsetMs += ms;
   for (const f of [...demoPlatforms.map((p) => p.fake), ...passwordFakes]) f.advance(ms / 1000);
-  // Timers were set in real milliseconds: catch up on whatever the jump made overdue.
-  host.core.resume();
+  // Timers were set in real milliseconds: catch up on whatever the jump made overdue, the idle lock too.
+  await host.resume();
   console.log(`time travel: now ${new Date(clock.now()).toISOString()}`);
 });
 

@@ -35,6 +35,8 @@ export interface RunningHost {
   core: Core;
   /** Where tools reach this Plugboard (`curl --unix-socket`, the `plugboard` command). */
   socketPath: string;
+  /** What waking from sleep does in Electron: the overdue renewals, then the idle lock's check, at once. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
         reportActive: presence.active,
       }),
   });
-  const stopIdle = watchIdle({
+  const idle = watchIdle({
     gate: core,
     clock,
     minutes: () => prefs.get('lockAfterMinutes'),
@@ -87,8 +89,12 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     url: server.url,
     core,
     socketPath: gateway.path,
+    async resume() {
+      core.resume();
+      await idle.checkNow();
+    },
     async close() {
-      stopIdle();
+      idle.stop();
       await gateway.close();
       await server.close();
       await core.close();
