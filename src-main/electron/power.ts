@@ -31,7 +31,7 @@ export function watchPowerAndNetwork(
     net: Connectivity;
     logger: Logger;
     pollMs?: number;
-    /** Also run on every wake: the idle lock's check, so a machine back from a long sleep opens locked. */
+    /** Also run on every wake: the idle lock's check, at once rather than at its next tick (it locks where the OS's idle time counted the sleep). */
     onWake?: () => void;
   },
 ): () => void {
