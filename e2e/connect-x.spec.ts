@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { freePort } from '../src-main/fakes/fake-server.ts';
 import { startFakeX, type FakeX } from '../src-main/fakes/x.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
-import { checkAxe, openPlatform, shoot } from './support/window-checks.ts';
+import { backToPlugboard, checkAxe, openPlatform, shoot } from './support/window-checks.ts';
 import { openConfPrefs } from '../src-main/prefs/prefs.ts';
 import { DB_FILE } from '../src-main/store/db.ts';
 import { PassphraseKeyWrapper } from '../src-main/vault/passphrase-wrapper.ts';
@@ -168,9 +168,7 @@ test('Cancel at X is the user’s own choice: said calmly, nothing added, and Ba
   await consent.getByRole('button', { name: 'Cancel' }).click();
   await expect(consent.getByRole('heading', { name: 'You cancelled — nothing changed' })).toBeVisible();
   await consent.screenshot({ path: join(SHOTS, 'landing-cancelled.png'), animations: 'disabled' });
-  const closed = consent.waitForEvent('close');
-  await consent.getByRole('button', { name: 'Back to Plugboard' }).click();
-  await closed;
+  await backToPlugboard(consent);
 
   const notice = card.locator('.flow-notice');
   await expect(notice).toContainText('You cancelled — nothing changed.');

@@ -2,7 +2,7 @@
 // consent page → Back to Plugboard → a green pill; the refresh icon renews it; the X icon asks, then disconnects.
 import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { openPlatform } from './support/window-checks.ts';
+import { backToPlugboard, openPlatform } from './support/window-checks.ts';
 
 let demo: UrlProcess | null = null;
 
@@ -23,9 +23,7 @@ for (const name of ['TikTok', 'Pinterest']) {
     await consent.getByRole('button', { name: 'Authorize app' }).click();
     await expect(consent.locator('body')).toContainText(/close this tab/i);
     // The landing page leads back: in the browser host its button closes the tab Plugboard opened.
-    const closed = consent.waitForEvent('close');
-    await consent.getByRole('button', { name: 'Back to Plugboard' }).click();
-    await closed;
+    await backToPlugboard(consent);
 
     const pill = card.getByTestId('pill');
     await expect(pill).toHaveCount(1);

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { openPlatform, shoot } from './support/window-checks.ts';
+import { backToPlugboard, openPlatform, shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let demo: UrlProcess | null = null;
@@ -29,9 +29,7 @@ test('a Google login with two channels: pick both, two pills; connecting again o
     await expect(consent.locator('body')).toContainText(/Choose what to connect in Plugboard/);
     await consent.setViewportSize({ width: 800, height: 600 });
     await shoot(consent, 'landing-almost-done-800');
-    const closed = consent.waitForEvent('close');
-    await consent.getByRole('button', { name: 'Back to Plugboard' }).click();
-    await closed;
+    await backToPlugboard(consent);
   };
 
   // A Desktop app client has no redirect field: the setup says there is nothing to register, and shows no address to copy.

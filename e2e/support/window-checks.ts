@@ -1,5 +1,5 @@
 // What the window specs of the gateway and publishing share: the demo's socket, a request over it, connecting X
-// through its consent page, axe in both schemes, and screenshots in both.
+// through its consent page, the landing page's way back, axe in both schemes, and screenshots in both.
 import axe from 'axe-core';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -145,4 +145,20 @@ export async function openNotices(page: Page): Promise<Locator> {
   }
   await expect(list).toBeVisible();
   return list;
+}
+
+/**
+ * Clicks the landing page's "Back to Plugboard", which closes its tab, and waits for the close. The
+ * tab can close before Playwright has finished its click (a clean-clone run once failed there with
+ * "Target page … has been closed"): that error counts only if the tab is still open.
+ */
+export async function backToPlugboard(landing: Page): Promise<void> {
+  const closed = landing.waitForEvent('close');
+  await landing
+    .getByRole('button', { name: 'Back to Plugboard' })
+    .click()
+    .catch((e: unknown) => {
+      if (!landing.isClosed()) throw e;
+    });
+  await closed;
 }
