@@ -26,8 +26,9 @@ test.afterAll(async () => {
 const nav = (page: Page, section: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${section}`) });
 
 /**
- * What "fits" means here: no page scrolls sideways, the sidebar and the page do not overlap, and every visible
- * control lies within the window's width (a control cut at the right edge is one the user cannot read).
+ * What "fits" means here: no page scrolls sideways, the sidebar and the page do not overlap, every visible
+ * control lies within the window's width (a control cut at the right edge is one the user cannot read), and cards
+ * stacked one under another keep a gap (Settings' Token management once touched the Lock card).
  */
 async function expectFits(page: Page, where: string): Promise<void> {
   // A string: the Node tsconfig that typechecks the specs has no DOM library.
@@ -44,6 +45,16 @@ async function expectFits(page: Page, where: string): Promise<void> {
       if (r.width === 0 || r.height === 0) continue;
       const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40);
       if (r.left < -1 || r.right > width + 1) found.push(el.tagName.toLowerCase() + ' "' + name + '" runs past the window (' + Math.round(r.left) + '–' + Math.round(r.right) + ')');
+    }
+    const cards = [...document.querySelectorAll('.page .card')].filter((c) => c.getBoundingClientRect().height > 0);
+    for (const a of cards) {
+      for (const b of cards) {
+        const ra = a.getBoundingClientRect();
+        const rb = b.getBoundingClientRect();
+        const sideBySide = ra.right <= rb.left || rb.right <= ra.left;
+        if (a === b || a.contains(b) || b.contains(a) || sideBySide || rb.top < ra.top) continue;
+        if (rb.top - ra.bottom < 8) found.push('cards "' + (a.querySelector('h2, h3')?.textContent ?? '?') + '" and "' + (b.querySelector('h2, h3')?.textContent ?? '?') + '" are ' + Math.round(rb.top - ra.bottom) + ' px apart');
+      }
     }
     return found;
   })()`)) as string[];
@@ -141,7 +152,7 @@ async function connectXAgain(page: Page, who: RegExp): Promise<void> {
   await nav(page, 'Accounts').click();
 }
 
-test('the Post and Tools pages', async ({ page }) => {
+test('the Post, Tools and Settings pages', async ({ page }) => {
   await page.goto(demo.url);
   await nav(page, 'Post').click();
   await expect(page.getByRole('heading', { name: 'Post', level: 1 })).toBeVisible();
@@ -149,4 +160,7 @@ test('the Post and Tools pages', async ({ page }) => {
   await nav(page, 'Tools').click();
   await expect(page.getByRole('heading', { name: 'Connected tools', level: 1 })).toBeVisible();
   await look(page, 'tools');
+  await nav(page, 'Settings').click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await look(page, 'settings');
 });
