@@ -75,7 +75,7 @@ async function setup(opts: { keychain?: KeyWrapper } = {}) {
   const idle = watchIdle({ gate, clock, minutes: () => prefs.get('lockAfterMinutes'), idleMs: presence.idleMs, onError: (e) => errors.push(e) });
   stops.push(idle.stop);
   const state = async () => ((await gate.call('app.lockState', {})) as Envelope<{ state: string }> & { ok: true }).result.state;
-  return { gate, clock, state, errors, idle, jump: (ms: number) => clock.jump(ms) };
+  return { gate, clock, state, errors, idle };
 }
 
 describe('the idle lock', () => {
@@ -102,19 +102,19 @@ describe('the idle lock', () => {
   });
 
   it('checked at once on a wake: back from a long sleep the vault is locked before the next tick; a short one changes nothing', async () => {
-    const { gate, state, idle, jump, errors } = await setup();
+    const { gate, clock, state, idle, errors } = await setup();
     await gate.call('settings.update', { lockAfterMinutes: 15 });
-    jump(14 * MINUTE);
+    clock.jump(14 * MINUTE);
     await idle.checkNow();
     expect(await state()).toBe('open');
-    jump(2 * MINUTE);
+    clock.jump(2 * MINUTE);
     await idle.checkNow();
     expect(await state()).toBe('locked');
     expect(errors).toEqual([]);
     // Stopped, it checks nothing.
     await gate.call('app.unlock', { passphrase: PASSPHRASE });
     idle.stop();
-    jump(60 * MINUTE);
+    clock.jump(60 * MINUTE);
     await idle.checkNow();
     expect(await state()).toBe('open');
   });

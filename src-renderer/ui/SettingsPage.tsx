@@ -203,7 +203,7 @@ export function SettingsPage() {
           </div>
         </header>
         {app && (
-          <>
+          <div className="settings-cards">
             <section className="card settings-card" aria-labelledby={generalId}>
               <h2 id={generalId}>General</h2>
               <WarningWindow app={app} />
@@ -228,7 +228,7 @@ export function SettingsPage() {
                 <p className="card-sub">The system keychain protects your tokens and unlocks with your computer, so Plugboard has no lock of its own.</p>
               </section>
             )}
-          </>
+          </div>
         )}
       </div>
     </main>
