@@ -3,7 +3,7 @@
 // into view, and a pill far down the page still opens its details. Speed is measured in bench/, not here.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { seed } from '../bench/seed.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
 import { openPlatform, shoot } from './support/window-checks.ts';
@@ -18,6 +18,23 @@ test.afterEach(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+/**
+ * The heights of the layers Chromium composites. A scroller scrolled on the compositor thread has a
+ * layer of its own as tall as all it scrolls; one scrolled on the main thread has none.
+ */
+async function layerHeights(page: Page): Promise<number[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const heights = new Promise<number[]>((resolve) => cdp.on('LayerTree.layerTreeDidChange', (e) => e.layers && resolve(e.layers.map((l) => l.height))));
+  await cdp.send('LayerTree.enable');
+  // A scroll makes a new layer tree, which the session then reports.
+  await page.locator('.main').evaluate((main) => main.scrollBy(0, 1));
+  try {
+    return await heights;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 test('1,000 accounts: counted, shown per platform, and the last card’s pills render when scrolled to', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
   const seeded = await seed({ count: 1000 });
@@ -28,6 +45,10 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   await expect(chips.getByRole('button', { name: 'All 1000' })).toBeVisible({ timeout: 20_000 });
   await expect(chips.getByRole('button', { name: `Need attention ${seeded.expiring + seeded.expired}` })).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'scale-1000-overview.png'), animations: 'disabled' });
+  // The long page scrolls on the compositor thread: a wheel scroll does not wait for the page's work.
+  const scrollHeight = await page.locator('.main').evaluate((main) => main.scrollHeight);
+  expect(scrollHeight).toBeGreaterThan(2 * 800);
+  expect(await layerHeights(page), 'a layer as tall as the page that scrolls').toContain(scrollHeight);
   const x = await openPlatform(page, 'X (Twitter)');
   await expect(x.getByRole('tab', { name: /Accounts/ })).toContainText(String(seeded.perPlatform.x));
   await page.screenshot({ path: join(SHOTS, 'scale-1000.png'), animations: 'disabled' });
