@@ -49,6 +49,35 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   const scrollHeight = await page.locator('.main').evaluate((main) => main.scrollHeight);
   expect(scrollHeight).toBeGreaterThan(2 * 800);
   expect(await layerHeights(page), 'a layer as tall as the page that scrolls').toContain(scrollHeight);
+
+  // Pills met in a fast scroll show their initial; their pictures load once it slows (scroll-pace.ts).
+  // 240 px a frame stays fast for the app even at 100 ms frames on a busy machine.
+  // Strings: the Node tsconfig that typechecks the specs has no DOM library.
+  const inView = () =>
+    page.evaluate<{ pictures: number; initials: number }>(`(() => {
+      const avatars = [...document.querySelectorAll('ul.pills--windowed .pill .avatar')].filter((a) => {
+        const box = a.getBoundingClientRect();
+        return box.bottom > 0 && box.top < innerHeight;
+      });
+      const pictures = avatars.filter((a) => a.tagName === 'IMG').length;
+      return { pictures, initials: avatars.length - pictures };
+    })()`);
+  await page.evaluate(`new Promise((done) => {
+    const main = document.querySelector('.main');
+    let frames = 0;
+    const step = () => {
+      main.scrollTop += 240;
+      if (++frames < 20) requestAnimationFrame(step);
+      else done();
+    };
+    requestAnimationFrame(step);
+  })`);
+  const midScroll = await inView();
+  expect(midScroll.initials, 'pills in view at the end of the fast scroll').toBeGreaterThan(4);
+  expect(midScroll.pictures, 'pictures loaded during the fast scroll').toBe(0);
+  // The seed gives nine accounts in ten a picture.
+  await expect.poll(async () => (await inView()).pictures, { message: 'pictures once the scroll has stopped' }).toBeGreaterThan(midScroll.initials / 2);
+  await page.locator('.main').evaluate((main) => main.scrollTo(0, 0));
   const x = await openPlatform(page, 'X (Twitter)');
   await expect(x.getByRole('tab', { name: /Accounts/ })).toContainText(String(seeded.perPlatform.x));
   await page.screenshot({ path: join(SHOTS, 'scale-1000.png'), animations: 'disabled' });

@@ -108,7 +108,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
         onClick={() => props.onToggleDetails(account)}
       >
         <span className="pill-avatar">
-          <Avatar account={account} />
+          <Avatar account={account} inLongList={props.chunk !== undefined} />
           <span className="status-dot" data-status={shownStatus} role="img" aria-label={STATUS_LABELS[shownStatus]} />
         </span>
         <span className="pill-handle">{handle}</span>
