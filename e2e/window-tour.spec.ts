@@ -46,11 +46,9 @@ async function expectFits(page: Page, where: string): Promise<void> {
       const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40);
       if (r.left < -1 || r.right > width + 1) found.push(el.tagName.toLowerCase() + ' "' + name + '" runs past the window (' + Math.round(r.left) + '–' + Math.round(r.right) + ')');
     }
-    const cards = [...document.querySelectorAll('.page .card')].filter((c) => c.getBoundingClientRect().height > 0);
-    for (const a of cards) {
-      for (const b of cards) {
-        const ra = a.getBoundingClientRect();
-        const rb = b.getBoundingClientRect();
+    const cards = [...document.querySelectorAll('.page .card')].map((el) => ({ el, r: el.getBoundingClientRect() })).filter((c) => c.r.height > 0);
+    for (const { el: a, r: ra } of cards) {
+      for (const { el: b, r: rb } of cards) {
         const sideBySide = ra.right <= rb.left || rb.right <= ra.left;
         if (a === b || a.contains(b) || b.contains(a) || sideBySide || rb.top < ra.top) continue;
         if (rb.top - ra.bottom < 8) found.push('cards "' + (a.querySelector('h2, h3')?.textContent ?? '?') + '" and "' + (b.querySelector('h2, h3')?.textContent ?? '?') + '" are ' + Math.round(rb.top - ra.bottom) + ' px apart');
