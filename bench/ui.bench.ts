@@ -10,7 +10,7 @@
 //   enters. Start: the Resource Timing entry of POST /api/accounts.list, its responseEnd (the last
 //   byte of the answer arrived; parsing it is part of what is measured). End: an in-page
 //   requestAnimationFrame loop checks, every frame, that each account list crossing the viewport
-//   shows pills there (no placeholder and no empty list), whether or not the observer has reported the
+//   shows pills there (no placeholder and no empty list) and no section still to render is in view, whether or not the observer has reported the
 //   list's entry yet (it may do so a frame or more later). The frame in which that first holds has
 //   its DOM complete; a task queued from its rAF callback runs right after that frame's style,
 //   layout and paint on the main thread, and its performance.now() is the end.
@@ -141,6 +141,8 @@ function instrument(): void {
       }
       if (pills === 0) return false;
     }
+    // A section the page renders after its first frame (src-renderer/ui/first-screen.ts) must not be in view.
+    for (const later of w.document.querySelectorAll('[data-renders-later]')) if (intersects(later.getBoundingClientRect(), 0, bottom)) return false;
     return seen;
   };
   const tick = () => {

@@ -40,9 +40,30 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   const seeded = await seed({ count: 1000 });
   dataDir = seeded.dir;
   host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });
+  // The first frame with pills (src-renderer/ui/first-screen.ts): what the window shows is there, and the
+  // sections below it are still stand-ins. Looked at in every frame from the page's start.
+  await page.addInitScript(`(() => {
+    const look = () => {
+      const pills = [...document.querySelectorAll('[data-testid="pill"]')];
+      if (pills.length === 0) return requestAnimationFrame(look);
+      const inView = (el) => { const box = el.getBoundingClientRect(); return box.height > 0 && box.bottom > 0 && box.top < innerHeight; };
+      const later = [...document.querySelectorAll('[data-renders-later]')];
+      const sections = document.querySelectorAll('.status-group-platform:not([data-renders-later])').length;
+      window.__firstFrame = { pills: pills.length, pillsInView: pills.filter(inView).length, sections, later: later.length, laterInView: later.filter(inView).length };
+    };
+    requestAnimationFrame(look);
+  })()`);
   await page.goto(host.url);
   const chips = page.getByRole('group', { name: 'Show' });
   await expect(chips.getByRole('button', { name: 'All 1000' })).toBeVisible({ timeout: 20_000 });
+  const firstFrame = await page.evaluate<{ pills: number; pillsInView: number; sections: number; later: number; laterInView: number }>('window.__firstFrame');
+  expect(firstFrame.pillsInView, 'pills in view in the first frame with pills').toBeGreaterThan(4);
+  expect(firstFrame.laterInView, 'sections still to render, in view in that frame').toBe(0);
+  expect(firstFrame.later, 'sections still to render in that frame').toBeGreaterThan(10);
+  expect(firstFrame.pills, 'pills in that frame').toBeLessThan(seeded.expired + seeded.expiring);
+  // Then the whole page: each stand-in has become its section.
+  await expect(page.locator('[data-renders-later]')).toHaveCount(0);
+  await expect(page.locator('.status-group-platform')).toHaveCount(firstFrame.sections + firstFrame.later);
   await expect(chips.getByRole('button', { name: `Need attention ${seeded.expiring + seeded.expired}` })).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'scale-1000-overview.png'), animations: 'disabled' });
   // The long page scrolls on the compositor thread: a wheel scroll does not wait for the page's work.

@@ -1,12 +1,13 @@
 import { CircleAlert, CircleCheck, LoaderCircle, Plus, Settings2 } from 'lucide-react';
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useRef } from 'react';
 import type { AccountView, PlatformId, PlatformView } from '../../src-main/api/contract.ts';
 import { useAccounts } from '../state/accounts.ts';
 import { connect, isActive, useFlows } from '../state/connect.ts';
 import { setAccountsFilter, showPage, usePage } from '../state/page.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { load, useSession } from '../state/session.ts';
-import { AccountsTab } from './AccountsTab.tsx';
+import { AccountsTab, PILL_ROW_PX } from './AccountsTab.tsx';
+import { LATER_ATTRIBUTE, useFirstScreen } from './first-screen.ts';
 import { ChoosePanel, FlowNotice, WaitingPanel } from './FlowPanels.tsx';
 import { atHandle } from './format.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
@@ -19,6 +20,9 @@ const GROUPS = [
   { id: 'expiring', title: 'Needs you soon', test: (a: AccountView) => a.status === 'expiring' },
   { id: 'working', title: 'Working', test: (a: AccountView) => a.status !== 'expired' && a.status !== 'expiring' },
 ] as const;
+
+/** A section's head and padding (overview.css): with AccountsTab's row height, the stand-ins' guess. */
+const SECTION_HEAD_PX = 62;
 
 const needsYou = (a: AccountView) => a.status === 'expired' || a.status === 'expiring';
 
@@ -102,7 +106,16 @@ function Filters({ accounts }: { accounts: AccountView[] }) {
   );
 }
 
-function Group({ title, tone, accounts, platforms }: { title: string; tone: string; accounts: AccountView[]; platforms: PlatformView[] }) {
+/**
+ * A platform's section until the page renders whole (first-screen.ts): its height guessed from a pill
+ * row's height and three pills a row, the guess the first frame corrects for the sections it shows.
+ */
+function SectionLater({ id, count }: { id: string; count: number }) {
+  const height = SECTION_HEAD_PX + Math.ceil(count / 3) * PILL_ROW_PX;
+  return <div className="status-group-platform" {...{ [LATER_ATTRIBUTE]: id }} style={{ height }} aria-hidden="true" />;
+}
+
+function Group({ title, tone, accounts, platforms, later }: { title: string; tone: string; accounts: AccountView[]; platforms: PlatformView[]; later: (key: string) => boolean }) {
   const headingId = useId();
   const flows = useFlows((s) => s.flows);
   // Kept while the accounts are the same: a list measures its pills once per accounts array.
@@ -114,19 +127,23 @@ function Group({ title, tone, accounts, platforms }: { title: string; tone: stri
         {title}
         <span className="status-group-count">{accounts.length}</span>
       </h2>
-      {lists.map(([platform, list]) => (
-        <div key={platform.id} className="status-group-platform">
-          <div className="status-group-platform-head">
-            <PlatformBadge platform={platform.id} size="sm" />
-            <span>{platform.name}</span>
-            <button type="button" className="btn btn-ghost btn-sm" onClick={() => showPage('platforms', platform.id)} aria-label={`${platform.name} setup and accounts`}>
-              <Settings2 size={14} aria-hidden="true" />
-              Setup
-            </button>
+      {lists.map(([platform, list]) =>
+        later(`${tone}:${platform.id}`) ? (
+          <SectionLater key={platform.id} id={`${tone}:${platform.id}`} count={list.length} />
+        ) : (
+          <div key={platform.id} className="status-group-platform">
+            <div className="status-group-platform-head">
+              <PlatformBadge platform={platform.id} size="sm" />
+              <span>{platform.name}</span>
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => showPage('platforms', platform.id)} aria-label={`${platform.name} setup and accounts`}>
+                <Settings2 size={14} aria-hidden="true" />
+                Setup
+              </button>
+            </div>
+            <AccountsTab platform={platform} accounts={list} connectBusy={isActive(flows[platform.id])} />
           </div>
-          <AccountsTab platform={platform} accounts={list} connectBusy={isActive(flows[platform.id])} />
-        </div>
-      ))}
+        ),
+      )}
     </section>
   );
 }
@@ -199,10 +216,12 @@ export function AccountsPage() {
   const accounts = useAccounts((s) => s.accounts);
   const filter = usePage((s) => s.accountsFilter);
   const shown = useMemo(() => (filter === 'attention' ? accounts.filter(needsYou) : accounts), [accounts, filter]);
+  const mainRef = useRef<HTMLElement>(null);
+  const later = useFirstScreen(status === 'ready', mainRef);
   const groups = useMemo(() => GROUPS.map((g) => ({ ...g, accounts: shown.filter(g.test) })).filter((g) => g.accounts.length > 0), [shown]);
 
   return (
-    <main className="main">
+    <main className="main" ref={mainRef}>
       <div className="page">
         <header className="page-head">
           <div>
@@ -231,7 +250,7 @@ export function AccountsPage() {
             <FlowsInProgress platforms={platforms} />
             <Filters accounts={accounts} />
             {groups.map((g) => (
-              <Group key={g.id} title={g.title} tone={g.id} accounts={g.accounts} platforms={platforms} />
+              <Group key={g.id} title={g.title} tone={g.id} accounts={g.accounts} platforms={platforms} later={later} />
             ))}
             {filter === 'all' && <AddGrid platforms={platforms} accounts={accounts} />}
           </>

@@ -29,7 +29,7 @@ const WINDOW_FROM = 2 * CHUNK;
  */
 const OVERSCAN_PX = 800;
 /** A pill's height plus the space under it (account-pills.css), until a rendered pill says otherwise. */
-const ROW_PX = 50;
+export const PILL_ROW_PX = 50;
 /** Until a chunk has been measured: a typical pill's width plus the gap, for pills per row. */
 const PILL_WIDTH_PX = 240;
 
@@ -94,7 +94,7 @@ function useWindow(items: readonly unknown[], pinnedIndexes: number[], listRef: 
   const count = items.length;
   const windowed = count > WINDOW_FROM;
   const chunkCount = Math.ceil(count / CHUNK);
-  const measure = useRef<Measure>({ width: 0, items: null, heights: new Map(), rowPx: ROW_PX });
+  const measure = useRef<Measure>({ width: 0, items: null, heights: new Map(), rowPx: PILL_ROW_PX });
   const [range, setRange] = useState<[number, number] | null>(null);
   const [focused, setFocused] = useState<number | null>(null);
   const [overscan, setOverscan] = useState(0);
