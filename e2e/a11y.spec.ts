@@ -92,6 +92,15 @@ test('axe: a connected account — details, disconnect confirmation, notices pan
   await showSection(page, 'Accounts');
   await expect(page.getByRole('status').filter({ hasText: '1 expiring' })).toBeVisible();
   await checkAxe(page, 'the Accounts page with an expiring account');
+  // A pill's icons are masks over a background colour (account-pills.css). A high-contrast theme replaces
+  // backgrounds with its canvas colour, which would leave them blank: they take the button's text colour there.
+  await page.emulateMedia({ forcedColors: 'active' });
+  const iconColours = await page.evaluate<[string, string][]>(
+    `[...document.querySelectorAll('[data-testid="pill"] .pill-icon')].map((icon) => [getComputedStyle(icon).backgroundColor, getComputedStyle(icon.closest('button')).color])`,
+  );
+  expect(iconColours).toHaveLength(2);
+  for (const [icon, text] of iconColours) expect(icon, 'an icon’s colour in forced colours, against its button’s text').toBe(text);
+  await page.emulateMedia({ forcedColors: 'none' });
 
   await expect((await openNotices(page)).getByRole('listitem')).toHaveCount(1);
   await checkAxe(page, 'the notices panel open');

@@ -1,4 +1,3 @@
-import { RefreshCw, X } from 'lucide-react';
 import { memo, useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../src-main/api/contract.ts';
 import { consumeSpotlight } from '../state/accounts.ts';
@@ -145,7 +144,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
             disabled={refreshing}
             onClick={() => props.onRefresh(account)}
           >
-            <RefreshCw size={14} className={refreshing ? 'spin' : undefined} aria-hidden="true" />
+            <span className={refreshing ? 'pill-icon pill-icon--refresh spin' : 'pill-icon pill-icon--refresh'} aria-hidden="true" />
           </button>
         )}
         <button
@@ -155,7 +154,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
           title="Disconnect"
           onClick={() => props.onDisconnect(account)}
         >
-          <X size={14} aria-hidden="true" />
+          <span className="pill-icon pill-icon--disconnect" aria-hidden="true" />
         </button>
       </span>
     </li>
