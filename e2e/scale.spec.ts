@@ -50,6 +50,14 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
       const later = [...document.querySelectorAll('[data-renders-later]')];
       const sections = document.querySelectorAll('.status-group-platform:not([data-renders-later])').length;
       window.__firstFrame = { pills: pills.length, pillsInView: pills.filter(inView).length, sections, later: later.length, laterInView: later.filter(inView).length };
+      // Then the stand-ins left in each frame, until none is.
+      window.__laterByFrame = [later.length];
+      const follow = () => {
+        const left = document.querySelectorAll('[data-renders-later]').length;
+        window.__laterByFrame.push(left);
+        if (left > 0) requestAnimationFrame(follow);
+      };
+      requestAnimationFrame(follow);
     };
     requestAnimationFrame(look);
   })()`);
@@ -61,9 +69,11 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   expect(firstFrame.laterInView, 'sections still to render, in view in that frame').toBe(0);
   expect(firstFrame.later, 'sections still to render in that frame').toBeGreaterThan(10);
   expect(firstFrame.pills, 'pills in that frame').toBeLessThan(seeded.expired + seeded.expiring);
-  // Then the whole page: each stand-in has become its section.
+  // Then the whole page, a screenful per frame: each stand-in has become its section.
   await expect(page.locator('[data-renders-later]')).toHaveCount(0);
   await expect(page.locator('.status-group-platform')).toHaveCount(firstFrame.sections + firstFrame.later);
+  const laterByFrame = await page.evaluate<number[]>('window.__laterByFrame');
+  expect(new Set(laterByFrame).size, `stand-ins left frame by frame: ${laterByFrame.join(' ')}`).toBeGreaterThan(3);
   await expect(chips.getByRole('button', { name: `Need attention ${seeded.expiring + seeded.expired}` })).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'scale-1000-overview.png'), animations: 'disabled' });
   // The long page scrolls on the compositor thread: a wheel scroll does not wait for the page's work.
