@@ -50,6 +50,20 @@ describe('the code layout', () => {
     expect(outside).toEqual([]);
   });
 
+  it('the renderer imports contract.ts for its types only: its request schemas (and zod) stay out of the window', () => {
+    const contract = 'src-main/api/contract.ts';
+    const valueImports = filesUnder('src-renderer').flatMap((f) => {
+      const source = ts.createSourceFile(f, readFileSync(join(ROOT, f), 'utf8'), ts.ScriptTarget.Latest);
+      return source.statements
+        .filter((s) => (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier))
+        .filter((s) => relative(ROOT, resolve(ROOT, dirname(f), ((s as ts.ImportDeclaration).moduleSpecifier as ts.StringLiteral).text)) === contract)
+        .filter((s) => !(ts.isImportDeclaration(s) ? s.importClause?.isTypeOnly : (s as ts.ExportDeclaration).isTypeOnly))
+        .map(() => f);
+    });
+    expect(filesUnder('src-renderer').length).toBeGreaterThan(20);
+    expect(valueImports).toEqual([]);
+  });
+
   it('no import cycle among the modules under src-main/ (type-only imports count)', () => {
     const modules = new Set(filesUnder('src-main').filter((f) => !isTest(f)));
     const edges = new Map([...modules].map((f) => [f, importsOf(f).filter((m) => modules.has(m))]));

@@ -1,6 +1,7 @@
 import { LoaderCircle, RefreshCw, Send, ShieldCheck, SquareTerminal, TriangleAlert } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
-import { TOOL_CAPABILITIES, type AccountView, type PairingRequestView, type ToolCapability } from '../../src-main/api/contract.ts';
+import type { AccountView, PairingRequestView, ToolCapability } from '../../src-main/api/contract.ts';
+import { TOOL_CAPABILITIES } from '../../src-main/api/views.ts';
 import { useAccounts } from '../state/accounts.ts';
 import { usePlatforms } from '../state/platforms.ts';
 import { answerLater, approvePairing, denyPairing, useTools } from '../state/tools.ts';

@@ -1,7 +1,8 @@
 // The Settings page (sidebar's Settings, Ctrl/Cmd+,): what shapes Plugboard's habits, and its lock.
 import { Lock, LoaderCircle } from 'lucide-react';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { LOCK_AFTER_MINUTES, type ApiError, type AppStatus, type LockAfterMinutes } from '../../src-main/api/contract.ts';
+import type { ApiError, AppStatus, LockAfterMinutes } from '../../src-main/api/contract.ts';
+import { LOCK_AFTER_MINUTES } from '../../src-main/api/views.ts';
 import { updateSettings, useApp } from '../state/app.ts';
 import { lockNow, useSession } from '../state/session.ts';
 import { toast } from '../state/toasts.ts';
