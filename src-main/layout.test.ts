@@ -52,14 +52,13 @@ describe('the code layout', () => {
 
   it('the renderer imports contract.ts for its types only: its request schemas (and zod) stay out of the window', () => {
     const contract = 'src-main/api/contract.ts';
-    const valueImports = filesUnder('src-renderer').flatMap((f) => {
-      const source = ts.createSourceFile(f, readFileSync(join(ROOT, f), 'utf8'), ts.ScriptTarget.Latest);
-      return source.statements
-        .filter((s) => (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier))
-        .filter((s) => relative(ROOT, resolve(ROOT, dirname(f), ((s as ts.ImportDeclaration).moduleSpecifier as ts.StringLiteral).text)) === contract)
-        .filter((s) => !(ts.isImportDeclaration(s) ? s.importClause?.isTypeOnly : (s as ts.ExportDeclaration).isTypeOnly))
-        .map(() => f);
-    });
+    const valueImports = filesUnder('src-renderer').filter((f) =>
+      ts.createSourceFile(f, readFileSync(join(ROOT, f), 'utf8'), ts.ScriptTarget.Latest).statements.some((s) => {
+        if (!(ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) || !s.moduleSpecifier || !ts.isStringLiteral(s.moduleSpecifier)) return false;
+        const typeOnly = ts.isImportDeclaration(s) ? s.importClause?.isTypeOnly : s.isTypeOnly;
+        return !typeOnly && relative(ROOT, resolve(ROOT, dirname(f), s.moduleSpecifier.text)) === contract;
+      }),
+    );
     expect(filesUnder('src-renderer').length).toBeGreaterThan(20);
     expect(valueImports).toEqual([]);
   });

@@ -144,7 +144,7 @@ export const AccountPill = memo(function AccountPill(props: Props) {
             disabled={refreshing}
             onClick={() => props.onRefresh(account)}
           >
-            <span className={refreshing ? 'pill-icon pill-icon--refresh spin' : 'pill-icon pill-icon--refresh'} aria-hidden="true" />
+            <span className={`pill-icon pill-icon--refresh${refreshing ? ' spin' : ''}`} aria-hidden="true" />
           </button>
         )}
         <button

@@ -127,9 +127,10 @@ function Group({ title, tone, accounts, platforms, later }: { title: string; ton
         {title}
         <span className="status-group-count">{accounts.length}</span>
       </h2>
-      {lists.map(([platform, list]) =>
-        later(`${tone}:${platform.id}`) ? (
-          <SectionLater key={platform.id} id={`${tone}:${platform.id}`} count={list.length} />
+      {lists.map(([platform, list]) => {
+        const key = `${tone}:${platform.id}`;
+        return later(key) ? (
+          <SectionLater key={platform.id} id={key} count={list.length} />
         ) : (
           <div key={platform.id} className="status-group-platform">
             <div className="status-group-platform-head">
@@ -142,8 +143,8 @@ function Group({ title, tone, accounts, platforms, later }: { title: string; ton
             </div>
             <AccountsTab platform={platform} accounts={list} connectBusy={isActive(flows[platform.id])} />
           </div>
-        ),
-      )}
+        );
+      })}
     </section>
   );
 }

@@ -25,10 +25,7 @@ export function useFirstScreen(ready: boolean, scrollerRef: RefObject<HTMLElemen
     const scroller = scrollerRef.current;
     if (!ready || shown === ALL || !scroller) return;
     const view = scroller.getBoundingClientRect();
-    const inView = standIns(scroller).filter((el) => {
-      const box = el.getBoundingClientRect();
-      return box.bottom > view.top && box.top < view.bottom;
-    });
+    const inView = standIns(scroller).filter((el) => crosses(el.getBoundingClientRect(), view));
     if (inView.length) setShown((prev) => add(prev, inView));
   });
 
@@ -45,7 +42,7 @@ export function useFirstScreen(ready: boolean, scrollerRef: RefObject<HTMLElemen
         let height = 0;
         const next = rest.filter((el) => {
           const box = el.getBoundingClientRect();
-          const take = height < view.height || (box.bottom > view.top && box.top < view.bottom);
+          const take = height < view.height || crosses(box, view);
           height += box.height;
           return take;
         });
@@ -60,6 +57,8 @@ export function useFirstScreen(ready: boolean, scrollerRef: RefObject<HTMLElemen
 
   return (key) => shown !== ALL && !shown.has(key);
 }
+
+const crosses = (box: DOMRect, view: DOMRect) => box.bottom > view.top && box.top < view.bottom;
 
 const standIns = (scroller: HTMLElement) => [...scroller.querySelectorAll<HTMLElement>(`[${LATER_ATTRIBUTE}]`)];
 
