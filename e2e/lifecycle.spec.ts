@@ -32,10 +32,21 @@ const details = (page: Page, handle: string) => page.getByRole('region', { name:
 const DAY = /[A-Z][a-z]{2} \d{1,2}(, \d{4})?/;
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true, animations: 'disabled' });
 
-/** Toasts float over whatever a screenshot is about: dismiss them first. */
+/**
+ * Toasts float over whatever a screenshot is about: dismiss them first. A success toast also goes by
+ * itself (4 s): one counted here may be gone by the click, which then waits for a toast that never
+ * comes (a clean-clone run timed out so). A click that finds none left is done.
+ */
 async function dismissToasts(page: Page): Promise<void> {
   const buttons = page.getByRole('button', { name: 'Dismiss notification' });
-  while ((await buttons.count()) > 0) await buttons.first().click();
+  while ((await buttons.count()) > 0) {
+    await buttons
+      .first()
+      .click({ timeout: 5_000 })
+      .catch(async (error: unknown) => {
+        if ((await buttons.count()) > 0) throw error;
+      });
+  }
 }
 
 /** Opens the app on the X card and waits until platforms and accounts are loaded. */
