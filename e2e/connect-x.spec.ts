@@ -226,6 +226,8 @@ test('the X icon asks first, then disconnects and revokes at X', async ({ page }
   await xCard(page).getByRole('button', { name: 'Disconnect @bob_builds' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
   await expect(pills(page)).toHaveCount(1);
+  // The account leaves the list before X is told (its secrets go first); the toast comes once X has answered.
+  await expect(page.locator('.toast--success', { hasText: 'Disconnected @bob_builds' })).toHaveCount(1);
   expect(fake.liveGrants(bobId)).toBe(0);
 });
 
