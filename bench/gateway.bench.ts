@@ -5,7 +5,7 @@
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { CoreHarness } from '../e2e/kit/core-harness.ts';
-import { freePort } from '../src-main/fakes/fake-server.ts';
+import { freePort } from '../src-main/fakes/free-port.ts';
 import { startFakeX } from '../src-main/fakes/x.ts';
 import { socketPath } from '../src-main/gateway/socket-path.ts';
 import { listenGateway } from '../src-main/gateway/socket-server.ts';

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { freePort } from '../src-main/fakes/fake-server.ts';
+import { freePort } from '../src-main/fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../src-main/fakes/x.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
 import { tokenOf } from './support/url-process.ts';

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-import { checkAxe, connectX, openPlatform, send, shoot, showSection, SHOTS, socketOf } from './support/window-checks.ts';
+import { checkAxe, connectX, openConsent, openPlatform, send, shoot, showSection, SHOTS, socketOf } from './support/window-checks.ts';
 
 const BLUESKY_APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
 const WORDPRESS_APP_PASSWORD = 'abcd EFGH ijkl MNOP qrst UVWX';
@@ -19,9 +19,7 @@ test.afterEach(async () => {
 
 async function connectPinterest(page: Page): Promise<void> {
   const card = await openPlatform(page, 'Pinterest');
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect Pinterest' }).click();
-  const consent = await popup;
+  const consent = await openConsent(page, card.getByRole('button', { name: 'Connect Pinterest' }));
   await consent.getByRole('button', { name: 'Authorize app' }).click();
   await expect(consent.locator('body')).toContainText(/close this tab/i);
   await consent.close();

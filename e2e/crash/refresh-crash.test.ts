@@ -29,7 +29,7 @@ import { DB_FILE, openDatabase } from '../../src-main/store/db.ts';
 import { PassphraseKeyWrapper } from '../../src-main/vault/passphrase-wrapper.ts';
 import { Secrets } from '../../src-main/vault/secrets.ts';
 import { Vault } from '../../src-main/vault/vault.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 import { auditLife, type LifeOutcome, type Pair } from './rotation-audit.ts';
 import { startTokenProxy, type TokenEvent, type TokenProxy } from './token-proxy.ts';

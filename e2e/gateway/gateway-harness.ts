@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { expect } from 'vitest';
 import type { ToolCapability } from '../../src-main/api/contract.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 import { socketPath } from '../../src-main/gateway/socket-path.ts';
 import { listenGateway, type GatewaySocket } from '../../src-main/gateway/socket-server.ts';

@@ -5,7 +5,7 @@
 // where a tool asked for one: /v1/token and `plugboard token`.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeBluesky, type FakeBluesky } from '../../src-main/fakes/bluesky.ts';
 import { startFakeWordPress, type FakeWordPress } from '../../src-main/fakes/wordpress.ts';
 import { startFakeX } from '../../src-main/fakes/x.ts';

@@ -13,7 +13,8 @@ import { openConfPrefs } from '../../src-main/prefs/prefs.ts';
 import { DB_FILE } from '../../src-main/store/db.ts';
 import { Secrets } from '../../src-main/vault/secrets.ts';
 import { Vault } from '../../src-main/vault/vault.ts';
-import { ERROR_KINDS, freePort, type FailureKind, type FakeOAuthPlatform } from '../../src-main/fakes/fake-server.ts';
+import { ERROR_KINDS, type FailureKind, type FakeOAuthPlatform } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { kitDataDir, kitWrapper, openKitCore, pictureType } from './core-harness.ts';
 
 export interface KitApp {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../src-main/store/db.ts';
 import { UNREADABLE_TOKEN_MESSAGE } from '../../src-main/store/accounts.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 import { CoreHarness, harnessPool, openKitCore } from './core-harness.ts';
 

@@ -4,7 +4,7 @@
 // Time moves on the fake's clock; resume() is the catch-up the app runs after sleep or a time jump.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NoticeView } from '../../src-main/api/contract.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { LINKEDIN_MEMBER_TWO_PAGES, startFakeLinkedIn, type FakeLinkedIn } from '../../src-main/fakes/linkedin.ts';
 import { CoreHarness, harnessPool } from './core-harness.ts';
 

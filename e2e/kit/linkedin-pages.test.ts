@@ -2,7 +2,7 @@
 // (the app needs the Community Management API product), then the member and each administered page
 // are offered in one choice; pages share the member's login and its grant.
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import {
   LINKEDIN_MEMBER_TWO_PAGES,
   LINKEDIN_ORG_ANALYST_ONLY,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src-main/core/logger.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeFacebook, type FakeFacebook } from '../../src-main/fakes/facebook.ts';
 import { LINKEDIN_MEMBER_TWO_PAGES, LINKEDIN_ORG_WITH_LOGO, startFakeLinkedIn, type FakeLinkedIn } from '../../src-main/fakes/linkedin.ts';
 import { FACEBOOK_USERS } from '../../src-main/fakes/meta-seed.ts';

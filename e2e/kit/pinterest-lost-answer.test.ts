@@ -3,7 +3,7 @@
 // kept; a lost one, where Pinterest retires the refresh token it replaced, ends in a sentence that
 // says what happened instead of "revoked or expired".
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakePinterest, type FakePinterest, type FakePinterestOptions } from '../../src-main/fakes/pinterest.ts';
 import { CoreHarness, harnessPool, kitDataDir, openKitCore } from './core-harness.ts';
 

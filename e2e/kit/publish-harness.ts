@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { ApiEvent } from '../../src-main/api/contract.ts';
 import { startFakeBluesky, type FakeBluesky } from '../../src-main/fakes/bluesky.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeWordPress, type FakeWordPress } from '../../src-main/fakes/wordpress.ts';
 import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 import { DB_FILE } from '../../src-main/store/db.ts';

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../src-main/store/db.ts';
 import { openExport, sealExport } from '../../src-main/transfer/export-file.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 import { CoreHarness, harnessPool, openKitCore, kitDataDir } from './core-harness.ts';
 

@@ -4,7 +4,7 @@
 // name it; deleting a workspace disconnects and revokes its accounts after saying how many.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../src-main/api/contract.ts';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../../src-main/fakes/x.ts';
 import { CoreHarness, harnessPool } from './core-harness.ts';
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER_SCRIPT = fileURLToPath(new URL('./bluesky-pds-server.ts', import.meta.url));

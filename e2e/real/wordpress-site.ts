@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src-main/fakes/fake-server.ts';
+import { freePort } from '../../src-main/fakes/free-port.ts';
 
 export const WORDPRESS_DIR = '/usr/share/wordpress';
 export const INSTALL_HINT =

@@ -66,12 +66,28 @@ export async function openPlatform(page: Page, name: string): Promise<Locator> {
   return card;
 }
 
+/**
+ * Click a Connect button and return the consent page it opens. Where the window answers with an error toast
+ * instead (a port in use, say), the test fails at once with that sentence, not at its time-out.
+ */
+export async function openConsent(page: Page, connect: Locator): Promise<Page> {
+  const popup = page.waitForEvent('popup', { timeout: 0 });
+  const errors = page.locator('.toast--error');
+  const error = errors.nth(await errors.count());
+  const refused = error.waitFor({ timeout: 0 }).then(async () => `Connect showed an error instead of a consent page: ${await error.innerText()}`);
+  // Whichever loses is still waiting when the page closes; its rejection then means nothing.
+  popup.catch(() => {});
+  refused.catch(() => {});
+  await connect.click();
+  const first = await Promise.race([popup, refused]);
+  if (typeof first === 'string') throw new Error(first);
+  return first;
+}
+
 /** Connect X through the fake's consent page as the user matching `who`. */
 export async function connectX(page: Page, who: RegExp): Promise<void> {
   const card = await openPlatform(page, 'X (Twitter)');
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
+  const consent = await openConsent(page, card.getByRole('button', { name: 'Connect X (Twitter)' }));
   await consent.getByRole('radio', { name: who }).check();
   await consent.getByRole('button', { name: 'Authorize app' }).click();
   await expect(consent.locator('body')).toContainText(/is connected/);

@@ -2,7 +2,7 @@
 // the doors and failure paths the connector kit (e2e/kit) does not walk through.
 import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../fakes/fake-server.ts';
+import { freePort } from '../fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../fakes/x.ts';
 import type { ApiEvent, ApiError, MethodName, Params, RedirectKind, Results } from '../api/contract.ts';
 import { openConfPrefs } from '../prefs/prefs.ts';

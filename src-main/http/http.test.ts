@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../fakes/fake-server.ts';
+import { freePort } from '../fakes/free-port.ts';
 import { PlatformError } from '../errors/platform-error.ts';
 import { createFileLogger, scrub } from '../core/file-logger.ts';
 import type { Logger } from '../core/logger.ts';

@@ -3,6 +3,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
+import { freePort } from '../fakes/free-port.ts';
 import { createHash } from 'node:crypto';
 import { LANDING_CSP, isOpenAppUrl } from './landing-page.ts';
 import { startLoopbackListener, type CallbackPage, type LoopbackCloseReason, type LoopbackListener, type LoopbackListenerOptions } from './loopback-listener.ts';
@@ -84,13 +85,6 @@ function occupy(port = 0): Promise<Server> {
 
 function release(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
-}
-
-async function freePort(): Promise<number> {
-  const server = await occupy();
-  const { port } = server.address() as { port: number };
-  await release(server);
-  return port;
 }
 
 const query = (params: Record<string, string>) => `${PATH}?${new URLSearchParams(params)}`;
