@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
-import { checkAxe, openNotices, openPlatform, showSection } from './support/window-checks.ts';
+import { checkAxe, openConsent, openNotices, openPlatform, showSection } from './support/window-checks.ts';
 
 /** More Tab presses than the page has stops; running out means focus never came back round. */
 const MAX_TAB_STOPS = 400;
@@ -47,9 +47,7 @@ async function openCards(page: Page): Promise<void> {
 
 /** Connects @alice_creates to X through the fake consent page; returns her pill. */
 async function connectAlice(page: Page): Promise<Locator> {
-  const popup = page.waitForEvent('popup');
-  await xCard(page).getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
+  const consent = await openConsent(page, xCard(page).getByRole('button', { name: 'Connect X (Twitter)' }));
   await consent.getByRole('radio', { name: /@alice_creates/ }).check();
   await consent.getByRole('button', { name: 'Authorize app' }).click();
   await expect(consent.locator('body')).toContainText(/@alice_creates is connected/);

@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { freePort } from '../src-main/fakes/free-port.ts';
 import { startFakeX, type FakeX } from '../src-main/fakes/x.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
-import { backToPlugboard, checkAxe, openPlatform, shoot } from './support/window-checks.ts';
+import { backToPlugboard, checkAxe, openConsent, openPlatform, shoot } from './support/window-checks.ts';
 import { openConfPrefs } from '../src-main/prefs/prefs.ts';
 import { DB_FILE } from '../src-main/store/db.ts';
 import { PassphraseKeyWrapper } from '../src-main/vault/passphrase-wrapper.ts';
@@ -161,9 +161,7 @@ test('a second account adds a pill; the same account again renews in place', asy
 test('Cancel at X is the user’s own choice: said calmly, nothing added, and Back to Plugboard closes the tab', async ({ page }) => {
   await openWindow(page);
   const card = await openPlatform(page, 'X (Twitter)');
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
+  const consent = await openConsent(page, card.getByRole('button', { name: 'Connect X (Twitter)' }));
   await consent.getByRole('radio', { name: /@alice_creates/ }).check();
   await consent.getByRole('button', { name: 'Cancel' }).click();
   await expect(consent.getByRole('heading', { name: 'You cancelled — nothing changed' })).toBeVisible();

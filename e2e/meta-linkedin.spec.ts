@@ -10,7 +10,7 @@ import type { PlatformId } from '../src-main/api/contract.ts';
 import { relayPage } from '../src-main/oauth/relay-page.ts';
 import { startDemo } from './support/demo-process.ts';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { checkAxe, openPlatform, shoot } from './support/window-checks.ts';
+import { checkAxe, openConsent, openPlatform, shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const RELAY_ORIGIN = 'https://relay.plugboard-demo.invalid';
@@ -147,9 +147,7 @@ test('LinkedIn: turn on company pages, then the member and a page from one sign-
   await expect(card).toContainText('rw_organization_admin');
   await card.screenshot({ path: join(SHOTS, 'linkedin-company-pages-option.png'), animations: 'disabled' });
 
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect LinkedIn' }).click();
-  const consent = await popup;
+  const consent = await openConsent(page, card.getByRole('button', { name: 'Connect LinkedIn' }));
   await consent.getByRole('radio').first().check();
   await consent.getByRole('button', { name: 'Authorize app' }).click();
   // The listener's page (the choice is made in Plugboard), not the consent page, before closing.
@@ -179,9 +177,7 @@ for (const name of ['Threads', 'Instagram']) {
     demo = timeMachine;
     await page.goto(timeMachine.url);
     const card = await openPlatform(page, name);
-    const popup = page.waitForEvent('popup');
-    await card.getByRole('button', { name: `Connect ${name}` }).click();
-    const consent = await popup;
+    const consent = await openConsent(page, card.getByRole('button', { name: `Connect ${name}` }));
     await consent.getByRole('radio').first().check();
     await consent.getByRole('button', { name: 'Authorize app' }).click();
     const address = consent.getByRole('textbox', { name: 'The address to paste into Plugboard' });

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-import { checkAxe, connectX, openNotices, openPlatform, SHOTS, shoot, showSection } from './support/window-checks.ts';
+import { checkAxe, connectX, openConsent, openNotices, openPlatform, SHOTS, shoot, showSection } from './support/window-checks.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -71,7 +71,7 @@ test('notices: severity colours, Refresh all says what it did not do, Mark all r
   const bob = ((await fakeX('users', {})) as { id: string; username: string }[]).find((u) => u.username === 'bob_builds')!;
   await fakeX('revoke-user', { userId: bob.id });
   // The travel renewed both access tokens, and a renewal under 5 s old answers a click by itself (a burst of
-  // clicks asks X once): a minute on, Refresh all asks X again. On a quick machine the steps above take less.
+  // clicks asks X once): a minute on, Refresh all asks X again. The steps above can take less on a quick machine.
   await demo.travel('+1m');
   await refreshAll(page);
   const summary = page.getByRole('alert').filter({ hasText: '2 need Reconnect' });
@@ -98,9 +98,7 @@ test('notices: severity colours, Refresh all says what it did not do, Mark all r
   expect((await demo.api('notices.list', {})).every((n: { read: boolean }) => n.read)).toBe(true);
 
   // The inline Reconnect on alice's notice: consent in the browser, and her notice is resolved.
-  const popup = page.waitForEvent('popup');
-  await list.getByRole('button', { name: 'Reconnect @alice_creates' }).click();
-  const consent = await popup;
+  const consent = await openConsent(page, list.getByRole('button', { name: 'Reconnect @alice_creates' }));
   await consent.getByRole('radio', { name: /@alice_creates/ }).check();
   await consent.getByRole('button', { name: 'Authorize app' }).click();
   await expect(consent.locator('body')).toContainText(/@alice_creates is (re)?connected/);

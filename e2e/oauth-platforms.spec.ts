@@ -2,7 +2,7 @@
 // consent page → Back to Plugboard → a green pill; the refresh icon renews it; the X icon asks, then disconnects.
 import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { backToPlugboard, openPlatform } from './support/window-checks.ts';
+import { backToPlugboard, openConsent, openPlatform } from './support/window-checks.ts';
 
 let demo: UrlProcess | null = null;
 
@@ -17,9 +17,7 @@ for (const name of ['TikTok', 'Pinterest']) {
     await page.goto(demo.url);
     const card = await openPlatform(page, name);
 
-    const popup = page.waitForEvent('popup');
-    await card.getByRole('button', { name: `Connect ${name}` }).click();
-    const consent = await popup;
+    const consent = await openConsent(page, card.getByRole('button', { name: `Connect ${name}` }));
     await consent.getByRole('button', { name: 'Authorize app' }).click();
     await expect(consent.locator('body')).toContainText(/close this tab/i);
     // The landing page leads back: in the browser host its button closes the tab Plugboard opened.

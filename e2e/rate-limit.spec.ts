@@ -4,7 +4,7 @@
 // with the wait and does not reach X.
 import { expect, test } from '@playwright/test';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
-import { openPlatform } from './support/window-checks.ts';
+import { openConsent, openPlatform } from './support/window-checks.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -32,9 +32,7 @@ test('a rate-limited account stays green, says when it tries next, and a click w
   await page.goto(demo.url);
   const card = await openPlatform(page, 'X (Twitter)');
   await expect(card.getByRole('tab', { name: 'Accounts' })).toHaveAttribute('aria-selected', 'true');
-  const popup = page.waitForEvent('popup');
-  await card.getByRole('button', { name: 'Connect X (Twitter)' }).click();
-  const consent = await popup;
+  const consent = await openConsent(page, card.getByRole('button', { name: 'Connect X (Twitter)' }));
   await consent.getByRole('radio', { name: /@alice_creates/ }).check();
   await consent.getByRole('button', { name: 'Authorize app' }).click();
   await expect(consent.locator('body')).toContainText(/@alice_creates is connected/);

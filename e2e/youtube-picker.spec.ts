@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { spawnPrintingUrl, type UrlProcess } from './support/url-process.ts';
-import { backToPlugboard, openPlatform, shoot } from './support/window-checks.ts';
+import { backToPlugboard, openConsent, openPlatform, shoot } from './support/window-checks.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let demo: UrlProcess | null = null;
@@ -21,9 +21,7 @@ test('a Google login with two channels: pick both, two pills; connecting again o
   const yt = await openPlatform(page, 'YouTube');
 
   const signIn = async () => {
-    const popup = page.waitForEvent('popup');
-    await yt.getByRole('button', { name: 'Connect YouTube' }).click();
-    const consent = await popup;
+    const consent = await openConsent(page, yt.getByRole('button', { name: 'Connect YouTube' }));
     await consent.getByRole('radio', { name: /ana\.example@gmail\.com/ }).check();
     await consent.getByRole('button', { name: 'Authorize app' }).click();
     await expect(consent.locator('body')).toContainText(/Choose what to connect in Plugboard/);

@@ -32,10 +32,10 @@ const handedOut = new Set<number>();
 
 /**
  * A port that was free a moment ago. Not listen(0)'s: the kernel hands out the same range to outgoing
- * connections, and a client socket on that port, even one closing (TIME_WAIT), makes a later listen fail with
- * EADDRINUSE. A clean-clone CI run lost a Pinterest Connect that way: the demo had taken its port at start, and
- * half a minute of traffic later the loopback listener could not bind it. Ports below that range only ever
- * belong to listeners, so one that is free now stays free unless another test process draws it too.
+ * connections, and a client socket on that port, even one closing, makes a later listen fail with EADDRINUSE.
+ * That is the likely end of a Pinterest Connect in a clean-clone CI run: the demo had taken its port at start,
+ * and the loopback listener, half a minute of traffic later, never opened the consent page. The kernel gives no outgoing
+ * connection a port below that range, so one free now stays free unless another process chooses it too.
  */
 export async function freePort(random: () => number = Math.random): Promise<number> {
   const { low, high } = listenRange();

@@ -26,7 +26,7 @@ import { startFakeFacebook } from '../fakes/facebook.ts';
 import { startFakeInstagram } from '../fakes/instagram.ts';
 import { startFakeLinkedIn } from '../fakes/linkedin.ts';
 import { startFakeThreads } from '../fakes/threads.ts';
-import { type FakeOAuthPlatform } from '../fakes/fake-server.ts';
+import type { FakeOAuthPlatform } from '../fakes/fake-server.ts';
 import { freePort } from '../fakes/free-port.ts';
 import { startFakeGoogle } from '../fakes/google.ts';
 import { startFakePinterest } from '../fakes/pinterest.ts';
