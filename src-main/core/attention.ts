@@ -36,7 +36,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'refused',
       deadline: row.token_obtained_at ?? row.created_at,
       title: `${label(row, decl)} needs you`,
-      body: `${row.last_error_message ?? `${decl.name} refused to renew the connection.`} Click to reconnect.`,
+      body: row.last_error_message ?? `${decl.name} refused to renew this connection. Reconnect to sign in again.`,
       supersedes: [],
     };
   }
@@ -48,7 +48,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'expired',
       deadline,
       title: `${label(row, decl)} has expired`,
-      body: `The connection ended on ${day(deadline, now)}. Click to reconnect.`,
+      body: `The connection ended on ${day(deadline, now)}. Reconnect to use it again.`,
       supersedes: [
         { threshold: 'warn_window', deadline },
         { threshold: 'warn_1d', deadline },
@@ -60,7 +60,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'warn_1d',
       deadline,
       title: `${label(row, decl)} expires within a day`,
-      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline, now)}. Click to reconnect now.`,
+      body: `${decl.name} cannot renew this connection by itself; it ends ${day(deadline, now)}. Reconnect now.`,
       supersedes: [{ threshold: 'warn_window', deadline }],
     };
   }

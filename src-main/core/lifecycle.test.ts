@@ -575,6 +575,8 @@ describe('a refused refresh', () => {
       expect(await noticeKinds(h, id)).toEqual(['refused']);
       expect(h.notified).toHaveLength(1);
       expect(h.notified[0]).toMatchObject({ accountId: id, title: 'X (Twitter) @plugboard_demo needs you' });
+      // The platform's own sentence, which ends in what to do; the window puts its Reconnect button beside it.
+      expect(h.notified[0]!.body).toBe(red.lastError!.message);
       expect(requestsTo(h.fake, 'refresh')).toHaveLength(1);
       expect(h.core.attention().map((a) => [a.accountId, a.status])).toEqual([[id, 'expired']]);
 
@@ -828,6 +830,7 @@ describe('notices across restarts', () => {
     expect(await noticeKinds(h, id)).toEqual(['warn_1d', 'warn_window']);
     expect(h.notified).toHaveLength(2);
     expect(h.notified[1]!.title).toBe('X (Twitter) @plugboard_demo expires within a day');
+    expect(h.notified[1]!.body).toMatch(/^X \(Twitter\) cannot renew this connection by itself; it ends .+\. Reconnect now\.$/);
 
     await h.restart();
     expect(h.notified).toHaveLength(2);
@@ -836,6 +839,7 @@ describe('notices across restarts', () => {
     expect(await noticeKinds(h, id)).toEqual(['expired', 'warn_1d', 'warn_window']);
     expect(h.notified).toHaveLength(3);
     expect(h.notified[2]!.title).toBe('X (Twitter) @plugboard_demo has expired');
+    expect(h.notified[2]!.body).toMatch(/^The connection ended on .+\. Reconnect to use it again\.$/);
     expect((await account(h, id)).status).toBe('expired');
 
     await h.restart();

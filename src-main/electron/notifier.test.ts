@@ -30,7 +30,7 @@ const notice: NoticeView = {
   workspaceId: 'default',
   platform: 'x',
   title: 'X @alice expires within a day',
-  body: 'Click to reconnect now.',
+  body: 'X (Twitter) cannot renew this connection by itself; it ends Jan 2. Reconnect now.',
   sentAt: '2025-01-01T00:00:00.000Z',
   read: false,
   severity: 'soon',
@@ -44,7 +44,7 @@ describe('createNotifier', () => {
     const notifier = createNotifier({ Notification, onNoticeClick, logger, icon: '/icons/icon.png' });
     notifier.notify(notice);
     expect(made).toHaveLength(1);
-    expect(made[0]!.options).toEqual({ title: notice.title, body: notice.body, silent: false, icon: '/icons/icon.png' });
+    expect(made[0]!.options).toEqual({ title: notice.title, body: `${notice.body} Click to open it in Plugboard.`, silent: false, icon: '/icons/icon.png' });
     expect(made[0]!.shown).toBe(1);
     expect(onNoticeClick).not.toHaveBeenCalled();
     made[0]!.emit('click', {});

@@ -88,7 +88,8 @@ export function createNotifier(opts: {
 
   return {
     notify: (notice) => {
-      show({ title: notice.title, body: notice.body }, () => opts.onNoticeClick(notice));
+      // The body says what to do; in the window the Reconnect button is beside it, here the click is the way there.
+      show({ title: notice.title, body: `${notice.body} Click to open it in Plugboard.` }, () => opts.onNoticeClick(notice));
     },
     show,
     held: () => held.size,
