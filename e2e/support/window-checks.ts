@@ -104,7 +104,13 @@ export async function checkAxe(page: Page, state: string, include?: string): Pro
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     const runOnly = colorScheme === 'dark' ? { type: 'rule', values: ['color-contrast'] } : { type: 'tag', values: WCAG_TAGS };
-    const found = await axeFindings(page, colorScheme, runOnly, include);
+    let found = await axeFindings(page, colorScheme, runOnly, include);
+    // Asked once more a moment later: a colour read mid-change (a clean-clone run once found two chips of the
+    // post dialog too faint in dark mode, which no other run did) is gone by then; a real failure is not.
+    if (found.length) {
+      await page.waitForTimeout(500);
+      found = await axeFindings(page, colorScheme, runOnly, include);
+    }
     expect.soft(found, `axe violations with ${state}, ${colorScheme} mode`).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: 'light' });
