@@ -5,7 +5,7 @@ import type { AccountStatus } from '../api/contract.ts';
 import type { ProviderDecl } from '../connectors/types.ts';
 import type { AccountRow } from '../store/accounts.ts';
 import type { Threshold } from '../store/notices.ts';
-import { userDeadline } from './status.ts';
+import { refusedReason, userDeadline } from './status.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -36,7 +36,7 @@ export function noticeDue(row: AccountRow, decl: ProviderDecl, status: AccountSt
       threshold: 'refused',
       deadline: row.token_obtained_at ?? row.created_at,
       title: `${label(row, decl)} needs you`,
-      body: row.last_error_message ?? `${decl.name} refused to renew this connection. Reconnect to sign in again.`,
+      body: refusedReason(row, decl),
       supersedes: [],
     };
   }

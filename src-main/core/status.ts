@@ -33,6 +33,11 @@ export function renewalOf(row: Pick<AccountRow, 'renewal'>, decl: ProviderDecl):
   return row.renewal ?? decl.renewal;
 }
 
+/** Why a refused account is red, in its status and in its notice: an empty stored sentence is no reason. */
+export function refusedReason(row: AccountRow, decl: ProviderDecl): string {
+  return row.last_error_message || `${decl.name} refused to renew this connection. Reconnect to sign in again.`;
+}
+
 /**
  * The one date the user cares about for an account with this status: when it stopped working (the
  * refusal, the passed deadline), or else when it will need them; null when it renews itself or never ends.
@@ -55,8 +60,7 @@ export function deriveStatus(
   const window = opts.warningWindowMs ?? DEFAULT_WARNING_WINDOW_MS;
   if (opts.refreshing) return { status: 'refreshing', reason: null };
   if (row.last_error_kind === 'auth' || row.last_error_kind === 'setup') {
-    // An empty stored sentence is no reason: a red account always says why.
-    return { status: 'expired', reason: row.last_error_message || `${decl.name} refused to renew this connection. Reconnect to sign in again.` };
+    return { status: 'expired', reason: refusedReason(row, decl) };
   }
   if (row.connection_expires_at !== null && row.connection_expires_at <= now) {
     return { status: 'expired', reason: `${decl.name} ends a connection after a fixed time, and this one has ended. Reconnect to sign in again.` };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** Where the kernel draws the ports of outgoing connections (and of listen(0)). */
-function ephemeralRange(): { low: number; high: number } {
+export function ephemeralRange(): { low: number; high: number } {
   try {
     const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
     if (low && high) return { low, high };
@@ -18,6 +18,9 @@ function ephemeralRange(): { low: number; high: number } {
 export function listenRange(ephemeral = ephemeralRange()): { low: number; high: number } {
   return { low: 10_000, high: Math.min(ephemeral.low, 32_768) - 1 };
 }
+
+/** Read once: the kernel's range does not change under a test run. */
+const RANGE = listenRange();
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -34,11 +37,11 @@ const handedOut = new Set<number>();
  * A port that was free a moment ago. Not listen(0)'s: the kernel hands out the same range to outgoing
  * connections, and a client socket on that port, even one closing, makes a later listen fail with EADDRINUSE.
  * That is the likely end of a Pinterest Connect in a clean-clone CI run: the demo had taken its port at start,
- * and the loopback listener, half a minute of traffic later, never opened the consent page. The kernel gives no outgoing
- * connection a port below that range, so one free now stays free unless another process chooses it too.
+ * and the loopback listener, half a minute of traffic later, never opened the consent page. The kernel gives no
+ * outgoing connection a port below that range, so one free now stays free unless another process chooses it too.
  */
 export async function freePort(random: () => number = Math.random): Promise<number> {
-  const { low, high } = listenRange();
+  const { low, high } = RANGE;
   for (let tries = 0; tries < 100; tries++) {
     const port = low + Math.floor(random() * (high - low + 1));
     if (handedOut.has(port) || !(await canListen(port))) continue;
