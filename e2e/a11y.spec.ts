@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo, type DemoProcess } from './support/demo-process.ts';
 import { startHostProcess, type HostProcess } from './support/host-process.ts';
-import { checkAxe, openConsent, openNotices, openPlatform, showSection } from './support/window-checks.ts';
+import { checkAxe, openConsent, openNotices, openPlatform, shoot, showSection } from './support/window-checks.ts';
 
 /** More Tab presses than the page has stops; running out means focus never came back round. */
 const MAX_TAB_STOPS = 400;
@@ -98,6 +98,13 @@ test('axe: a connected account — details, disconnect confirmation, notices pan
   );
   expect(iconColours).toHaveLength(2);
   for (const [icon, text] of iconColours) expect(icon, 'an icon’s colour in forced colours, against its button’s text').toBe(text);
+  // A status dot is a background colour too: it keeps its own there rather than vanish into the pill's.
+  const dotColours = await page.evaluate<[string, string][]>(
+    `[...document.querySelectorAll('[data-testid="pill"] .status-dot')].map((dot) => [getComputedStyle(dot).backgroundColor, getComputedStyle(dot.closest('li')).backgroundColor])`,
+  );
+  expect(dotColours).toHaveLength(1);
+  for (const [dot, pill] of dotColours) expect(dot, 'a status dot’s colour in forced colours, against its pill’s').not.toBe(pill);
+  await shoot(page, 'a11y-forced-colours-accounts', page.locator('.main'));
   await page.emulateMedia({ forcedColors: 'none' });
 
   await expect((await openNotices(page)).getByRole('listitem')).toHaveCount(1);
