@@ -39,12 +39,13 @@ interface Measure {
   /** The accounts the heights belong to: a changed account may change its pill's width. */
   items: unknown;
   heights: Map<number, number>;
+  /** The heights' sum, kept as they are set: every unmeasured chunk's estimate needs it. */
+  measuredPx: number;
   rowPx: number;
 }
 
 function estimatedHeight(count: number, measure: Measure): number {
-  let rows = 0;
-  for (const [, h] of measure.heights) rows += h / measure.rowPx;
+  const rows = measure.measuredPx / measure.rowPx;
   const pills = measure.heights.size * CHUNK;
   const perRow = rows > 0 ? pills / rows : Math.max(1, Math.floor((measure.width + 10) / PILL_WIDTH_PX));
   return Math.ceil(count / perRow) * measure.rowPx;
@@ -94,8 +95,10 @@ function useWindow(items: readonly unknown[], pinnedIndexes: number[], listRef: 
   const count = items.length;
   const windowed = count > WINDOW_FROM;
   const chunkCount = Math.ceil(count / CHUNK);
-  const measure = useRef<Measure>({ width: 0, items: null, heights: new Map(), rowPx: PILL_ROW_PX });
-  const [range, setRange] = useState<[number, number] | null>(null);
+  const measure = useRef<Measure>({ width: 0, items: null, heights: new Map(), measuredPx: 0, rowPx: PILL_ROW_PX });
+  // The first chunk until the list has been laid out: a list that renders is in view or about to
+  // be, its top first. Rendering none first cost the first frame a render and a forced layout more.
+  const [range, setRange] = useState<[number, number] | null>(() => (windowed ? [0, 0] : null));
   const [focused, setFocused] = useState<number | null>(null);
   const [overscan, setOverscan] = useState(0);
 
@@ -128,6 +131,7 @@ function useWindow(items: readonly unknown[], pinnedIndexes: number[], listRef: 
       m.width = width;
       m.items = items;
       m.heights.clear();
+      m.measuredPx = 0;
     }
     const unmeasured = new Map<number, [HTMLElement, HTMLElement]>();
     for (const li of list.children as HTMLCollectionOf<HTMLElement>) {
@@ -141,7 +145,11 @@ function useWindow(items: readonly unknown[], pinnedIndexes: number[], listRef: 
     // Every pill is one row tall: one pill read per pass gives the row height for all the new chunks.
     const [sample] = unmeasured.values();
     if (sample) m.rowPx = sample[0].offsetHeight + parseFloat(getComputedStyle(sample[0]).marginBottom) + (parseFloat(getComputedStyle(list).rowGap) || 0);
-    for (const [chunk, [first, last]] of unmeasured) m.heights.set(chunk, last.offsetTop + m.rowPx - first.offsetTop);
+    for (const [chunk, [first, last]] of unmeasured) {
+      const height = last.offsetTop + m.rowPx - first.offsetTop;
+      m.heights.set(chunk, height);
+      m.measuredPx += height;
+    }
     update();
   });
 
