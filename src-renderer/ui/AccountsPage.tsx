@@ -106,25 +106,20 @@ function Filters({ accounts }: { accounts: AccountView[] }) {
   );
 }
 
-/** A platform's section's height before it renders: a pill row's height and three pills a row. */
-const sectionGuessPx = (count: number) => SECTION_HEAD_PX + Math.ceil(count / 3) * PILL_ROW_PX;
-
-/** A platform's section until the page renders whole (first-screen.ts), as tall as its guess. */
+/**
+ * A platform's section until the page renders whole (first-screen.ts): its height guessed from a pill
+ * row's height and three pills a row, the guess the first frame corrects for the sections it shows.
+ */
 function SectionLater({ id, count }: { id: string; count: number }) {
-  return <div className="status-group-platform" {...{ [LATER_ATTRIBUTE]: id }} style={{ height: sectionGuessPx(count) }} aria-hidden="true" />;
+  const height = SECTION_HEAD_PX + Math.ceil(count / 3) * PILL_ROW_PX;
+  return <div className="status-group-platform" {...{ [LATER_ATTRIBUTE]: id }} style={{ height }} aria-hidden="true" />;
 }
 
-interface GroupProps {
-  title: string;
-  tone: string;
-  accounts: AccountView[];
-  lists: [PlatformView, AccountView[]][];
-  later: (key: string) => boolean;
-}
-
-function Group({ title, tone, accounts, lists, later }: GroupProps) {
+function Group({ title, tone, accounts, platforms, later }: { title: string; tone: string; accounts: AccountView[]; platforms: PlatformView[]; later: (key: string) => boolean }) {
   const headingId = useId();
   const flows = useFlows((s) => s.flows);
+  // Kept while the accounts are the same: a list measures its pills once per accounts array.
+  const lists = useMemo(() => byPlatform(accounts, platforms), [accounts, platforms]);
   return (
     <section className="status-group" data-tone={tone} aria-labelledby={headingId}>
       <h2 id={headingId} className="status-group-head">
@@ -223,16 +218,8 @@ export function AccountsPage() {
   const filter = usePage((s) => s.accountsFilter);
   const shown = useMemo(() => (filter === 'attention' ? accounts.filter(needsYou) : accounts), [accounts, filter]);
   const mainRef = useRef<HTMLElement>(null);
-  // A group's lists are kept while its accounts are the same: a list measures its pills once per accounts array.
-  const groups = useMemo(
-    () =>
-      GROUPS.map((g) => ({ ...g, accounts: shown.filter(g.test) }))
-        .filter((g) => g.accounts.length > 0)
-        .map((g) => ({ ...g, lists: byPlatform(g.accounts, platforms) })),
-    [shown, platforms],
-  );
-  const sections = useMemo(() => groups.flatMap((g) => g.lists.map(([p, list]) => ({ key: `${g.id}:${p.id}`, px: sectionGuessPx(list.length) }))), [groups]);
-  const later = useFirstScreen(status === 'ready', mainRef, sections);
+  const later = useFirstScreen(status === 'ready', mainRef);
+  const groups = useMemo(() => GROUPS.map((g) => ({ ...g, accounts: shown.filter(g.test) })).filter((g) => g.accounts.length > 0), [shown]);
 
   return (
     <main className="main" ref={mainRef}>
@@ -264,7 +251,7 @@ export function AccountsPage() {
             <FlowsInProgress platforms={platforms} />
             <Filters accounts={accounts} />
             {groups.map((g) => (
-              <Group key={g.id} title={g.title} tone={g.id} accounts={g.accounts} lists={g.lists} later={later} />
+              <Group key={g.id} title={g.title} tone={g.id} accounts={g.accounts} platforms={platforms} later={later} />
             ))}
             {filter === 'all' && <AddGrid platforms={platforms} accounts={accounts} />}
           </>

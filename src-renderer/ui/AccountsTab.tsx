@@ -96,9 +96,7 @@ function useWindow(items: readonly unknown[], pinnedIndexes: number[], listRef: 
   const windowed = count > WINDOW_FROM;
   const chunkCount = Math.ceil(count / CHUNK);
   const measure = useRef<Measure>({ width: 0, items: null, heights: new Map(), measuredPx: 0, rowPx: PILL_ROW_PX });
-  // The first chunk until the list has been laid out: a list that renders is in view or about to
-  // be, its top first. Rendering none first cost the first frame a render and a forced layout more.
-  const [range, setRange] = useState<[number, number] | null>(() => (windowed ? [0, 0] : null));
+  const [range, setRange] = useState<[number, number] | null>(null);
   const [focused, setFocused] = useState<number | null>(null);
   const [overscan, setOverscan] = useState(0);
 

@@ -2,38 +2,24 @@
 // before its first frame, though the window shows two or three: most of the ~1,500 elements it made
 // and laid out were below the fold, and the frame waited for all of them. Now the sections the
 // window shows render in the first frame, and the rest a screenful per frame after it.
-import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useState, type RefObject } from 'react';
 
 /** Marks a section's stand-in until it renders; the value is the section's key. */
 export const LATER_ATTRIBUTE = 'data-renders-later';
 
 const ALL = 'all';
 
-/** A section of the page, in page order, with the height its stand-in guesses for it. */
-export interface Section {
-  key: string;
-  px: number;
-}
-
 /**
  * `later(key)` says whether the section with that key is still a stand-in, a guess of its height.
- * The first render with content renders the sections whose guesses fit the window's height, so
- * the usual first frame is one render and one layout; a stand-in the layout shows in view anyway
- * is still replaced before the frame is painted, again and again until none shows, since a section
- * taller or shorter than its guess moves those below it. Once content is there (`ready`), each
- * frame after the first renders the stand-ins then in view and the next screenful of them in page
- * order, so no one frame pays for the whole page: at 10,000 accounts the sections below the first
- * screen hold some 500 pills. A hidden window paints no frame and runs no rAF callback: its page
- * renders the rest when it is shown.
+ * Before a frame is painted, every stand-in the scroller shows is replaced by its section, again
+ * and again until none shows, since a section taller or shorter than its guess moves those below
+ * it. Once content is there (`ready`), each frame after the first renders the stand-ins then in
+ * view and the next screenful of them in page order, so no one frame pays for the whole page: at
+ * 10,000 accounts the sections below the first screen hold some 500 pills. A hidden window paints
+ * no frame and runs no rAF callback: its page renders the rest when it is shown.
  */
-export function useFirstScreen(ready: boolean, scrollerRef: RefObject<HTMLElement | null>, sections: readonly Section[]): (key: string) => boolean {
+export function useFirstScreen(ready: boolean, scrollerRef: RefObject<HTMLElement | null>): (key: string) => boolean {
   const [shown, setShown] = useState<ReadonlySet<string> | typeof ALL>(() => new Set());
-  // Guessed once, from the sections there when the content first is, against the window's height
-  // (reading the scroller's would force a layout mid-render); the page above the sections only
-  // makes the guess generous. Rendering stand-ins first and then their sections cost that frame a
-  // render and a forced layout of the whole page more.
-  const guessed = useRef<ReadonlySet<string> | null>(null);
-  if (ready && guessed.current === null) guessed.current = fitting(sections, window.innerHeight);
 
   useLayoutEffect(() => {
     const scroller = scrollerRef.current;
@@ -69,18 +55,7 @@ export function useFirstScreen(ready: boolean, scrollerRef: RefObject<HTMLElemen
     };
   }, [ready, shown]);
 
-  return (key) => shown !== ALL && !shown.has(key) && !guessed.current?.has(key);
-}
-
-function fitting(sections: readonly Section[], height: number): ReadonlySet<string> {
-  const keys = new Set<string>();
-  let top = 0;
-  for (const { key, px } of sections) {
-    if (top >= height) break;
-    keys.add(key);
-    top += px;
-  }
-  return keys;
+  return (key) => shown !== ALL && !shown.has(key);
 }
 
 const crosses = (box: DOMRect, view: DOMRect) => box.bottom > view.top && box.top < view.bottom;
