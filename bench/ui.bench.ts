@@ -16,7 +16,8 @@
 //   callback at user-blocking priority (scheduler.postTask) runs right after that frame's style,
 //   layout and paint on the main thread, and its performance.now() is the end. Until stop 27 the
 //   task was a zero-delay timer, which Chromium runs after pending network tasks (the avatars the
-//   frame asked for): its end, up to 60 ms later, is still printed beside ("timer end").
+//   frame asked for): its end, tens of milliseconds later (50 ms in one trace), is still printed
+//   beside ("timer end").
 // - Whole page: the same, for the first frame with no section still to render anywhere (the page
 //   renders those below the first screen a screenful per frame: src-renderer/ui/first-screen.ts).
 //   The heap, the DOM size and the scroll are taken once the page is whole.
@@ -134,9 +135,7 @@ function instrument(): void {
       }
     }
   }).observe({ type: 'resource', buffered: true });
-  // A task queued from a rAF callback runs after that frame's style, layout and paint. At high
-  // priority it runs next: a zero-delay timer (the method before stop 27) also waited behind the
-  // avatars' network tasks, which Chromium runs first, and took the end up to 60 ms after the frame.
+  // Queued from a rAF callback, runs right after that frame's paint (the header's Method says why not a timer).
   const afterFrame = (task: () => void) => w.scheduler.postTask(task, { priority: 'user-blocking' });
   const intersects = (r: PageRect, top: number, bottom: number) => r.height > 0 && r.bottom > top && r.top < bottom;
   const visiblePillsShown = (): boolean => {
