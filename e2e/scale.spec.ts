@@ -129,6 +129,20 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   await expect(page.locator(`[id="${await details.getAttribute('aria-controls')}"]`)).toBeVisible();
 });
 
+test('the bundle asks V8 to compile it while it loads, and the browser may keep it (and its compiled code)', async ({ page }) => {
+  const seeded = await seed({ count: 10 });
+  dataDir = seeded.dir;
+  host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });
+  await page.goto(host.url);
+  await expect(page.getByTestId('pill').first()).toBeVisible();
+  const served = await page.evaluate(async () => {
+    const reply = await fetch(document.querySelector<HTMLScriptElement>('script[type="module"]')!.src);
+    return { cacheControl: reply.headers.get('cache-control'), firstLine: (await reply.text()).split('\n', 1)[0] };
+  });
+  // vite.config.mts's postBanner: a minifier or bundler upgrade that drops it fails here.
+  expect(served).toEqual({ cacheControl: 'public, max-age=31536000, immutable', firstLine: '//# allFunctionsCalledOnLoad' });
+});
+
 test('arrow keys move between pills, into chunks not yet rendered; one pill is in the Tab order', async ({ page }) => {
   // Seeding 1,000 accounts and starting the host take half a minute on a busy 2-core machine.
   test.setTimeout(180_000);

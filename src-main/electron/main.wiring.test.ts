@@ -58,6 +58,7 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean; keychain?: boolean } =
   const notifications: FakeNotification[] = [];
   const ipcHandlers = new Map<string, (...args: unknown[]) => Promise<Envelope<unknown>>>();
   const netState = { online: true };
+  const privilegedSchemes: { scheme: string; privileges: Record<string, boolean> }[] = [];
   let ids = 1;
 
   class FakeWebContents extends EventEmitter {
@@ -236,7 +237,10 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean; keychain?: boolean } =
       getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
       getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
     },
-    protocol: { registerSchemesAsPrivileged() {}, handle() {} },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: { scheme: string; privileges: Record<string, boolean> }[]) => privilegedSchemes.push(...schemes),
+      handle() {},
+    },
     session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } },
     safeStorage: {
       getSelectedStorageBackend: () => 'gnome_libsecret',
@@ -264,6 +268,7 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean; keychain?: boolean } =
     module,
     app,
     log,
+    privilegedSchemes,
     messageBoxes,
     messageBoxAnswers,
     windows,
@@ -364,6 +369,12 @@ describe('main.ts wiring (stand-in electron)', () => {
   it('a packaged app ignores PLUGBOARD_ORIGINS and PLUGBOARD_DATA_DIR and says so once in the log', () => {
     const log = readFileSync(join(run.dataDir, 'logs', 'plugboard.log'), 'utf8');
     expect(log.match(/PLUGBOARD_ORIGINS and PLUGBOARD_DATA_DIR are ignored by the packaged app/g)).toHaveLength(1);
+  });
+
+  it('app:// is a standard, secure scheme whose scripts V8 may cache compiled between launches (Electron needs standard for codeCache)', () => {
+    expect(run.fake.privilegedSchemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    ]);
   });
 
   it('notices due at start-up become notifications (notify is bound before the core exists)', async () => {

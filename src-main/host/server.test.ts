@@ -92,6 +92,7 @@ beforeAll(async () => {
   await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Plugboard</title>');
   await writeFile(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(join(staticDir, 'assets', 'app.css'), 'body{}');
+  await writeFile(join(staticDir, 'assets', 'index-B4q51M_0.js'), 'console.log(2)');
   await writeFile(join(staticRoot, 'secret.txt'), 'TOP SECRET');
 });
 
@@ -446,6 +447,14 @@ describe('startHostServer', () => {
       const res = await send(h.port, { path });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe(type);
+    });
+
+    it('lets the browser keep a file named by its content hash, and asks it to check anything else', async () => {
+      const h = await start();
+      expect((await send(h.port, { path: '/assets/index-B4q51M_0.js' })).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      for (const path of ['/', '/index.html', '/assets/app.js', '/assets/app.css']) {
+        expect((await send(h.port, { path })).headers['cache-control'], path).toBe('no-cache');
+      }
     });
 
     it('answers HEAD without a body', async () => {
