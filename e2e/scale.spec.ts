@@ -129,7 +129,7 @@ test('1,000 accounts: counted, shown per platform, and the last card’s pills r
   await expect(page.locator(`[id="${await details.getAttribute('aria-controls')}"]`)).toBeVisible();
 });
 
-test('the bundle asks V8 to compile it while it loads, and the browser may keep it (and its compiled code)', async ({ page }) => {
+test('the bundle asks V8 to compile it while it loads, and the browser may keep it', async ({ page }) => {
   const seeded = await seed({ count: 10 });
   dataDir = seeded.dir;
   host = await startHostProcess({ dataDir, passphrase: seeded.passphrase, origins: {} });

@@ -14,10 +14,9 @@ export function registerAppScheme(): void {
   // standard + secure: a real origin and a secure context. supportFetchAPI as in
   // Electron's own protocol.handle example, for the page's CORS-mode loads of its
   // own files (Vite emits crossorigin module scripts). No corsEnabled, so no
-  // other origin can read app:// responses. codeCache: V8 keeps the bundle's compiled code between
+  // other origin can read app:// responses. codeCache: V8 may keep the bundle's compiled code between
   // launches, as Chromium does for http(s) (off by default for custom schemes; needs standard). Not
-  // measured in Electron here; in the browser host a cached bundle gave the whole page sooner
-  // (README, stop 28).
+  // measured in Electron here; in the browser host no later load was seen taking it (README, stop 28).
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
   ]);

@@ -371,7 +371,7 @@ describe('main.ts wiring (stand-in electron)', () => {
     expect(log.match(/PLUGBOARD_ORIGINS and PLUGBOARD_DATA_DIR are ignored by the packaged app/g)).toHaveLength(1);
   });
 
-  it('app:// is a standard, secure scheme whose scripts V8 may cache compiled between launches (Electron needs standard for codeCache)', () => {
+  it('app:// is a standard, secure scheme with V8’s code cache allowed (Electron needs standard for codeCache)', () => {
     expect(run.fake.privilegedSchemes).toEqual([
       { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
     ]);

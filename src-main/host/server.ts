@@ -45,8 +45,8 @@ const HTML_HEADERS: OutgoingHttpHeaders = {
 };
 
 // Vite names every built file under assets/ by its content's hash, so such a name never changes its
-// bytes: the browser keeps it, and with it Chromium's compiled code for the bundle (V8's code cache),
-// which a reload then reuses instead of parsing and compiling again. Anything else is asked for anew.
+// bytes and the browser may keep it (a reload then reads the bundle from its cache); anything else is
+// asked for anew.
 const HASHED_ASSET = /^\/assets\/[^/]+-[\w-]{8}\.[a-z0-9]+$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
