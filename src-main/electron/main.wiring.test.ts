@@ -48,6 +48,8 @@ interface MessageBox {
   options: { type?: string; buttons: string[]; cancelId?: number; defaultId?: number; title?: string; message: string; detail?: string };
 }
 
+type PrivilegedScheme = { scheme: string; privileges: Record<string, boolean> };
+
 function fakeElectron(opts: { wasOpenedAtLogin?: boolean; keychain?: boolean } = {}) {
   const log: string[] = [];
   const messageBoxes: MessageBox[] = [];
@@ -58,7 +60,7 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean; keychain?: boolean } =
   const notifications: FakeNotification[] = [];
   const ipcHandlers = new Map<string, (...args: unknown[]) => Promise<Envelope<unknown>>>();
   const netState = { online: true };
-  const privilegedSchemes: { scheme: string; privileges: Record<string, boolean> }[] = [];
+  const privilegedSchemes: PrivilegedScheme[] = [];
   let ids = 1;
 
   class FakeWebContents extends EventEmitter {
@@ -238,7 +240,7 @@ function fakeElectron(opts: { wasOpenedAtLogin?: boolean; keychain?: boolean } =
       getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
     },
     protocol: {
-      registerSchemesAsPrivileged: (schemes: { scheme: string; privileges: Record<string, boolean> }[]) => privilegedSchemes.push(...schemes),
+      registerSchemesAsPrivileged: (schemes: PrivilegedScheme[]) => privilegedSchemes.push(...schemes),
       handle() {},
     },
     session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } },

@@ -41,7 +41,6 @@ const HTML_HEADERS: OutgoingHttpHeaders = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
-  'Cache-Control': 'no-cache',
 };
 
 // Vite names every built file under assets/ by its content's hash, so such a name never changes its
