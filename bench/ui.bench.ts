@@ -26,18 +26,12 @@
 //   16.7 ms each when nothing is dropped).
 // - Heap: Runtime.getHeapUsage after a forced GC (CDP), once the page is loaded and once scrolled.
 // - Bundle: build output's .js and .css (no source maps), raw and gzip -9 through node:zlib.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright';
-import { openCore } from '../src-main/core/core.ts';
-import { createFileLogger } from '../src-main/core/file-logger.ts';
-import { startHostServer } from '../src-main/host/server.ts';
-import { openConfPrefs } from '../src-main/prefs/prefs.ts';
-import { PassphraseKeyWrapper } from '../src-main/vault/passphrase-wrapper.ts';
-import { seed } from './seed.ts';
+import { buildRenderer, openSeededHost } from './page-host.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,17 +62,6 @@ const quantile = (xs: number[], q: number) => {
 const f1 = (x: number) => x.toFixed(1);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-
-/**
- * Builds the renderer into a folder of this run's own: dist/renderer is shared with whoever else
- * builds at the same time, and the figures must belong to the sources measured.
- */
-async function buildRenderer(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'plugboard-bench-renderer-'));
-  const { build } = await import('vite');
-  await build({ configFile: resolve(import.meta.dirname, '../vite.config.mts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  return outDir;
-}
 
 function bundleSize(dir: string) {
   const files = readdirSync(join(dir, 'assets')).filter((f) => f.endsWith('.js') || f.endsWith('.css'));
@@ -250,19 +233,7 @@ const rows: string[][] = [
 ];
 try {
   for (const size of SIZES) {
-    const seeded = await seed({ count: size });
-    const dataDir = seeded.dir;
-    const logger = createFileLogger(join(dataDir, 'logs'));
-    // The browser host's core (src-main/host/start.ts) with this run's renderer build.
-    const core = await openCore({
-      dataDir,
-      keyWrapper: new PassphraseKeyWrapper(seeded.passphrase),
-      prefs: openConfPrefs(dataDir),
-      openExternal: null,
-      redirectKinds: ['loopback', 'manual'],
-      logger,
-    });
-    const server = await startHostServer({ core, staticDir: rendererDir, port: 0, logger });
+    const host = await openSeededHost(size, rendererDir);
     try {
       for (let run = 1; run <= RUNS; run++) {
         const ready: number[] = [];
@@ -271,7 +242,7 @@ try {
         let last: Awaited<ReturnType<typeof loadOnce>> | null = null;
         for (let i = 0; i < LOADS; i++) {
           if (last) await last.context.close();
-          last = await loadOnce(browser, server.url);
+          last = await loadOnce(browser, host.url);
           ready.push(last.readyMs);
           readyTimer.push(last.readyTimerMs);
           whole.push(last.wholeMs);
@@ -303,9 +274,7 @@ try {
         ]);
       }
     } finally {
-      await server.close();
-      await core.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await host.close();
     }
   }
 } finally {
