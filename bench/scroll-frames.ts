@@ -153,7 +153,7 @@ try {
   console.log(`frames over 16.7 ms: ${long} (${f1((100 * long) / frames)}%)`);
   for (const k of kindOrder) {
     const { frames: f, busy } = kinds.get(k)!;
-    console.log(`  ${k.padEnd(17)} ${String(f.length).padStart(5)}  median frame ${f1(median(f))} ms, main thread busy ${f1(median(busy))} ms`);
+    console.log(`  ${k.padEnd(17)} ${String(f.length).padStart(5)}${f.length ? `  median frame ${f1(median(f))} ms, main thread busy ${f1(median(busy))} ms` : ''}`);
   }
   console.log(`paints (1 ms or more): ${paintMs.length} in ${frames} frames, one per ${Math.round((frames * SCROLL_STEP) / Math.max(1, paintMs.length))} px scrolled; median ${f1(median(paintMs))} ms`);
 } finally {
