@@ -155,7 +155,7 @@ try {
     const { frames: f, busy } = kinds.get(k)!;
     console.log(`  ${k.padEnd(17)} ${String(f.length).padStart(5)}${f.length ? `  median frame ${f1(median(f))} ms, main thread busy ${f1(median(busy))} ms` : ''}`);
   }
-  console.log(`paints (1 ms or more): ${paintMs.length} in ${frames} frames, one per ${Math.round((frames * SCROLL_STEP) / Math.max(1, paintMs.length))} px scrolled; median ${f1(median(paintMs))} ms`);
+  console.log(`paints (1 ms or more): ${paintMs.length} in ${frames} frames, one per ${Math.round((frames * SCROLL_STEP) / Math.max(1, paintMs.length))} px scrolled${paintMs.length ? `; median ${f1(median(paintMs))} ms` : ''}`);
 } finally {
   await browser.close();
   await host.close();
