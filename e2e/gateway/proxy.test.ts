@@ -50,6 +50,14 @@ function expectRenewedOnceThenCalled(log: { endpoint: string | null; status: num
   expect(log.at(-1)).toMatchObject({ endpoint: call, status: 200 });
 }
 
+/**
+ * A 100 MiB body held whole grows both figures by at least 100 MiB. Array buffers are exact after a full
+ * collection (at most 21–45 MiB in runs at full speed); the resident size also holds V8's young generation, which
+ * grows with the rate of allocation (at most 37–58 MiB once the sampler stopped slowing the transfer), so its limit
+ * sits just under the body.
+ */
+const RSS_LIMIT = 96 * MIB;
+
 async function* bytes(total: number, chunk = 256 * 1024): AsyncIterable<Uint8Array> {
   const block = new Uint8Array(chunk).fill(0x62);
   for (let left = total; left > 0; left -= chunk) yield left >= chunk ? block : block.subarray(0, left);
@@ -62,24 +70,32 @@ const gc = runInNewContext('gc') as (options: object) => void;
 const collect = () => gc({ type: 'major', execution: 'sync' });
 
 /**
- * The most this process's live memory (core, fake and client alike) grew while `run` ran, sampled every 50 ms after
- * a full collection. A body held whole shows as at least its own size, more with the copies made joining it.
+ * The most this process's live memory (core, fake and client alike) grew while `run` ran, sampled after a full
+ * collection every 50 ms or, when a collection is slow, twice its own length after it. A body held whole shows as at
+ * least its own size, more with the copies made joining it, for as long as the transfer lasts.
  */
 async function peakGrowth<T>(run: () => Promise<T>): Promise<{ result: T; rss: number; arrayBuffers: number }> {
   collect();
   const base = process.memoryUsage();
   let rss = 0;
   let arrayBuffers = 0;
-  const sample = setInterval(() => {
+  // Not a fixed interval: on a busy machine a full collection of this process took longer than 50 ms, the next
+  // sample began at once, and the collections took nearly all the time the transfer needed (one 100 MiB upload in
+  // 60 s, where alone the whole test takes 5 s). Waiting twice a sample's length keeps them to a third at most.
+  let timer: NodeJS.Timeout;
+  const sample = () => {
+    const started = performance.now();
     collect();
     const now = process.memoryUsage();
     rss = Math.max(rss, now.rss - base.rss);
     arrayBuffers = Math.max(arrayBuffers, now.arrayBuffers - base.arrayBuffers);
-  }, 50);
+    timer = setTimeout(sample, Math.max(50, 2 * (performance.now() - started)));
+  };
+  timer = setTimeout(sample, 50);
   try {
     return { result: await run(), rss, arrayBuffers };
   } finally {
-    clearInterval(sample);
+    clearTimeout(timer);
   }
 }
 
@@ -219,7 +235,7 @@ describe('the proxy, against the fake X', () => {
       expect(up.result.status, up.result.text).toBe(200);
       expect(JSON.parse(up.result.text)).toEqual({ bytes: 100 * MIB });
       console.info(`proxy upload 100 MiB (${headers['content-length'] ? 'declared' : 'chunked'}): peak growth rss ${(up.rss / MIB).toFixed(1)} MiB, arrayBuffers ${(up.arrayBuffers / MIB).toFixed(1)} MiB`);
-      expect(up.rss).toBeLessThan(64 * MIB);
+      expect(up.rss).toBeLessThan(RSS_LIMIT);
       expect(up.arrayBuffers).toBeLessThan(64 * MIB);
     }
 
@@ -228,7 +244,7 @@ describe('the proxy, against the fake X', () => {
     expect(down.result.bytes).toBe(100 * MIB);
     expect(down.result.headers['content-length']).toBe(String(100 * MIB));
     console.info(`proxy download 100 MiB: peak growth rss ${(down.rss / MIB).toFixed(1)} MiB, arrayBuffers ${(down.arrayBuffers / MIB).toFixed(1)} MiB`);
-    expect(down.rss).toBeLessThan(64 * MIB);
+    expect(down.rss).toBeLessThan(RSS_LIMIT);
     expect(down.arrayBuffers).toBeLessThan(64 * MIB);
 
     h.fake.clearRequests();
@@ -241,7 +257,8 @@ describe('the proxy, against the fake X', () => {
       'used by uploader: POST /__stream/sink → 200',
       'used by uploader: POST /__stream/sink → 200',
     ]);
-    // 9 s in a loaded CI run, 20 s beside four busy processes: the default 20 s is too tight for 400 MiB through two hops.
+    // 3–3.5 s alone, 6.6–7.4 s beside two busy loops (it timed out there while the sampler collected back to back):
+    // the default 20 s is still too tight for 300 MiB through two hops in a loaded CI run.
   }, 60_000);
 
   it('ends the platform request when the tool hangs up mid-download', async () => {
