@@ -133,11 +133,9 @@ try {
   const kinds = new Map<string, { frames: number[]; busy: number[] }>();
   const kindOrder = ['new pills', 'repaint', 'main thread idle', 'other'];
   for (const k of kindOrder) kinds.set(k, { frames: [], busy: [] });
-  let long = 0;
   for (let i = 1; i < marks.length; i++) {
     const frameMs = rafTimes[i]! - rafTimes[i - 1]!;
     if (frameMs <= LONG_FRAME_MS) continue;
-    long++;
     const from = marks[i - 1]!.ts;
     const to = marks[i]!.ts;
     const busy = covered(tasks, from, to) / 1000;
@@ -148,6 +146,7 @@ try {
     kinds.get(kind)!.busy.push(busy);
   }
   const frames = marks.length - 1;
+  const long = [...kinds.values()].reduce((n, k) => n + k.frames.length, 0);
   const paintMs = paints.map(([a, b]) => (b - a) / 1000).filter((ms) => ms >= 1);
   console.log(`${SIZE.toLocaleString('en-US')} accounts, ${frames} frames of the scroll at ${SCROLL_STEP} px a frame${values.css ? `, with injected CSS: ${values.css}` : ''} (traced)`);
   console.log(`frames over 16.7 ms: ${long} (${f1((100 * long) / frames)}%)`);
