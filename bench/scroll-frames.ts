@@ -9,8 +9,9 @@
 //   once pictures arrive;
 // - main thread idle: under 4 ms of work, so the frame was late elsewhere (compositor, raster);
 // - other.
-// Then, over all frames: how often the page painted and how long a paint took. Under the trace every
-// figure is slower than in ui.bench.ts; compare runs of this script with each other, the same hour.
+// Then, over all frames: how often the page painted and how long a paint took; and where a repaint
+// frame's main-thread time went, by lifecycle phase. Under the trace every figure is slower than in
+// ui.bench.ts; compare runs of this script with each other, the same hour.
 // --css injects a style sheet once the page is whole, to try a variant without a build.
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,18 @@ const LONG_FRAME_MS = 16.7 + 1;
 const SCRIPT_MS = 8;
 const PAINT_MS = 4;
 const IDLE_MS = 4;
+/**
+ * A repaint frame's phases, as the trace names them. PrePaint holds the compositing-inputs walk
+ * (Chromium counts both as pre-paint), shown on its own as well; Layerize is the paint's handover
+ * to the compositor (PaintArtifactCompositor).
+ */
+const PHASES: [string, string][] = [
+  ['paint', 'Paint'],
+  ['pre-paint', 'PrePaint'],
+  ['of it compositing inputs', 'LocalFrameView::RunCompositingInputsLifecyclePhase'],
+  ['layerize', 'Layerize'],
+  ['commit', 'Commit'],
+];
 
 /** A complete ('X') trace event; times in microseconds. */
 interface TraceEvent {
@@ -117,7 +130,8 @@ try {
   if (values.css) await page.addStyleTag({ content: values.css });
   // The first screen's pictures arrive meanwhile; the scroll starts with them shown.
   await page.waitForTimeout(1_500);
-  await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  // 'blink' for the compositing-inputs phase, which the DevTools categories do not trace on their own.
+  await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink'] });
   const rafTimes = await page.evaluate(scroll, [FRAMES, SCROLL_STEP] as [number, number]);
   await browser.stopTracing();
 
@@ -130,6 +144,8 @@ try {
   const scripts = outermost(main, 'FunctionCall');
   const paints = outermost(main, 'Paint');
 
+  const phaseSpans = PHASES.map(([, name]) => outermost(main, name));
+  const repaintPhases: number[][] = PHASES.map(() => []);
   const kinds = new Map<string, { frames: number[]; busy: number[] }>();
   const kindOrder = ['new pills', 'repaint', 'main thread idle', 'other'];
   for (const k of kindOrder) kinds.set(k, { frames: [], busy: [] });
@@ -142,6 +158,7 @@ try {
     const script = Math.max(0, ...scripts.filter(([a, b]) => b > from && a < to).map(([a, b]) => (b - a) / 1000));
     const paint = covered(paints, from, to) / 1000;
     const kind = script >= SCRIPT_MS ? 'new pills' : paint >= PAINT_MS ? 'repaint' : busy < IDLE_MS ? 'main thread idle' : 'other';
+    if (kind === 'repaint') phaseSpans.forEach((spans, p) => repaintPhases[p]!.push(covered(spans, from, to) / 1000));
     kinds.get(kind)!.frames.push(frameMs);
     kinds.get(kind)!.busy.push(busy);
   }
@@ -155,6 +172,7 @@ try {
     console.log(`  ${k.padEnd(17)} ${String(f.length).padStart(5)}${f.length ? `  median frame ${f1(median(f))} ms, main thread busy ${f1(median(busy))} ms` : ''}`);
   }
   console.log(`paints (1 ms or more): ${paintMs.length} in ${frames} frames, one per ${Math.round((frames * SCROLL_STEP) / Math.max(1, paintMs.length))} px scrolled${paintMs.length ? `; median ${f1(median(paintMs))} ms` : ''}`);
+  if (repaintPhases[0]!.length) console.log(`repaint frames, median ms by phase: ${PHASES.map(([label], p) => `${label} ${f1(median(repaintPhases[p]!))}`).join(', ')}`);
 } finally {
   await browser.close();
   await host.close();
