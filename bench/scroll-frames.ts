@@ -4,9 +4,11 @@
 // thread did between its rAF and the one before:
 // - new pills: a script task of 8 ms or more — the list rendering the pills that scroll near, with the
 //   style and layout its measuring forces;
-// - repaint: no such script, but the page painted for 4 ms or more — the scroller's contents recorded
-//   again with no DOM change (Chromium does so when the scroll has moved its cull rect far enough), or
-//   once pictures arrive;
+// - repaint after a list change: no such script, but the page painted for 4 ms or more, and the DOM
+//   under the scroller changed in that frame or the one before (a chunk's render under 8 ms, a chunk
+//   taken away), so the paint is the list's doing;
+// - repaint, DOM unchanged: the same paint with no such change — the scroller's contents recorded
+//   again because the scroll moved Chromium's cull rect far enough, or pictures arrived;
 // - main thread idle: under 4 ms of work, so the frame was late elsewhere (compositor, raster);
 // - other.
 // Then, over all frames: how often the page painted and how long a paint took; and where a repaint
@@ -67,18 +69,28 @@ interface PageGlobals {
   };
   requestAnimationFrame(callback: (time: number) => void): number;
   console: { timeStamp(label: string): void };
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { subtree: boolean; childList: boolean }): void; disconnect(): void };
 }
 
-/** Moves .main by `step` in every rAF, marking each frame in the trace; returns the rAF times. */
-function scroll([frames, step]: [number, number]): Promise<number[]> {
+/**
+ * Moves .main by `step` in every rAF, marking each frame in the trace; returns the rAF times and, for
+ * each time elements under .main were added or removed, the index of the last rAF before it.
+ */
+function scroll([frames, step]: [number, number]): Promise<{ times: number[]; changed: number[] }> {
   const w = globalThis as unknown as PageGlobals;
   return new Promise((done) => {
     const main = w.document.querySelector('.main')!;
     const times: number[] = [];
+    const changed: number[] = [];
+    const observer = new w.MutationObserver(() => changed.push(times.length - 1));
+    observer.observe(main, { subtree: true, childList: true });
     const frame = (t: number) => {
       w.console.timeStamp('bench-frame');
       times.push(t);
-      if (times.length > frames) return done(times);
+      if (times.length > frames) {
+        observer.disconnect();
+        return done({ times, changed });
+      }
       main.scrollTop += step;
       w.requestAnimationFrame(frame);
     };
@@ -132,7 +144,8 @@ try {
   await page.waitForTimeout(1_500);
   // 'blink' for the compositing-inputs phase, which the DevTools categories do not trace on their own.
   await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink'] });
-  const rafTimes = await page.evaluate(scroll, [FRAMES, SCROLL_STEP] as [number, number]);
+  const { times: rafTimes, changed } = await page.evaluate(scroll, [FRAMES, SCROLL_STEP] as [number, number]);
+  const listChanged = new Set(changed);
   await browser.stopTracing();
 
   const events = (JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
@@ -145,9 +158,9 @@ try {
   const paints = outermost(main, 'Paint');
 
   const phaseSpans = PHASES.map(([, name]) => outermost(main, name));
-  const repaintPhases: number[][] = PHASES.map(() => []);
+  const repaintPhases = new Map<string, number[][]>();
   const kinds = new Map<string, { frames: number[]; busy: number[] }>();
-  const kindOrder = ['new pills', 'repaint', 'main thread idle', 'other'];
+  const kindOrder = ['new pills', 'repaint after a list change', 'repaint, DOM unchanged', 'main thread idle', 'other'];
   for (const k of kindOrder) kinds.set(k, { frames: [], busy: [] });
   for (let i = 1; i < marks.length; i++) {
     const frameMs = rafTimes[i]! - rafTimes[i - 1]!;
@@ -157,8 +170,13 @@ try {
     const busy = covered(tasks, from, to) / 1000;
     const script = Math.max(0, ...scripts.filter(([a, b]) => b > from && a < to).map(([a, b]) => (b - a) / 1000));
     const paint = covered(paints, from, to) / 1000;
-    const kind = script >= SCRIPT_MS ? 'new pills' : paint >= PAINT_MS ? 'repaint' : busy < IDLE_MS ? 'main thread idle' : 'other';
-    if (kind === 'repaint') phaseSpans.forEach((spans, p) => repaintPhases[p]!.push(covered(spans, from, to) / 1000));
+    // Frame i runs from rAF i-1 to rAF i; a change in it or in the frame before may be what it paints.
+    const repaint = listChanged.has(i - 1) || listChanged.has(i - 2) ? 'repaint after a list change' : 'repaint, DOM unchanged';
+    const kind = script >= SCRIPT_MS ? 'new pills' : paint >= PAINT_MS ? repaint : busy < IDLE_MS ? 'main thread idle' : 'other';
+    if (kind.startsWith('repaint')) {
+      if (!repaintPhases.has(kind)) repaintPhases.set(kind, PHASES.map(() => []));
+      phaseSpans.forEach((spans, p) => repaintPhases.get(kind)![p]!.push(covered(spans, from, to) / 1000));
+    }
     kinds.get(kind)!.frames.push(frameMs);
     kinds.get(kind)!.busy.push(busy);
   }
@@ -169,10 +187,11 @@ try {
   console.log(`frames over 16.7 ms: ${long} (${f1((100 * long) / frames)}%)`);
   for (const k of kindOrder) {
     const { frames: f, busy } = kinds.get(k)!;
-    console.log(`  ${k.padEnd(17)} ${String(f.length).padStart(5)}${f.length ? `  median frame ${f1(median(f))} ms, main thread busy ${f1(median(busy))} ms` : ''}`);
+    console.log(`  ${k.padEnd(28)} ${String(f.length).padStart(5)}${f.length ? `  median frame ${f1(median(f))} ms, main thread busy ${f1(median(busy))} ms` : ''}`);
   }
+  console.log(`frames in which elements under the scroller were added or removed: ${listChanged.size}`);
   console.log(`paints (1 ms or more): ${paintMs.length} in ${frames} frames, one per ${Math.round((frames * SCROLL_STEP) / Math.max(1, paintMs.length))} px scrolled${paintMs.length ? `; median ${f1(median(paintMs))} ms` : ''}`);
-  if (repaintPhases[0]!.length) console.log(`repaint frames, median ms by phase: ${PHASES.map(([label], p) => `${label} ${f1(median(repaintPhases[p]!))}`).join(', ')}`);
+  for (const [kind, phases] of repaintPhases) console.log(`${kind}, median ms by phase: ${PHASES.map(([label], p) => `${label} ${f1(median(phases[p]!))}`).join(', ')}`);
 } finally {
   await browser.close();
   await host.close();
