@@ -1,8 +1,9 @@
-// What the page benches share: a renderer build of their own, and the browser host's core
-// (src-main/host/start.ts) serving it over a freshly seeded folder.
+// What the page benches share: a renderer build of their own, the browser host's core
+// (src-main/host/start.ts) serving it over a freshly seeded folder, Debian's Chromium, and a quantile.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright';
 import { openCore } from '../src-main/core/core.ts';
 import { createFileLogger } from '../src-main/core/file-logger.ts';
 import { startHostServer } from '../src-main/host/server.ts';
@@ -19,6 +20,15 @@ export async function buildRenderer(): Promise<string> {
   const { build } = await import('vite');
   await build({ configFile: resolve(import.meta.dirname, '../vite.config.mts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   return outDir;
+}
+
+/** Debian's Chromium, never a downloaded one. */
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+
+/** The q-quantile of `xs` (the median at 0.5); NaN when there is none. */
+export function quantile(xs: number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
 export interface SeededHost {

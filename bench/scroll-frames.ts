@@ -19,8 +19,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright';
-import { buildRenderer, openSeededHost } from './page-host.ts';
+import { buildRenderer, launchChromium, openSeededHost, quantile } from './page-host.ts';
 
 const { values } = parseArgs({
   options: {
@@ -119,12 +118,12 @@ function outermost(events: TraceEvent[], name: string): [number, number][] {
   return out;
 }
 
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
+const median = (xs: number[]) => quantile(xs, 0.5);
 const f1 = (x: number) => x.toFixed(1);
 
 const rendererDir = values.renderer ? resolve(values.renderer) : await buildRenderer();
 const host = await openSeededHost(SIZE, rendererDir);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await launchChromium();
 const tracePath = join(tmpdir(), `plugboard-scroll-frames-${process.pid}.json`);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -173,7 +172,7 @@ try {
     // Frame i runs from rAF i-1 to rAF i; a change in it or in the frame before may be what it paints.
     const repaint = listChanged.has(i - 1) || listChanged.has(i - 2) ? 'repaint after a list change' : 'repaint, DOM unchanged';
     const kind = script >= SCRIPT_MS ? 'new pills' : paint >= PAINT_MS ? repaint : busy < IDLE_MS ? 'main thread idle' : 'other';
-    if (kind.startsWith('repaint')) {
+    if (kind === repaint) {
       if (!repaintPhases.has(kind)) repaintPhases.set(kind, PHASES.map(() => []));
       phaseSpans.forEach((spans, p) => repaintPhases.get(kind)![p]!.push(covered(spans, from, to) / 1000));
     }

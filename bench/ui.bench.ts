@@ -30,8 +30,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright';
-import { buildRenderer, openSeededHost } from './page-host.ts';
+import type { Browser, Page } from 'playwright';
+import { buildRenderer, launchChromium, openSeededHost, quantile } from './page-host.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,10 +55,6 @@ const SCROLL_STEP = Number(values['scroll-step']);
 const VIEWPORT = { width: 1280, height: 800 };
 const READY_TIMEOUT_MS = 60_000;
 
-const quantile = (xs: number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
 const f1 = (x: number) => x.toFixed(1);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -226,7 +222,7 @@ function scrollThrough(step: number): Promise<{ deltas: number[]; height: number
 }
 
 const rendererDir = values.renderer ? resolve(values.renderer) : await buildRenderer();
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await launchChromium();
 const figures: { size: number; run: number; readyMs: number; longFrames: number; frames: number }[] = [];
 const rows: string[][] = [
   ['accounts', 'ready after list (median / p95 / min)', 'ready, timer end (median)', 'whole page after list (median)', 'list answer', 'pills at ready', 'scroll frames (median / p95 / max)', '>16.7 ms', '>50 ms', 'page height', 'JS heap loaded / scrolled', 'DOM nodes'],
